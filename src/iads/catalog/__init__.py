@@ -1,0 +1,134 @@
+"""The catalog of systems, radars, missiles and threats, loaded from ``*.yaml`` beside this file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from iads.catalog.base import (
+    THREAT_CATEGORIES,
+    CatalogFile,
+    CommandPost,
+    Figure,
+    Launcher,
+    Missile,
+    Radar,
+    System,
+    Threat,
+)
+from iads.errors import InputError, from_validation_error
+from iads.yamlio import load_yaml
+
+CATALOG_DIR = Path(__file__).parent
+
+__all__ = [
+    "CATALOG_DIR",
+    "THREAT_CATEGORIES",
+    "Catalog",
+    "CommandPost",
+    "Figure",
+    "Launcher",
+    "Missile",
+    "Radar",
+    "System",
+    "Threat",
+    "load_catalog",
+]
+
+_SECTIONS = ("systems", "command_posts", "radars", "launchers", "missiles", "threats")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All catalog entries, merged from every YAML file, keyed by designation."""
+
+    systems: dict[str, System]
+    command_posts: dict[str, CommandPost]
+    radars: dict[str, Radar]
+    launchers: dict[str, Launcher]
+    missiles: dict[str, Missile]
+    threats: dict[str, Threat]
+    files: dict[str, Path]
+
+    def system(self, key: str) -> System:
+        """The system named ``key``; ``KeyError`` lists the known ones."""
+        return _lookup(self.systems, key, "system")
+
+    def threat(self, key: str) -> Threat:
+        """The threat type named ``key``; ``KeyError`` lists the known ones."""
+        return _lookup(self.threats, key, "threat")
+
+
+def _lookup(table: dict, key: str, what: str):  # type: ignore[no-untyped-def]
+    try:
+        return table[key]
+    except KeyError:
+        raise KeyError(f"unknown {what} {key!r}; known: {', '.join(sorted(table))}") from None
+
+
+def _check_references(cat: Catalog) -> None:
+    for key, system in cat.systems.items():
+        src = cat.files[f"systems.{key}"]
+        refs = [
+            ("command_post", [system.command_post], cat.command_posts),
+            ("surveillance_radar", [system.surveillance_radar], cat.radars),
+            ("engagement_radar", [system.engagement_radar], cat.radars),
+            ("launchers", system.launchers, cat.launchers),
+            ("missiles", system.missiles, cat.missiles),
+        ]
+        for fname, names, table in refs:
+            for name in names:
+                if name not in table:
+                    raise InputError(src, f"systems.{key}.{fname}", f"unknown entry {name!r}")
+        eng = cat.radars[system.engagement_radar]
+        if eng.target_channels is None or eng.missile_channels is None:
+            raise InputError(
+                src,
+                f"radars.{system.engagement_radar}",
+                "an engagement radar needs target_channels and missile_channels",
+            )
+    for key, launcher in cat.launchers.items():
+        for missile in launcher.missiles_per_launcher:
+            if missile not in cat.missiles:
+                raise InputError(
+                    cat.files[f"launchers.{key}"],
+                    f"launchers.{key}.missiles_per_launcher",
+                    f"unknown missile {missile!r}",
+                )
+
+
+def load_catalog_dir(directory: Path) -> Catalog:
+    """Load and cross-check every ``*.yaml`` in ``directory``."""
+    merged: dict[str, dict] = {s: {} for s in _SECTIONS}  # type: ignore[type-arg]
+    files: dict[str, Path] = {}
+    paths = sorted(directory.glob("*.yaml"))
+    if not paths:
+        raise InputError(directory, None, "no catalog *.yaml files")
+    for path in paths:
+        raw = load_yaml(path)
+        try:
+            parsed = CatalogFile.model_validate(raw)
+        except ValidationError as exc:
+            raise from_validation_error(path, exc) from None
+        for section in _SECTIONS:
+            for key, entry in getattr(parsed, section).items():
+                if key in merged[section]:
+                    raise InputError(
+                        path,
+                        f"{section}.{key}",
+                        f"defined twice (also in {files[f'{section}.{key}'].name})",
+                    )
+                merged[section][key] = entry
+                files[f"{section}.{key}"] = path
+    cat = Catalog(**merged, files=files)
+    _check_references(cat)
+    return cat
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    """The bundled catalog (cached)."""
+    return load_catalog_dir(CATALOG_DIR)

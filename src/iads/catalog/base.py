@@ -1,0 +1,218 @@
+"""Catalog schema: every public figure with its unit, source, basis and published range.
+
+The catalog lives in ``src/iads/catalog/*.yaml``. Each numeric figure is a :class:`Figure`:
+
+.. code-block:: yaml
+
+    max_range_m:
+      value: 250000
+      low: 200000          # optional: where sources disagree
+      high: 250000
+      basis: published     # published | attributed | modelling
+      source: "Russian MoD via People's Daily (french.peopledaily.com.cn/International/8469063.html)"
+      note: "48N6E3 against aircraft"
+
+``basis`` follows ../shared/reference/systems.md: ``published`` (read in the cited page, the
+✔ tag), ``attributed`` (attributed to a named public source, not re-checked, the ◇ tag) and
+``modelling`` (no public figure: a documented modelling value, the A tag; ``source`` then says
+how it was chosen). The unit is in the field name (``_m``, ``_s``, ``_m_s``, ``_w``, ``_hz``,
+``_db``, ``_m2``, ``_k``, ``_g``, ``_deg``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Basis = Literal["published", "attributed", "modelling"]
+ThreatCategory = Literal["aircraft", "cruise_missile", "ballistic_missile", "drone"]
+THREAT_CATEGORIES: tuple[ThreatCategory, ...] = (
+    "aircraft",
+    "cruise_missile",
+    "ballistic_missile",
+    "drone",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Figure(_Strict):
+    """One figure: nominal value, optional published range, its basis and source."""
+
+    value: float
+    low: float | None = None
+    high: float | None = None
+    basis: Basis
+    source: str = Field(min_length=3)
+    note: str | None = None
+
+    @field_validator("value", "low", "high")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and not math.isfinite(v):
+            raise ValueError("must be a finite number")
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Figure:
+        low = self.value if self.low is None else self.low
+        high = self.value if self.high is None else self.high
+        if not low <= self.value <= high:
+            raise ValueError(f"need low <= value <= high, got {low} <= {self.value} <= {high}")
+        return self
+
+    def sample_bounds(self) -> tuple[float, float]:
+        """(low, high), each falling back to the nominal value."""
+        return (
+            self.value if self.low is None else self.low,
+            self.value if self.high is None else self.high,
+        )
+
+
+class Text(_Strict):
+    """A non-numeric catalog fact (designation, band, guidance) with its source."""
+
+    value: str
+    basis: Basis
+    source: str = Field(min_length=3)
+
+
+class Calibration(_Strict):
+    """A published detection range that the modelling radar parameters reproduce.
+
+    With the radar equation, Swerling-1 fluctuation and the radar's ``false_alarm_probability``,
+    a target of ``rcs_m2`` at ``range_m`` is detected in one look with probability
+    ``detection_probability``. ``tests/catalog`` checks this.
+    """
+
+    rcs_m2: Figure
+    range_m: Figure
+    detection_probability: float = Field(gt=0.0, lt=1.0)
+
+
+class Radar(_Strict):
+    """A radar. Power-aperture figures are modelling values chosen to meet :class:`Calibration`."""
+
+    name: str
+    role: Literal["surveillance", "engagement", "multifunction"]
+    band: Text
+    frequency_hz: Figure
+    peak_power_w: Figure
+    pulse_width_s: Figure
+    pulses_integrated: Figure
+    antenna_gain_db: Figure
+    system_noise_temperature_k: Figure
+    losses_db: Figure
+    false_alarm_probability: Figure
+    scan_period_s: Figure
+    instrumented_range_m: Figure
+    min_elevation_deg: Figure
+    max_elevation_deg: Figure
+    antenna_height_m: Figure
+    range_noise_m: Figure
+    angle_noise_deg: Figure
+    targets_tracked: Figure | None = None
+    target_channels: Figure | None = None
+    missile_channels: Figure | None = None
+    calibration: Calibration
+
+
+class Missile(_Strict):
+    """An interceptor: published envelope and modelling kinematics and lethality."""
+
+    name: str
+    guidance: Text
+    max_range_m: Figure
+    ballistic_range_m: Figure | None = None
+    min_range_m: Figure
+    max_target_altitude_m: Figure
+    min_target_altitude_m: Figure
+    max_speed_m_s: Figure
+    boost_time_s: Figure
+    drag_length_m: Figure
+    max_load_factor_g: Figure
+    max_flight_time_s: Figure
+    lethal_radius_m: Figure
+    warhead_kg: Figure | None = None
+    launch_mass_kg: Figure | None = None
+    kill_probability: dict[ThreatCategory, Figure]
+
+    @field_validator("kill_probability")
+    @classmethod
+    def _all_categories(cls, v: dict[str, Figure]) -> dict[str, Figure]:
+        missing = [c for c in THREAT_CATEGORIES if c not in v]
+        if missing:
+            raise ValueError(f"missing categories: {', '.join(missing)}")
+        for cat, fig in v.items():
+            lo, hi = fig.sample_bounds()
+            if not (0.0 <= lo and hi <= 1.0):
+                raise ValueError(f"{cat}: kill probability must lie in [0, 1]")
+        return v
+
+
+class Launcher(_Strict):
+    """A launcher: which missiles it carries and how many of each."""
+
+    name: str
+    mobility: Text
+    missiles_per_launcher: dict[str, Figure]
+
+
+class CommandPost(_Strict):
+    """A command post."""
+
+    name: str
+    role: Text
+    targets_tracked: Figure | None = None
+
+
+class System(_Strict):
+    """A surface-to-air system: which elements make a fire unit, and its timing."""
+
+    name: str
+    country: str
+    command_post: str
+    surveillance_radar: str
+    engagement_radar: str
+    launchers: list[str]
+    missiles: list[str]
+    reaction_time_s: Figure
+    launch_interval_s: Figure
+    launchers_per_fire_unit: Figure
+    max_target_speed_m_s: Figure | None = None
+
+
+class Threat(_Strict):
+    """A threat type (a class of aircraft, missile or drone, not one model)."""
+
+    name: str
+    category: ThreatCategory
+    examples: str
+    speed_m_s: Figure
+    cruise_altitude_m: Figure
+    rcs_m2: Figure
+    swerling_case: Literal[0, 1, 2, 3, 4]
+    apogee_m: Figure | None = None
+    max_range_m: Figure | None = None
+
+    @model_validator(mode="after")
+    def _ballistic_has_apogee(self) -> Threat:
+        if self.category == "ballistic_missile" and self.apogee_m is None:
+            raise ValueError("a ballistic_missile needs apogee_m")
+        return self
+
+
+class CatalogFile(_Strict):
+    """One catalog YAML file; every section is optional so files can split by system."""
+
+    schema_version: Literal[1]
+    systems: dict[str, System] = Field(default_factory=dict)
+    command_posts: dict[str, CommandPost] = Field(default_factory=dict)
+    radars: dict[str, Radar] = Field(default_factory=dict)
+    launchers: dict[str, Launcher] = Field(default_factory=dict)
+    missiles: dict[str, Missile] = Field(default_factory=dict)
+    threats: dict[str, Threat] = Field(default_factory=dict)
