@@ -1,0 +1,178 @@
+"""Command-post stage: rank threats and assign them to fire units (greedy by marginal return).
+
+For each idle fire unit u and threat j the command post plans, from the track, the predicted
+intercept point (PIP) of each missile type k it has left: the time t that solves
+``|r + v t| = s_k t`` (r, v the track's position and velocity relative to the launcher, s_k the
+missile's mean flyout speed). The option is feasible when the PIP lies inside the missile's
+envelope (ground range between ``min_range_m`` and ``range_fraction`` x maximum range, the
+ballistic range for a ballistic target; altitude between the limits; flight time below the
+maximum), before the threat reaches its asset, when the unit's engagement radar has held the
+threat for the reaction time, and when the unit has a free target channel.
+
+The marginal return of a salvo of n missiles with single-shot kill probability p on threat j is
+
+    value_j * (1 - (1 - p)^n) / (time_to_asset_j + 60 s)
+
+(threat priority = asset value / time to reach it, the 60 s keeps it finite). Assignment is the
+greedy rule: repeatedly take the best (unit, threat) pair, one new engagement per unit and per
+threat a step; it is a fixed number of rounds, so it vectorises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+from jax import Array
+
+from iads.engine.base import CATEGORIES, AssignLog, Params, State
+from iads.geo.sphere import EARTH_RADIUS_M, altitude_m, up_unit
+
+_BALLISTIC = CATEGORIES.index("ballistic_missile")
+_PRIORITY_OFFSET_S = 60.0
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Assignment:
+    """New engagements decided this step."""
+
+    salvo_target: Array  # [U] int32
+    salvo_kind: Array  # [U] int32
+    salvo_left: Array  # [U] int32
+    engaged: Array  # [J] bool: ever assigned
+    n_assigned: Array  # []
+    assign_log: AssignLog
+
+
+def intercept_time(rel_pos_m: Array, vel_m_s: Array, speed_m_s: Array) -> Array:
+    """Smallest t > 0 with ``|rel_pos + vel t| = speed t``; inf when there is none.
+
+    Shapes broadcast: ``rel_pos_m`` and ``vel_m_s`` (..., 3), ``speed_m_s`` (...).
+    """
+    b = jnp.sum(rel_pos_m * vel_m_s, axis=-1)
+    c = jnp.sum(rel_pos_m * rel_pos_m, axis=-1)
+    a = speed_m_s**2 - jnp.sum(vel_m_s * vel_m_s, axis=-1)
+    disc = b**2 + a * c
+    sq = jnp.sqrt(jnp.maximum(disc, 0.0))
+    safe_a = jnp.where(jnp.abs(a) < 1e-6, 1e-6, a)
+    r1 = (b - sq) / safe_a
+    r2 = (b + sq) / safe_a
+    lin = jnp.where(b < 0, -c / (2.0 * jnp.minimum(b, -1e-9)), jnp.inf)  # a ~ 0
+    big = jnp.inf
+    pos1 = jnp.where(r1 > 0, r1, big)
+    pos2 = jnp.where(r2 > 0, r2, big)
+    t = jnp.where(jnp.abs(a) < 1e-6, lin, jnp.minimum(pos1, pos2))
+    return jnp.where(disc < 0, big, t)
+
+
+def ground_range_m(a_m: Array, b_m: Array) -> Array:
+    """Surface distance (m) between frame positions (broadcasting, last axis 3)."""
+    ua, ub = up_unit(a_m), up_unit(b_m)
+    cos_g = jnp.sum(ua * ub, axis=-1)
+    sin_g = jnp.linalg.norm(jnp.cross(ua, ub), axis=-1)
+    return EARTH_RADIUS_M * jnp.arctan2(sin_g, cos_g)
+
+
+def engagement_options(params: Params, state: State, track_ok: Array,
+                       t_s: Array) -> tuple[Array, Array]:
+    """Score [U, J] of the best salvo each unit can fire at each threat, and its missile type."""
+    tp, up, mp = params.threats, params.units, params.missiles
+    tr = state.tracks
+    pos = tr.x[:, :3]
+    vel = tr.x[:, 3:]
+    rel = pos[None, :, :] - up.pos_m[:, None, :]  # [U, J, 3]
+    t_int = intercept_time(rel[:, :, None, :], vel[None, :, None, :],
+                           mp.mean_speed_m_s[None, None, :])  # [U, J, K]
+    t_fin = jnp.where(jnp.isfinite(t_int), t_int, 0.0)
+    pip = pos[None, :, None, :] + vel[None, :, None, :] * t_fin[..., None]  # [U, J, K, 3]
+    pip_range = ground_range_m(pip, up.pos_m[:, None, None, :])
+    pip_alt = altitude_m(pip)
+    ballistic = (tp.category == _BALLISTIC)[None, :, None]
+    max_range = jnp.where(ballistic, mp.ballistic_range_m, mp.max_range_m)
+    speed = jnp.linalg.norm(vel, axis=-1)
+    asset_pos = params.asset_pos_m[tp.asset]
+    time_to_asset = jnp.linalg.norm(asset_pos - pos, axis=-1) / jnp.maximum(speed, 1.0)  # [J]
+    in_envelope = (
+        jnp.isfinite(t_int)
+        & (pip_range >= mp.min_range_m)
+        & (pip_range <= up.range_fraction[:, None, None] * max_range)
+        & (pip_alt >= mp.min_target_altitude_m)
+        & (pip_alt <= mp.max_target_altitude_m)
+        & (t_fin <= mp.max_flight_time_s)
+        & (t_fin <= time_to_asset[None, :, None])
+        & (state.inventory[:, None, :] > 0)
+    )
+    pk = mp.kill_probability[:, tp.category].T  # [J, K]
+    salvo_pk = 1.0 - (1.0 - pk[None]) ** up.salvo_size[:, None, None]  # [U, J, K]
+    # Best feasible type: highest Pk, ties to the shorter-ranged (cheaper) missile.
+    pref = jnp.where(in_envelope, salvo_pk - 1e-12 * mp.max_range_m, -1.0)
+    kind = jnp.argmax(pref, axis=-1).astype(jnp.int32)
+    best_pk = jnp.take_along_axis(salvo_pk, kind[..., None], axis=-1)[..., 0]
+    feasible = jnp.any(in_envelope, axis=-1)
+
+    held = (state.fc_first_seen_s + up.reaction_time_s[:, None] <= t_s) & (
+        state.fc_last_seen_s >= t_s - params.track_timeout_s
+    )
+    ms = state.missiles
+    in_air = jnp.zeros(tp.valid.shape, jnp.int32).at[ms.target].add(ms.alive.astype(jnp.int32))
+    pending = jnp.zeros(tp.valid.shape, jnp.int32).at[state.salvo_target].add(
+        jnp.where(state.salvo_target >= 0, state.salvo_left, 0)
+    )
+    committed = in_air + pending  # [J] missiles on the way or about to be fired
+    limit = jnp.where(up.shoot_shoot, 2 * up.salvo_size, 1)  # [U]
+    available = committed[None, :] < limit[:, None]
+    engaged_uj = (jnp.zeros((up.pos_m.shape[0], tp.valid.shape[0]), jnp.int32)
+                  .at[jnp.arange(up.pos_m.shape[0])[:, None], ms.target]
+                  .add(ms.alive.astype(jnp.int32)) > 0)
+    engaged_uj = engaged_uj | (
+        (state.salvo_target[:, None] == jnp.arange(tp.valid.shape[0])[None, :])
+        & (state.salvo_left[:, None] > 0)
+    )
+    n_engaged = jnp.sum(engaged_uj, axis=1, dtype=jnp.int32)
+    unit_free = (state.salvo_left == 0) & (n_engaged < up.target_channels)
+    ok = (
+        feasible
+        & held
+        & available
+        & (track_ok & state.alive)[None, :]
+        & unit_free[:, None]
+    )
+    priority = tp.asset_value / (time_to_asset + _PRIORITY_OFFSET_S)
+    score = jnp.where(ok, priority[None, :] * best_pk, 0.0)
+    return score, kind
+
+
+def assign(params: Params, state: State, track_ok: Array, t_s: Array) -> Assignment:
+    """Greedy assignment of new engagements (at most one per unit and per threat per step)."""
+    score, kind = engagement_options(params, state, track_ok, t_s)
+    n_units, n_threats = score.shape
+
+    def round_(_: int, carry: tuple) -> tuple:  # type: ignore[type-arg]
+        sc, tgt, knd, left, engaged, n, log = carry
+        flat = jnp.argmax(sc)
+        u = (flat // n_threats).astype(jnp.int32)
+        j = (flat % n_threats).astype(jnp.int32)
+        take = sc[u, j] > 0
+        k = kind[u, j]
+        tgt = tgt.at[u].set(jnp.where(take, j, tgt[u]))
+        knd = knd.at[u].set(jnp.where(take, k, knd[u]))
+        left = left.at[u].set(jnp.where(take, params.units.salvo_size[u], left[u]))
+        engaged = engaged.at[j].set(engaged[j] | take)
+        row = jnp.where(take, n, params.assign_capacity)  # out of bounds -> dropped
+        log = AssignLog(
+            time_s=log.time_s.at[row].set(t_s, mode="drop"),
+            unit=log.unit.at[row].set(u.astype(jnp.int32), mode="drop"),
+            target=log.target.at[row].set(j.astype(jnp.int32), mode="drop"),
+            kind=log.kind.at[row].set(k, mode="drop"),
+        )
+        n = n + take.astype(jnp.int32)
+        sc = jnp.where(take, sc.at[u, :].set(0.0).at[:, j].set(0.0), sc)
+        return sc, tgt, knd, left, engaged, n, log
+
+    carry = (score, state.salvo_target, state.salvo_kind, state.salvo_left, state.engaged,
+             state.n_assigned, state.assign_log)
+    _, tgt, knd, left, engaged, n, log = jax.lax.fori_loop(0, n_units, round_, carry)
+    return Assignment(salvo_target=tgt, salvo_kind=knd, salvo_left=left, engaged=engaged,
+                      n_assigned=n, assign_log=log)

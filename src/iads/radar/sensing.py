@@ -1,0 +1,105 @@
+"""Sensing stage: every radar that is due to look this step tries to detect every threat.
+
+A radar looks once per ``scan_period_s``. A threat is detectable when it is airborne, above the
+4/3-Earth radar horizon, inside the instrumented range and the elevation limits; it is then
+detected with the single-look probability from the radar equation and its Swerling case.
+Detections carry a noisy position: Gaussian range error ``range_noise_m`` along the line of
+sight and angle error ``angle_noise_rad`` across it, expressed in the frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+from jax import Array
+
+from iads.engine.base import Params
+from iads.geo.sphere import EARTH_RADIUS_M, altitude_m, up_unit
+from iads.radar.equation import detection_probability_single_look, effective_earth_geometry
+from iads.threats.flight import ThreatKinematics
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Detections:
+    """What the radars saw this step."""
+
+    looked: Array  # [D] bool: the radar looked this step
+    detected: Array  # [D, J] bool
+    measured_pos_m: Array  # [D, J, 3]
+    measurement_cov_m2: Array  # [D, J, 3, 3]
+    range_m: Array  # [D, J] true slant range
+    next_scan_s: Array  # [D]
+
+
+def line_of_sight_geometry(
+    sensor_pos_m: Array, target_pos_m: Array, k_factor: float
+) -> tuple[Array, Array, Array]:
+    """Slant range (m), elevation (rad) and horizon clearance on the k-factor Earth.
+
+    ``sensor_pos_m`` [D, 3] and ``target_pos_m`` [J, 3] give arrays of shape [D, J].
+    """
+    up_s = up_unit(sensor_pos_m)[:, None, :]
+    up_t = up_unit(target_pos_m)[None, :, :]
+    cos_a = jnp.sum(up_s * up_t, axis=-1)
+    sin_a = jnp.linalg.norm(jnp.cross(up_s, up_t), axis=-1)
+    ground_range = EARTH_RADIUS_M * jnp.arctan2(sin_a, cos_a)
+    h_s = altitude_m(sensor_pos_m)[:, None]
+    h_t = altitude_m(target_pos_m)[None, :]
+    return effective_earth_geometry(h_s, h_t, ground_range, k_factor)
+
+
+def sense(params: Params, kin: ThreatKinematics, alive: Array, next_scan_s: Array,
+          t_s: Array, key: Array) -> Detections:
+    """Detect threats with every radar due to look at ``t_s``."""
+    rp, tp = params.radars, params.threats
+    looked = t_s >= next_scan_s
+    next_scan = jnp.where(looked, next_scan_s + rp.scan_period_s, next_scan_s)
+    slant, elevation, clear = line_of_sight_geometry(rp.pos_m, kin.pos_m, params.k_factor)
+    snr = rp.snr_coeff[:, None] * tp.rcs_m2[None, :] / jnp.maximum(slant, 1.0) ** 4
+    pd = detection_probability_single_look(
+        snr, rp.false_alarm_probability[:, None], tp.swerling[None, :]
+    )
+    airborne = kin.launched & alive & (altitude_m(kin.pos_m) > 0.0)
+    coverage = (
+        clear
+        & (slant <= rp.max_range_m[:, None])
+        & (elevation >= rp.min_elevation_rad[:, None])
+        & (elevation <= rp.max_elevation_rad[:, None])
+    )
+    k_draw, k_noise = jax.random.split(key)
+    draw = jax.random.uniform(k_draw, pd.shape, dtype=pd.dtype)
+    detected = looked[:, None] & airborne[None, :] & coverage & (draw < pd)
+
+    rel = kin.pos_m[None, :, :] - rp.pos_m[:, None, :]
+    rng = jnp.linalg.norm(rel, axis=-1)
+    los = rel / jnp.maximum(rng, 1.0)[..., None]
+    # Two unit vectors across the line of sight.
+    ref = jnp.where(jnp.abs(los[..., 2:3]) < 0.9, jnp.array([0.0, 0.0, 1.0], los.dtype),
+                    jnp.array([1.0, 0.0, 0.0], los.dtype))
+    p1 = jnp.cross(los, ref)
+    p1 = p1 / jnp.linalg.norm(p1, axis=-1, keepdims=True)
+    p2 = jnp.cross(los, p1)
+    noise = jax.random.normal(k_noise, (*rng.shape, 3), dtype=rel.dtype)
+    sig_r = rp.range_noise_m[:, None]
+    sig_x = rng * rp.angle_noise_rad[:, None]
+    measured = (
+        kin.pos_m[None]
+        + (sig_r * noise[..., 0])[..., None] * los
+        + (sig_x * noise[..., 1])[..., None] * p1
+        + (sig_x * noise[..., 2])[..., None] * p2
+    )
+    outer = lambda a: a[..., :, None] * a[..., None, :]  # noqa: E731
+    cov = (sig_r**2)[..., None, None] * outer(los) + (sig_x**2)[..., None, None] * (
+        outer(p1) + outer(p2)
+    )
+    return Detections(
+        looked=looked,
+        detected=detected,
+        measured_pos_m=measured,
+        measurement_cov_m2=cov,
+        range_m=rng,
+        next_scan_s=next_scan,
+    )

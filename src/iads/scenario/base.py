@@ -1,0 +1,152 @@
+"""Scenario file schema (YAML, safe-loaded, validated once here).
+
+Angles in degrees and lengths in metres at this edge; everything is SI after compilation.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _finite(v: float) -> float:
+    if not math.isfinite(v):
+        raise ValueError("must be a finite number (not NaN or infinity)")
+    return v
+
+
+class Position(_Strict):
+    """A geodetic position on WGS84; ``alt_m`` is height above the ellipsoid surface."""
+
+    lat_deg: float = Field(ge=-90.0, le=90.0)
+    lon_deg: float = Field(ge=-180.0, le=180.0)
+    alt_m: float = Field(default=0.0, ge=-500.0, le=100_000.0)
+
+    _check = field_validator("lat_deg", "lon_deg", "alt_m")(classmethod(lambda cls, v: _finite(v)))
+
+
+class Waypoint(Position):
+    """A route point; ``alt_m`` is height above the surface, and must be above ground."""
+
+    alt_m: float = Field(ge=0.0, le=200_000.0)
+
+
+class Asset(Position):
+    """A defended asset: what the raid targets and what leakers are counted against."""
+
+    name: str = Field(min_length=1)
+    value: float = Field(default=1.0, gt=0.0)
+
+    _v = field_validator("value")(classmethod(lambda cls, v: _finite(v)))
+
+
+class LauncherGroup(_Strict):
+    """Launchers of one type at a battery, each loaded with ``missiles_per_launcher`` rounds."""
+
+    type: str
+    count: int = Field(ge=0, le=64)
+    missile: str
+    missiles_per_launcher: int | None = Field(default=None, ge=0, le=64)
+
+
+class Doctrine(_Strict):
+    """How a battery fires.
+
+    ``shoot-look-shoot``: fire a salvo, wait for its outcome, re-engage a survivor.
+    ``shoot-shoot``: a second salvo may be fired at a threat before the first one's outcome.
+    ``engagement_range_fraction``: engage only when the predicted intercept point lies within
+    this fraction of the missile's maximum range.
+    """
+
+    salvo_size: int = Field(default=2, ge=1, le=8)
+    policy: Literal["shoot-look-shoot", "shoot-shoot"] = "shoot-look-shoot"
+    engagement_range_fraction: float = Field(default=0.9, gt=0.0, le=1.0)
+
+    _f = field_validator("engagement_range_fraction")(classmethod(lambda cls, v: _finite(v)))
+
+
+class Battery(Position):
+    """A fire unit (for the S-400, a battalion): radars, launchers and doctrine at one site."""
+
+    name: str = Field(min_length=1)
+    system: str
+    launchers: list[LauncherGroup] = Field(min_length=1)
+    doctrine: Doctrine = Field(default_factory=Doctrine)
+
+
+class RaidGroup(_Strict):
+    """Threats of one type that fly the same route, launched ``spacing_s`` apart.
+
+    ``route`` starts at the launch point; the target asset's position is the last point. A
+    ballistic missile's route is its launch point only: it flies a ballistic arc to the target.
+    """
+
+    name: str = Field(min_length=1)
+    threat: str
+    count: int = Field(ge=1, le=10_000)
+    launch_time_s: float = Field(default=0.0, ge=0.0)
+    spacing_s: float = Field(default=0.0, ge=0.0)
+    target: str
+    route: list[Waypoint] = Field(min_length=1)
+    speed_m_s: float | None = Field(default=None, gt=0.0, le=10_000.0)
+
+    _f = field_validator("launch_time_s", "spacing_s")(classmethod(lambda cls, v: _finite(v)))
+
+
+class Origin(_Strict):
+    """Origin of the local frame (a notional point near the defended area)."""
+
+    lat_deg: float = Field(ge=-89.0, le=89.0)
+    lon_deg: float = Field(ge=-180.0, le=180.0)
+
+    _check = field_validator("lat_deg", "lon_deg")(classmethod(lambda cls, v: _finite(v)))
+
+
+class ScenarioFile(_Strict):
+    """A whole scenario file."""
+
+    schema_version: Literal[1]
+    name: str = Field(min_length=1)
+    description: str = ""
+    origin: Origin
+    duration_s: float = Field(gt=0.0, le=86_400.0)
+    time_step_s: float = Field(default=1.0, gt=0.0, le=60.0)
+    seed: int = Field(default=0, ge=0, lt=2**31)
+    replications: int = Field(default=100, ge=1)
+    dtype: Literal["float32", "float64"] = "float32"
+    assets: list[Asset] = Field(min_length=1)
+    batteries: list[Battery] = Field(default_factory=list)
+    raid: list[RaidGroup] = Field(min_length=1)
+
+    _f = field_validator("duration_s", "time_step_s")(classmethod(lambda cls, v: _finite(v)))
+
+    @model_validator(mode="after")
+    def _names(self) -> ScenarioFile:
+        for what, names in (
+            ("assets", [a.name for a in self.assets]),
+            ("batteries", [b.name for b in self.batteries]),
+            ("raid", [r.name for r in self.raid]),
+        ):
+            seen: set[str] = set()
+            for n in names:
+                if n in seen:
+                    raise ValueError(f"{what}: name {n!r} is used twice")
+                seen.add(n)
+        assets = {a.name for a in self.assets}
+        for g in self.raid:
+            if g.target not in assets:
+                raise ValueError(
+                    f"raid group {g.name!r}: unknown target {g.target!r}; "
+                    f"assets are {', '.join(sorted(assets))}"
+                )
+        if self.duration_s / self.time_step_s > 200_000:
+            raise ValueError("duration_s / time_step_s exceeds 200000 steps")
+        return self

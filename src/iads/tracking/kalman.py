@@ -1,0 +1,92 @@
+"""Tracking stage: a constant-velocity Kalman filter per threat, fed by every radar.
+
+The engine's track picture has one slot per threat (association is assumed perfect; the
+measurement-level tracker with clutter and association is a separate module). Each step every
+track is predicted to the current time; then each radar's detections update it in turn.
+
+Symbols (one track): x = [p, v] (m, m/s), P its covariance; F = [[I, dt I], [0, I]];
+Q = q [[dt^3/3 I, dt^2/2 I], [dt^2/2 I, dt I]] with q the white-acceleration spectral density
+(m^2/s^3); z a position measurement with covariance R; H = [I 0];
+S = H P H^T + R; K = P H^T S^-1; x <- x + K (z - H x); P <- (I - K H) P.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+from jax import Array
+
+from iads.engine.base import Params, Tracks
+
+#: Prior 1-sigma speed (m/s) of a new track's velocity.
+INITIAL_SPEED_SIGMA_M_S = 1000.0
+
+
+def predict(tracks: Tracks, dt_s: float, q: float) -> Tracks:
+    """Constant-velocity prediction of every track over ``dt_s``."""
+    dtype = tracks.x.dtype
+    eye = jnp.eye(3, dtype=dtype)
+    zero = jnp.zeros((3, 3), dtype=dtype)
+    F = jnp.block([[eye, dt_s * eye], [zero, eye]])
+    Q = q * jnp.block(
+        [[dt_s**3 / 3.0 * eye, dt_s**2 / 2.0 * eye], [dt_s**2 / 2.0 * eye, dt_s * eye]]
+    )
+    x = tracks.x @ F.T
+    P = F @ tracks.P @ F.T + Q
+    return Tracks(x=x, P=P, exists=tracks.exists, hits=tracks.hits,
+                  last_update_s=tracks.last_update_s)
+
+
+def _update_one_radar(tracks: Tracks, z: Array, R: Array, hit: Array, t_s: Array) -> Tracks:
+    """Update tracks [J] with one radar's measurements z [J, 3], R [J, 3, 3] where ``hit``."""
+    dtype = tracks.x.dtype
+    S = tracks.P[:, :3, :3] + R
+    K = jnp.linalg.solve(S, tracks.P[:, :3, :]).transpose(0, 2, 1)  # [J, 6, 3] = P H^T S^-1
+    innov = z - tracks.x[:, :3]
+    x_upd = tracks.x + jnp.einsum("jab,jb->ja", K, innov)
+    P_upd = tracks.P - K @ tracks.P[:, :3, :]
+    P_upd = 0.5 * (P_upd + jnp.swapaxes(P_upd, 1, 2))
+    # A new track starts at the measurement with a wide velocity prior.
+    x_new = jnp.concatenate([z, jnp.zeros_like(z)], axis=-1)
+    P_new = jnp.zeros_like(tracks.P)
+    P_new = P_new.at[:, :3, :3].set(R)
+    P_new = P_new.at[:, 3:, 3:].set(jnp.eye(3, dtype=dtype) * INITIAL_SPEED_SIGMA_M_S**2)
+    init = hit & ~tracks.exists
+    upd = hit & tracks.exists
+    x = jnp.where(init[:, None], x_new, jnp.where(upd[:, None], x_upd, tracks.x))
+    P = jnp.where(init[:, None, None], P_new, jnp.where(upd[:, None, None], P_upd, tracks.P))
+    return Tracks(
+        x=x,
+        P=P,
+        exists=tracks.exists | hit,
+        hits=tracks.hits + hit.astype(jnp.int32),
+        last_update_s=jnp.where(hit, t_s, tracks.last_update_s),
+    )
+
+
+def update_tracks(params: Params, tracks: Tracks, measured_pos_m: Array,
+                  measurement_cov_m2: Array, detected: Array, t_s: Array) -> Tracks:
+    """Predict all tracks one step, update them with each radar in turn, drop stale ones.
+
+    ``measured_pos_m`` [D, J, 3], ``measurement_cov_m2`` [D, J, 3, 3], ``detected`` [D, J].
+    """
+    tracks = predict(tracks, params.time_step_s, params.process_noise_m2_s3)
+
+    def body(tr: Tracks, xs: tuple[Array, Array, Array]) -> tuple[Tracks, None]:
+        z, R, hit = xs
+        return _update_one_radar(tr, z, R, hit, t_s), None
+
+    tracks, _ = jax.lax.scan(body, tracks, (measured_pos_m, measurement_cov_m2, detected))
+    stale = tracks.exists & (t_s - tracks.last_update_s > params.track_timeout_s)
+    return Tracks(
+        x=tracks.x,
+        P=tracks.P,
+        exists=tracks.exists & ~stale,
+        hits=jnp.where(stale, 0, tracks.hits),
+        last_update_s=tracks.last_update_s,
+    )
+
+
+def confirmed(params: Params, tracks: Tracks) -> Array:
+    """Tracks [J] with enough updates to be engaged."""
+    return tracks.exists & (tracks.hits >= params.track_confirm_hits)

@@ -1,0 +1,382 @@
+"""The bundled catalog: it loads, every figure is sourced, and the modelling values reproduce
+the published figures they were calibrated to.
+
+The radar equation, the Swerling-1 detection law and the missile fly-out model are written out
+again here, from their textbook form, rather than imported from the engine: these tests check
+the catalog's numbers against the physics, not the engine against itself.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import BaseModel
+from scipy.optimize import brentq
+
+from iads.catalog import CATALOG_DIR, Figure, Missile, Radar, load_catalog_dir
+from iads.errors import InputError
+
+SPEED_OF_LIGHT_M_S = 299_792_458.0
+BOLTZMANN_J_K = 1.380649e-23
+SCALE_HEIGHT_M = 8500.0
+MISSILE_LOST_BELOW_M_S = 250.0
+
+
+@pytest.fixture(scope="module")
+def catalog():  # type: ignore[no-untyped-def]
+    return load_catalog_dir(CATALOG_DIR)
+
+
+# --------------------------------------------------------------------------------------------
+# Loading and sources
+
+
+def _figures(obj: Any, path: str) -> list[tuple[str, Figure]]:
+    """Every Figure inside a catalog entry, with its dotted path."""
+    if isinstance(obj, Figure):
+        return [(path, obj)]
+    if isinstance(obj, BaseModel):
+        out: list[tuple[str, Figure]] = []
+        for name in type(obj).model_fields:
+            out += _figures(getattr(obj, name), f"{path}.{name}")
+        return out
+    if isinstance(obj, dict):
+        return [f for k, v in obj.items() for f in _figures(v, f"{path}.{k}")]
+    if isinstance(obj, list | tuple):
+        return [f for i, v in enumerate(obj) for f in _figures(v, f"{path}[{i}]")]
+    return []
+
+
+def _all_figures(cat) -> list[tuple[str, Figure]]:  # type: ignore[no-untyped-def]
+    out: list[tuple[str, Figure]] = []
+    for section in ("systems", "command_posts", "radars", "launchers", "missiles", "threats"):
+        for key, entry in getattr(cat, section).items():
+            out += _figures(entry, f"{section}.{key}")
+    return out
+
+
+def test_bundled_catalog_has_the_s400_and_the_five_threat_types(catalog) -> None:  # type: ignore[no-untyped-def]
+    s400 = catalog.system("S-400")
+    assert s400.surveillance_radar == "91N6E"
+    assert s400.engagement_radar == "92N6E"
+    assert set(s400.missiles) == {"48N6E3", "40N6E", "9M96E2"}
+    expected = {
+        "f16_class": "aircraft",
+        "f35_class": "aircraft",
+        "subsonic_cruise_missile": "cruise_missile",
+        "srbm": "ballistic_missile",
+        "one_way_attack_drone": "drone",
+    }
+    assert {k: catalog.threats[k].category for k in expected if k in catalog.threats} == expected
+    assert catalog.threat("srbm").apogee_m is not None
+    assert catalog.threat("srbm").max_range_m is not None
+
+
+def test_every_numeric_figure_has_a_non_empty_source(catalog) -> None:  # type: ignore[no-untyped-def]
+    figures = _all_figures(catalog)
+    assert len(figures) > 100  # the walk really reaches the figures
+    unsourced = [path for path, fig in figures if not fig.source.strip()]
+    assert unsourced == []
+
+
+def test_every_kill_probability_is_a_wide_modelling_value(catalog) -> None:  # type: ignore[no-untyped-def]
+    # systems.md: no credible public SSPK exists, so none may claim to be published.
+    for key, missile in catalog.missiles.items():
+        for category, fig in missile.kill_probability.items():
+            low, high = fig.sample_bounds()
+            assert fig.basis == "modelling", f"{key}.{category}"
+            assert high - low >= 0.3, f"{key}.{category}: sweep range too narrow"
+
+
+# --------------------------------------------------------------------------------------------
+# Radar calibration: monostatic radar equation + Swerling 1, single look
+
+
+def _snr(radar: Radar, range_m: float, rcs_m2: float, peak_power_w: float | None = None) -> float:
+    """SNR = P tau n G^2 lambda^2 sigma / ((4 pi)^3 R^4 k T L)."""
+    power = radar.peak_power_w.value if peak_power_w is None else peak_power_w
+    wavelength_m = SPEED_OF_LIGHT_M_S / radar.frequency_hz.value
+    gain = 10.0 ** (radar.antenna_gain_db.value / 10.0)
+    losses = 10.0 ** (radar.losses_db.value / 10.0)
+    signal = (
+        power
+        * radar.pulse_width_s.value
+        * radar.pulses_integrated.value
+        * gain**2
+        * wavelength_m**2
+        * rcs_m2
+    )
+    noise = (
+        (4.0 * math.pi) ** 3
+        * range_m**4
+        * BOLTZMANN_J_K
+        * radar.system_noise_temperature_k.value
+        * losses
+    )
+    return signal / noise
+
+
+def _pd_swerling1(snr: float, pfa: float) -> float:
+    """Swerling 1, one look: Pd = Pfa^(1 / (1 + SNR))."""
+    return pfa ** (1.0 / (1.0 + snr))
+
+
+def _range_at_pd(
+    radar: Radar, rcs_m2: float, pd: float, peak_power_w: float | None = None
+) -> float:
+    pfa = radar.false_alarm_probability.value
+    return brentq(
+        lambda r: _pd_swerling1(_snr(radar, r, rcs_m2, peak_power_w), pfa) - pd,
+        1.0,
+        1.0e8,
+        xtol=1.0,
+    )
+
+
+def _keys(section: str) -> list[str]:
+    """Keys of one catalog section, for parametrize; a broken catalog still collects."""
+    try:
+        return sorted(getattr(load_catalog_dir(CATALOG_DIR), section))
+    except InputError:
+        return ["<catalog does not load>"]
+
+
+@pytest.mark.parametrize("radar_key", _keys("radars"))
+def test_radar_detects_calibration_target_at_published_range_with_stated_probability(
+    catalog,  # type: ignore[no-untyped-def]
+    radar_key: str,
+) -> None:
+    radar = catalog.radars[radar_key]
+    cal = radar.calibration
+    pfa = radar.false_alarm_probability.value
+    pd = _pd_swerling1(_snr(radar, cal.range_m.value, cal.rcs_m2.value), pfa)
+    assert pd == pytest.approx(cal.detection_probability, abs=0.01)
+    r_pd = _range_at_pd(radar, cal.rcs_m2.value, cal.detection_probability)
+    assert r_pd == pytest.approx(cal.range_m.value, rel=0.01)
+
+
+@pytest.mark.parametrize("radar_key", _keys("radars"))
+def test_radar_peak_power_bounds_reproduce_calibration_range_bounds(
+    catalog,  # type: ignore[no-untyped-def]
+    radar_key: str,
+) -> None:
+    # Convention of the catalog: peak_power_w.low/high solve the calibration at
+    # calibration.range_m.low/high, so sampling the power samples the published range spread.
+    radar = catalog.radars[radar_key]
+    cal = radar.calibration
+    p_low, p_high = radar.peak_power_w.sample_bounds()
+    r_low, r_high = cal.range_m.sample_bounds()
+    pd = cal.detection_probability
+    assert _range_at_pd(radar, cal.rcs_m2.value, pd, p_low) == pytest.approx(r_low, rel=0.01)
+    assert _range_at_pd(radar, cal.rcs_m2.value, pd, p_high) == pytest.approx(r_high, rel=0.01)
+
+
+def test_swerling1_closed_form_matches_known_answer() -> None:
+    # Pd = 0.5 at Pfa = 1e-6 needs SNR = ln(1e-6)/ln(0.5) - 1 = 18.93 (12.77 dB).
+    snr = math.log(1e-6) / math.log(0.5) - 1.0
+    assert 10.0 * math.log10(snr) == pytest.approx(12.77, abs=0.01)
+    assert _pd_swerling1(snr, 1e-6) == pytest.approx(0.5)
+    assert _pd_swerling1(0.0, 1e-6) == pytest.approx(1e-6)
+
+
+# --------------------------------------------------------------------------------------------
+# Missile kinematics: linear boost, then dv/dt = -(rho/rho0) v^2 / L at a constant altitude
+
+
+def _documented_altitude_m(missile: Missile) -> float:
+    """The mean altitude the drag length was chosen for: "h = <metres> m" in its note."""
+    text = missile.drag_length_m.note or ""
+    match = re.search(r"h = (\d+(?:\.\d+)?) m", text)
+    assert match, f"{missile.name}: drag_length_m.note must state 'h = <metres> m'"
+    return float(match.group(1))
+
+
+def _fly_level(missile: Missile, altitude_m: float, range_m: float) -> tuple[float, float]:
+    """(time_s, speed_m_s) when the missile has flown range_m, or (inf, speed) if it is lost."""
+    v_max = missile.max_speed_m_s.value
+    t_boost = missile.boost_time_s.value
+    drag_length_m = missile.drag_length_m.value
+    density_ratio = math.exp(-altitude_m / SCALE_HEIGHT_M)
+
+    def accel(t: float, v: float) -> float:
+        if t < t_boost:
+            return v_max / t_boost
+        return -density_ratio * v * v / drag_length_m
+
+    dt = 0.01
+    t, s, v = 0.0, 0.0, 0.0
+    while s < range_m:
+        # RK4 on (s, v); the boost ramp is linear so the step across burnout is exact enough
+        k1v = accel(t, v)
+        k2v = accel(t + dt / 2, v + dt / 2 * k1v)
+        k3v = accel(t + dt / 2, v + dt / 2 * k2v)
+        k4v = accel(t + dt, v + dt * k3v)
+        s_next = s + dt / 6 * (v + 2 * (v + dt / 2 * k1v) + 2 * (v + dt / 2 * k2v) + v + dt * k3v)
+        v_next = v + dt / 6 * (k1v + 2 * k2v + 2 * k3v + k4v)
+        if s_next >= range_m:  # interpolate the crossing
+            frac = (range_m - s) / (s_next - s)
+            return t + frac * dt, v + frac * (v_next - v)
+        t, s, v = t + dt, s_next, v_next
+        if t > t_boost and v < MISSILE_LOST_BELOW_M_S:
+            return math.inf, v
+    return t, v
+
+
+@pytest.mark.parametrize("missile_key", _keys("missiles"))
+def test_missile_keeps_speed_to_max_range_at_documented_altitude(
+    catalog,  # type: ignore[no-untyped-def]
+    missile_key: str,
+) -> None:
+    missile = catalog.missiles[missile_key]
+    altitude_m = _documented_altitude_m(missile)
+    time_s, speed_m_s = _fly_level(missile, altitude_m, missile.max_range_m.value)
+    assert speed_m_s >= 500.0
+    assert time_s <= missile.max_flight_time_s.value
+
+
+@pytest.mark.parametrize("missile_key", _keys("missiles"))
+def test_missile_flight_time_limit_has_about_ten_percent_margin(
+    catalog,  # type: ignore[no-untyped-def]
+    missile_key: str,
+) -> None:
+    missile = catalog.missiles[missile_key]
+    time_s, _ = _fly_level(missile, _documented_altitude_m(missile), missile.max_range_m.value)
+    assert missile.max_flight_time_s.value == pytest.approx(1.1 * time_s, rel=0.02)
+
+
+def test_fly_level_matches_closed_form_coast() -> None:
+    # v(s) = v0 exp(-r s / L) after burnout: a known answer for the integrator itself.
+    missile = load_catalog_dir(CATALOG_DIR).missiles["48N6E3"]
+    v0, tb, L = missile.max_speed_m_s.value, missile.boost_time_s.value, missile.drag_length_m.value
+    r = math.exp(-15_000.0 / SCALE_HEIGHT_M)
+    _, v = _fly_level(missile, 15_000.0, 150_000.0)
+    assert v == pytest.approx(v0 * math.exp(-r * (150_000.0 - v0 * tb / 2) / L), rel=1e-3)
+
+
+# --------------------------------------------------------------------------------------------
+# Bad input: InputError naming the file and the field
+
+
+def _fig(value: float, **extra: Any) -> dict[str, Any]:
+    return {"value": value, "basis": "modelling", "source": "test value", **extra}
+
+
+def _threat(**override: Any) -> dict[str, Any]:
+    threat = {
+        "name": "test threat",
+        "category": "aircraft",
+        "examples": "none",
+        "speed_m_s": _fig(250.0),
+        "cruise_altitude_m": _fig(5000.0),
+        "rcs_m2": _fig(1.0),
+        "swerling_case": 1,
+    }
+    threat.update(override)
+    return threat
+
+
+def _missile(**override: Any) -> dict[str, Any]:
+    missile: dict[str, Any] = {
+        "name": "test missile",
+        "guidance": {"value": "command", "basis": "modelling", "source": "test value"},
+        "max_range_m": _fig(100_000.0),
+        "min_range_m": _fig(1000.0),
+        "max_target_altitude_m": _fig(20_000.0),
+        "min_target_altitude_m": _fig(10.0),
+        "max_speed_m_s": _fig(1000.0),
+        "boost_time_s": _fig(5.0),
+        "drag_length_m": _fig(50_000.0),
+        "max_load_factor_g": _fig(20.0),
+        "max_flight_time_s": _fig(200.0),
+        "lethal_radius_m": _fig(10.0),
+        "kill_probability": {
+            c: _fig(0.5) for c in ("aircraft", "cruise_missile", "ballistic_missile", "drone")
+        },
+    }
+    missile.update(override)
+    return missile
+
+
+def _write(path: Path, doc: dict[str, Any]) -> None:
+    path.write_text(yaml.safe_dump({"schema_version": 1, **doc}, sort_keys=False), "utf-8")
+
+
+def _load_error(directory: Path) -> str:
+    with pytest.raises(InputError) as info:
+        load_catalog_dir(directory)
+    return str(info.value)
+
+
+def test_minimal_valid_catalog_loads(tmp_path: Path) -> None:
+    # The control for the tests below: each breaks exactly one thing in this catalog.
+    _write(tmp_path / "ok.yaml", {"threats": {"t": _threat()}, "missiles": {"m": _missile()}})
+    cat = load_catalog_dir(tmp_path)
+    assert set(cat.threats) == {"t"}
+    assert set(cat.missiles) == {"m"}
+
+
+def test_figure_with_low_above_high_names_file_and_field(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "bad_range.yaml",
+        {"threats": {"t": _threat(rcs_m2=_fig(1.0, low=2.0, high=0.5))}},
+    )
+    msg = _load_error(tmp_path)
+    assert "bad_range.yaml" in msg
+    assert "threats.t.rcs_m2" in msg
+    assert "low <= value <= high" in msg
+
+
+def test_nan_value_names_file_and_field(tmp_path: Path) -> None:
+    _write(tmp_path / "bad_nan.yaml", {"threats": {"t": _threat(speed_m_s=_fig(float("nan")))}})
+    assert ".nan" in (tmp_path / "bad_nan.yaml").read_text()
+    msg = _load_error(tmp_path)
+    assert "bad_nan.yaml" in msg
+    assert "threats.t.speed_m_s.value" in msg
+    assert "finite" in msg
+
+
+def test_kill_probability_above_one_names_file_and_field(tmp_path: Path) -> None:
+    missile = _missile()
+    missile["kill_probability"]["drone"] = _fig(1.2)
+    _write(tmp_path / "bad_pk.yaml", {"missiles": {"m": missile}})
+    msg = _load_error(tmp_path)
+    assert "bad_pk.yaml" in msg
+    assert "missiles.m.kill_probability" in msg
+    assert "drone" in msg
+
+
+def test_launcher_with_unknown_missile_names_file_and_field(tmp_path: Path) -> None:
+    launcher = {
+        "name": "test launcher",
+        "mobility": {"value": "towed", "basis": "modelling", "source": "test value"},
+        "missiles_per_launcher": {"m": _fig(4), "no_such_missile": _fig(4)},
+    }
+    _write(tmp_path / "bad_ref.yaml", {"missiles": {"m": _missile()}, "launchers": {"L": launcher}})
+    msg = _load_error(tmp_path)
+    assert "bad_ref.yaml" in msg
+    assert "launchers.L.missiles_per_launcher" in msg
+    assert "no_such_missile" in msg
+
+
+def test_key_defined_in_two_files_names_both_files_and_the_key(tmp_path: Path) -> None:
+    _write(tmp_path / "a_first.yaml", {"threats": {"t": _threat()}})
+    _write(tmp_path / "b_second.yaml", {"threats": {"t": _threat()}})
+    msg = _load_error(tmp_path)
+    assert "b_second.yaml" in msg
+    assert "threats.t" in msg
+    assert "a_first.yaml" in msg
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text(
+        "schema_version: 1\nthreats:\n  t: {name: [unclosed\n", "utf-8"
+    )
+    msg = _load_error(tmp_path)
+    assert "broken.yaml" in msg
+    assert re.search(r"line \d+, column \d+", msg)
+    assert "malformed YAML" in msg
