@@ -75,16 +75,18 @@ def ground_range_m(a_m: Array, b_m: Array) -> Array:
     return EARTH_RADIUS_M * jnp.arctan2(sin_g, cos_g)
 
 
-def engagement_options(params: Params, state: State, track_ok: Array,
-                       t_s: Array) -> tuple[Array, Array]:
+def engagement_options(
+    params: Params, state: State, track_ok: Array, t_s: Array
+) -> tuple[Array, Array]:
     """Score [U, J] of the best salvo each unit can fire at each threat, and its missile type."""
     tp, up, mp = params.threats, params.units, params.missiles
     tr = state.tracks
     pos = tr.x[:, :3]
     vel = tr.x[:, 3:]
     rel = pos[None, :, :] - up.pos_m[:, None, :]  # [U, J, 3]
-    t_int = intercept_time(rel[:, :, None, :], vel[None, :, None, :],
-                           mp.mean_speed_m_s[None, None, :])  # [U, J, K]
+    t_int = intercept_time(
+        rel[:, :, None, :], vel[None, :, None, :], mp.mean_speed_m_s[None, None, :]
+    )  # [U, J, K]
     t_fin = jnp.where(jnp.isfinite(t_int), t_int, 0.0)
     pip = pos[None, :, None, :] + vel[None, :, None, :] * t_fin[..., None]  # [U, J, K, 3]
     pip_range = ground_range_m(pip, up.pos_m[:, None, None, :])
@@ -117,28 +119,27 @@ def engagement_options(params: Params, state: State, track_ok: Array,
     )
     ms = state.missiles
     in_air = jnp.zeros(tp.valid.shape, jnp.int32).at[ms.target].add(ms.alive.astype(jnp.int32))
-    pending = jnp.zeros(tp.valid.shape, jnp.int32).at[state.salvo_target].add(
-        jnp.where(state.salvo_target >= 0, state.salvo_left, 0)
+    pending = (
+        jnp.zeros(tp.valid.shape, jnp.int32)
+        .at[state.salvo_target]
+        .add(jnp.where(state.salvo_target >= 0, state.salvo_left, 0))
     )
     committed = in_air + pending  # [J] missiles on the way or about to be fired
     limit = jnp.where(up.shoot_shoot, 2 * up.salvo_size, 1)  # [U]
     available = committed[None, :] < limit[:, None]
-    engaged_uj = (jnp.zeros((up.pos_m.shape[0], tp.valid.shape[0]), jnp.int32)
-                  .at[jnp.arange(up.pos_m.shape[0])[:, None], ms.target]
-                  .add(ms.alive.astype(jnp.int32)) > 0)
+    engaged_uj = (
+        jnp.zeros((up.pos_m.shape[0], tp.valid.shape[0]), jnp.int32)
+        .at[jnp.arange(up.pos_m.shape[0])[:, None], ms.target]
+        .add(ms.alive.astype(jnp.int32))
+        > 0
+    )
     engaged_uj = engaged_uj | (
         (state.salvo_target[:, None] == jnp.arange(tp.valid.shape[0])[None, :])
         & (state.salvo_left[:, None] > 0)
     )
     n_engaged = jnp.sum(engaged_uj, axis=1, dtype=jnp.int32)
     unit_free = (state.salvo_left == 0) & (n_engaged < up.target_channels)
-    ok = (
-        feasible
-        & held
-        & available
-        & (track_ok & state.alive)[None, :]
-        & unit_free[:, None]
-    )
+    ok = feasible & held & available & (track_ok & state.alive)[None, :] & unit_free[:, None]
     priority = tp.asset_value / (time_to_asset + _PRIORITY_OFFSET_S)
     score = jnp.where(ok, priority[None, :] * best_pk, 0.0)
     return score, kind
@@ -171,8 +172,21 @@ def assign(params: Params, state: State, track_ok: Array, t_s: Array) -> Assignm
         sc = jnp.where(take, sc.at[u, :].set(0.0).at[:, j].set(0.0), sc)
         return sc, tgt, knd, left, engaged, n, log
 
-    carry = (score, state.salvo_target, state.salvo_kind, state.salvo_left, state.engaged,
-             state.n_assigned, state.assign_log)
+    carry = (
+        score,
+        state.salvo_target,
+        state.salvo_kind,
+        state.salvo_left,
+        state.engaged,
+        state.n_assigned,
+        state.assign_log,
+    )
     _, tgt, knd, left, engaged, n, log = jax.lax.fori_loop(0, n_units, round_, carry)
-    return Assignment(salvo_target=tgt, salvo_kind=knd, salvo_left=left, engaged=engaged,
-                      n_assigned=n, assign_log=log)
+    return Assignment(
+        salvo_target=tgt,
+        salvo_kind=knd,
+        salvo_left=left,
+        engaged=engaged,
+        n_assigned=n,
+        assign_log=log,
+    )

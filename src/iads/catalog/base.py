@@ -149,7 +149,7 @@ class Missile(_Strict):
             raise ValueError(f"missing categories: {', '.join(missing)}")
         for cat, fig in v.items():
             lo, hi = fig.sample_bounds()
-            if not (0.0 <= lo and hi <= 1.0):
+            if not (lo >= 0.0 and hi <= 1.0):
                 raise ValueError(f"{cat}: kill probability must lie in [0, 1]")
         return v
 

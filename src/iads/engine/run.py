@@ -35,8 +35,10 @@ def init_state(params: Params, key: Array) -> State:
     n_j = tp.valid.shape[0]
     n_u, n_c = up.slot_valid.shape
     inf_j = jnp.full((n_j,), jnp.inf, dtype)
-    phase = jax.random.uniform(jax.random.fold_in(key, 2**31 - 1), rp.scan_period_s.shape,
-                               dtype=dtype) * rp.scan_period_s
+    phase = (
+        jax.random.uniform(jax.random.fold_in(key, 2**31 - 1), rp.scan_period_s.shape, dtype=dtype)
+        * rp.scan_period_s
+    )
     L, G = params.log_capacity, params.assign_capacity
     return State(
         t_s=jnp.zeros((), dtype),

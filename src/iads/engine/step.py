@@ -1,7 +1,7 @@
 """One engine step for one replication: the stages in the order the system works.
 
-    threats fly -> radars look -> tracks update -> command post assigns
-    -> launchers fire -> missiles fly out -> outcomes are assessed
+threats fly -> radars look -> tracks update -> command post assigns
+-> launchers fire -> missiles fly out -> outcomes are assessed
 """
 
 from __future__ import annotations
@@ -35,55 +35,98 @@ def step(params: Params, state: State, key: Array) -> State:
     any_det = jnp.any(det.detected, axis=0)
     rng_det = jnp.min(jnp.where(det.detected, det.range_m, jnp.inf), axis=0)
     first = any_det & ~jnp.isfinite(state.detect_s)
-    detect_unit = params.radars.unit[jnp.argmin(jnp.where(det.detected, det.range_m, jnp.inf),
-                                                axis=0)]
+    detect_unit = params.radars.unit[
+        jnp.argmin(jnp.where(det.detected, det.range_m, jnp.inf), axis=0)
+    ]
     fc = det.detected & params.radars.engagement[:, None]  # [D, J]
-    fc_unit = (jnp.zeros(state.fc_last_seen_s.shape, jnp.int32)
-               .at[params.radars.unit].add(fc.astype(jnp.int32)) > 0)  # [U, J]
-    fc_first = jnp.where(fc_unit & ~jnp.isfinite(state.fc_first_seen_s), t,
-                         state.fc_first_seen_s)
+    fc_unit = (
+        jnp.zeros(state.fc_last_seen_s.shape, jnp.int32)
+        .at[params.radars.unit]
+        .add(fc.astype(jnp.int32))
+        > 0
+    )  # [U, J]
+    fc_first = jnp.where(fc_unit & ~jnp.isfinite(state.fc_first_seen_s), t, state.fc_first_seen_s)
     fc_last = jnp.where(fc_unit, t, state.fc_last_seen_s)
 
     # tracks update
-    tracks = update_tracks(params, state.tracks, det.measured_pos_m, det.measurement_cov_m2,
-                           det.detected, t)
+    tracks = update_tracks(
+        params, state.tracks, det.measured_pos_m, det.measurement_cov_m2, det.detected, t
+    )
     track_ok = confirmed(params, tracks)
     state = _replace(
-        state, alive=alive, leaked_s=leaked_s, next_scan_s=det.next_scan_s, tracks=tracks,
+        state,
+        alive=alive,
+        leaked_s=leaked_s,
+        next_scan_s=det.next_scan_s,
+        tracks=tracks,
         detect_s=jnp.where(first, t, state.detect_s),
         detect_range_m=jnp.where(first, rng_det, state.detect_range_m),
         detect_unit=jnp.where(first, detect_unit, state.detect_unit),
         track_s=jnp.where(track_ok & ~jnp.isfinite(state.track_s), t, state.track_s),
-        fc_first_seen_s=fc_first, fc_last_seen_s=fc_last,
+        fc_first_seen_s=fc_first,
+        fc_last_seen_s=fc_last,
     )
 
     # command post assigns
     a = assign(params, state, track_ok, t)
-    state = _replace(state, salvo_target=a.salvo_target, salvo_kind=a.salvo_kind,
-                     salvo_left=a.salvo_left, engaged=a.engaged, n_assigned=a.n_assigned,
-                     assign_log=a.assign_log)
+    state = _replace(
+        state,
+        salvo_target=a.salvo_target,
+        salvo_kind=a.salvo_kind,
+        salvo_left=a.salvo_left,
+        engaged=a.engaged,
+        n_assigned=a.n_assigned,
+        assign_log=a.assign_log,
+    )
 
     # launchers fire
     lc = launch(params, state, t)
-    state = _replace(state, missiles=lc.missiles, inventory=lc.inventory,
-                     salvo_target=lc.salvo_target, salvo_left=lc.salvo_left,
-                     next_launch_s=lc.next_launch_s, n_fired=lc.n_fired,
-                     missile_log=lc.missile_log)
+    state = _replace(
+        state,
+        missiles=lc.missiles,
+        inventory=lc.inventory,
+        salvo_target=lc.salvo_target,
+        salvo_left=lc.salvo_left,
+        next_launch_s=lc.next_launch_s,
+        n_fired=lc.n_fired,
+        missile_log=lc.missile_log,
+    )
 
     # missiles fly out and intercepts are assessed
     fo = flyout(params, state.missiles, kin, state.alive, state.killed_s, t, k_kill)
-    state = _replace(state, missiles=fo.missiles, alive=fo.threat_alive, killed_s=fo.killed_s,
-                     missile_log=_log_outcomes(params, state.missile_log, state.missiles.log_id,
-                                               fo.ended, fo.outcome, fo.end_time_s,
-                                               fo.end_pos_m))
+    state = _replace(
+        state,
+        missiles=fo.missiles,
+        alive=fo.threat_alive,
+        killed_s=fo.killed_s,
+        missile_log=_log_outcomes(
+            params,
+            state.missile_log,
+            state.missiles.log_id,
+            fo.ended,
+            fo.outcome,
+            fo.end_time_s,
+            fo.end_pos_m,
+        ),
+    )
     return _replace(state, t_s=t + params.time_step_s, step=state.step + 1)
 
 
-def _log_outcomes(params: Params, log: MissileLog, log_id: Array, ended: Array, outcome: Array,
-                  end_time_s: Array, end_pos_m: Array) -> MissileLog:
+def _log_outcomes(
+    params: Params,
+    log: MissileLog,
+    log_id: Array,
+    ended: Array,
+    outcome: Array,
+    end_time_s: Array,
+    end_pos_m: Array,
+) -> MissileLog:
     row = jnp.where(ended, log_id, params.log_capacity).reshape(-1)
     return MissileLog(
-        launch_time_s=log.launch_time_s, unit=log.unit, target=log.target, kind=log.kind,
+        launch_time_s=log.launch_time_s,
+        unit=log.unit,
+        target=log.target,
+        kind=log.kind,
         outcome=log.outcome.at[row].set(outcome.reshape(-1), mode="drop"),
         end_time_s=log.end_time_s.at[row].set(end_time_s.reshape(-1), mode="drop"),
         end_pos_m=log.end_pos_m.at[row].set(end_pos_m.reshape(-1, 3), mode="drop"),

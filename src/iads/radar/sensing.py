@@ -51,8 +51,9 @@ def line_of_sight_geometry(
     return effective_earth_geometry(h_s, h_t, ground_range, k_factor)
 
 
-def sense(params: Params, kin: ThreatKinematics, alive: Array, next_scan_s: Array,
-          t_s: Array, key: Array) -> Detections:
+def sense(
+    params: Params, kin: ThreatKinematics, alive: Array, next_scan_s: Array, t_s: Array, key: Array
+) -> Detections:
     """Detect threats with every radar due to look at ``t_s``."""
     rp, tp = params.radars, params.threats
     looked = t_s >= next_scan_s
@@ -77,8 +78,11 @@ def sense(params: Params, kin: ThreatKinematics, alive: Array, next_scan_s: Arra
     rng = jnp.linalg.norm(rel, axis=-1)
     los = rel / jnp.maximum(rng, 1.0)[..., None]
     # Two unit vectors across the line of sight.
-    ref = jnp.where(jnp.abs(los[..., 2:3]) < 0.9, jnp.array([0.0, 0.0, 1.0], los.dtype),
-                    jnp.array([1.0, 0.0, 0.0], los.dtype))
+    ref = jnp.where(
+        jnp.abs(los[..., 2:3]) < 0.9,
+        jnp.array([0.0, 0.0, 1.0], los.dtype),
+        jnp.array([1.0, 0.0, 0.0], los.dtype),
+    )
     p1 = jnp.cross(los, ref)
     p1 = p1 / jnp.linalg.norm(p1, axis=-1, keepdims=True)
     p2 = jnp.cross(los, p1)

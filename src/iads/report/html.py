@@ -149,7 +149,7 @@ def map_points(events: pa.Table, max_replications: int = MAP_MAX_REPLICATIONS) -
     """
     mask = pc.and_(
         pc.less(events["replication"], max_replications),
-        pc.is_in(events["kind"], value_set=pa.array(["intercept", "leak"])),
+        pc.is_in(events["kind"].cast(pa.string()), value_set=pa.array(["intercept", "leak"])),
     )
     table = events.filter(mask)
     columns = {

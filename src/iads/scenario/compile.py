@@ -81,34 +81,58 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
     assets = {a.name for a in spec.assets}
     for i, g in enumerate(spec.raid):
         if g.threat not in cat.threats:
-            raise InputError(p, f"raid[{i}].threat",
-                             f"unknown threat {g.threat!r}; known: {', '.join(sorted(cat.threats))}")
+            raise InputError(
+                p,
+                f"raid[{i}].threat",
+                f"unknown threat {g.threat!r}; known: {', '.join(sorted(cat.threats))}",
+            )
         if g.target not in assets:
-            raise InputError(p, f"raid[{i}].target",
-                             f"unknown asset {g.target!r}; assets: {', '.join(sorted(assets))}")
+            raise InputError(
+                p,
+                f"raid[{i}].target",
+                f"unknown asset {g.target!r}; assets: {', '.join(sorted(assets))}",
+            )
         if cat.threats[g.threat].category == "ballistic_missile" and len(g.route) != 1:
-            raise InputError(p, f"raid[{i}].route",
-                             "a ballistic missile's route is its launch point only")
+            raise InputError(
+                p, f"raid[{i}].route", "a ballistic missile's route is its launch point only"
+            )
     for i, b in enumerate(spec.batteries):
         if b.system not in cat.systems:
-            raise InputError(p, f"batteries[{i}].system",
-                             f"unknown system {b.system!r}; known: {', '.join(sorted(cat.systems))}")
+            raise InputError(
+                p,
+                f"batteries[{i}].system",
+                f"unknown system {b.system!r}; known: {', '.join(sorted(cat.systems))}",
+            )
         system = cat.systems[b.system]
         for k, lg in enumerate(b.launchers):
             where = f"batteries[{i}].launchers[{k}]"
             if lg.type not in system.launchers:
-                raise InputError(p, f"{where}.type", f"{lg.type!r} is not a launcher of "
-                                 f"{b.system}; known: {', '.join(system.launchers)}")
+                raise InputError(
+                    p,
+                    f"{where}.type",
+                    f"{lg.type!r} is not a launcher of "
+                    f"{b.system}; known: {', '.join(system.launchers)}",
+                )
             if lg.missile not in system.missiles:
-                raise InputError(p, f"{where}.missile", f"{lg.missile!r} is not a missile of "
-                                 f"{b.system}; known: {', '.join(system.missiles)}")
+                raise InputError(
+                    p,
+                    f"{where}.missile",
+                    f"{lg.missile!r} is not a missile of "
+                    f"{b.system}; known: {', '.join(system.missiles)}",
+                )
             if lg.missile not in cat.launchers[lg.type].missiles_per_launcher:
-                raise InputError(p, f"{where}.missile",
-                                 f"launcher {lg.type} does not carry {lg.missile}")
+                raise InputError(
+                    p, f"{where}.missile", f"launcher {lg.type} does not carry {lg.missile}"
+                )
 
 
-def mean_flyout_speed_m_s(max_speed_m_s: float, boost_time_s: float, drag_length_m: float,
-                          range_m: float, altitude_m: float = PLANNING_ALTITUDE_M) -> float:
+def mean_flyout_speed_m_s(
+    max_speed_m_s: float,
+    boost_time_s: float,
+    drag_length_m: float,
+    range_m: float,
+    altitude_m: float = PLANNING_ALTITUDE_M,
+) -> float:
     """Mean speed (m/s) over a level flyout to ``range_m`` with the engine's speed model.
 
     Intercept planning uses it over half the maximum range at ``PLANNING_ALTITUDE_M``.
@@ -139,8 +163,11 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
     f = np.dtype(dtype or spec.dtype)
     frame = LocalFrame(spec.origin.lat_deg, spec.origin.lon_deg)
     asset_by_name = {a.name: i for i, a in enumerate(spec.assets)}
-    asset_pos = frame.to_xyz([a.lat_deg for a in spec.assets], [a.lon_deg for a in spec.assets],
-                             [a.alt_m for a in spec.assets]).reshape(-1, 3)
+    asset_pos = frame.to_xyz(
+        [a.lat_deg for a in spec.assets],
+        [a.lon_deg for a in spec.assets],
+        [a.alt_m for a in spec.assets],
+    ).reshape(-1, 3)
 
     # missile types in use
     missile_types: list[str] = []
@@ -152,12 +179,36 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
         missile_types = ["(none)"]
 
     # fire units and radars
-    radars: dict[str, list[float]] = {k: [] for k in (
-        "unit", "engagement", "snr_coeff", "pfa", "scan", "max_range", "min_el", "max_el",
-        "range_noise", "angle_noise")}
+    radars: dict[str, list[float]] = {
+        k: []
+        for k in (
+            "unit",
+            "engagement",
+            "snr_coeff",
+            "pfa",
+            "scan",
+            "max_range",
+            "min_el",
+            "max_el",
+            "range_noise",
+            "angle_noise",
+        )
+    }
     radar_pos: list[np.ndarray] = []
-    units: dict[str, list] = {k: [] for k in (  # type: ignore[type-arg]
-        "pos", "tc", "mc", "salvo", "ss", "frac", "interval", "reaction", "inventory")}
+    units: dict[str, list] = {
+        k: []
+        for k in (  # type: ignore[type-arg]
+            "pos",
+            "tc",
+            "mc",
+            "salvo",
+            "ss",
+            "frac",
+            "interval",
+            "reaction",
+            "inventory",
+        )
+    }
     for u, b in enumerate(spec.batteries):
         system = cat.systems[b.system]
         for name, is_eng in ((system.surveillance_radar, False), (system.engagement_radar, True)):
@@ -165,10 +216,22 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
             radar_pos.append(frame.to_xyz(b.lat_deg, b.lon_deg, b.alt_m + r.antenna_height_m.value))
             radars["unit"].append(u)
             radars["engagement"].append(is_eng)
-            radars["snr_coeff"].append(float(snr_linear(
-                r.peak_power_w.value, r.pulse_width_s.value, r.pulses_integrated.value,
-                r.antenna_gain_db.value, r.frequency_hz.value, 1.0,
-                r.system_noise_temperature_k.value, r.losses_db.value, 1.0, xp=np)))
+            radars["snr_coeff"].append(
+                float(
+                    snr_linear(
+                        r.peak_power_w.value,
+                        r.pulse_width_s.value,
+                        r.pulses_integrated.value,
+                        r.antenna_gain_db.value,
+                        r.frequency_hz.value,
+                        1.0,
+                        r.system_noise_temperature_k.value,
+                        r.losses_db.value,
+                        1.0,
+                        xp=np,
+                    )
+                )
+            )
             radars["pfa"].append(r.false_alarm_probability.value)
             radars["scan"].append(r.scan_period_s.value)
             radars["max_range"].append(r.instrumented_range_m.value)
@@ -199,14 +262,31 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
     for u, mc in enumerate(units["mc"]):
         slot_valid[u, :mc] = True
     if n_u == 0:  # a raid with no defence: one dummy unit with nothing to fire
-        units = {"pos": [asset_pos[0]], "tc": [0], "mc": [1], "salvo": [1], "ss": [False],
-                 "frac": [1.0], "interval": [1.0], "reaction": [0.0],
-                 "inventory": [np.zeros(len(missile_types), np.int32)]}
+        units = {
+            "pos": [asset_pos[0]],
+            "tc": [0],
+            "mc": [1],
+            "salvo": [1],
+            "ss": [False],
+            "frac": [1.0],
+            "interval": [1.0],
+            "reaction": [0.0],
+            "inventory": [np.zeros(len(missile_types), np.int32)],
+        }
         slot_valid[:] = False
         radar_pos = [asset_pos[0]]
-        radars = {"unit": [0], "engagement": [False], "snr_coeff": [0.0], "pfa": [1e-6],
-                  "scan": [1e9], "max_range": [0.0], "min_el": [0.0], "max_el": [0.0],
-                  "range_noise": [1.0], "angle_noise": [1e-3]}
+        radars = {
+            "unit": [0],
+            "engagement": [False],
+            "snr_coeff": [0.0],
+            "pfa": [1e-6],
+            "scan": [1e9],
+            "max_range": [0.0],
+            "min_el": [0.0],
+            "max_el": [0.0],
+            "range_noise": [1.0],
+            "angle_noise": [1e-3],
+        }
 
     def arr(x, dt=f):  # type: ignore[no-untyped-def]
         return jnp.asarray(np.asarray(x), dtype=dt)
@@ -270,34 +350,53 @@ def _missile_params(cat: Catalog, names: list[str], arr) -> MissileParams:  # ty
     for name in names:
         m = cat.missiles.get(name)
         if m is None:  # placeholder type for an undefended scenario
-            rows.append(dict(max_range_m=0.0, ballistic_range_m=0.0, min_range_m=0.0,
-                             max_target_altitude_m=0.0, min_target_altitude_m=0.0,
-                             max_speed_m_s=1.0, boost_time_s=1.0, drag_length_m=1.0,
-                             max_accel_m_s2=0.0, max_flight_time_s=0.0, mean_speed_m_s=1.0,
-                             lethal_radius_m=0.0, kill_probability=[0.0] * len(CATEGORIES)))
+            rows.append(
+                dict(
+                    max_range_m=0.0,
+                    ballistic_range_m=0.0,
+                    min_range_m=0.0,
+                    max_target_altitude_m=0.0,
+                    min_target_altitude_m=0.0,
+                    max_speed_m_s=1.0,
+                    boost_time_s=1.0,
+                    drag_length_m=1.0,
+                    max_accel_m_s2=0.0,
+                    max_flight_time_s=0.0,
+                    mean_speed_m_s=1.0,
+                    lethal_radius_m=0.0,
+                    kill_probability=[0.0] * len(CATEGORIES),
+                )
+            )
             continue
         bal = m.ballistic_range_m.value if m.ballistic_range_m is not None else 0.0
-        rows.append(dict(
-            max_range_m=m.max_range_m.value,
-            ballistic_range_m=bal,
-            min_range_m=m.min_range_m.value,
-            max_target_altitude_m=m.max_target_altitude_m.value,
-            min_target_altitude_m=m.min_target_altitude_m.value,
-            max_speed_m_s=m.max_speed_m_s.value,
-            boost_time_s=m.boost_time_s.value,
-            drag_length_m=m.drag_length_m.value,
-            max_accel_m_s2=g_to_m_s2(m.max_load_factor_g.value),
-            max_flight_time_s=m.max_flight_time_s.value,
-            mean_speed_m_s=mean_flyout_speed_m_s(m.max_speed_m_s.value, m.boost_time_s.value,
-                                                 m.drag_length_m.value, 0.5 * m.max_range_m.value),
-            lethal_radius_m=m.lethal_radius_m.value,
-            kill_probability=[m.kill_probability[c].value for c in CATEGORIES],
-        ))
+        rows.append(
+            dict(
+                max_range_m=m.max_range_m.value,
+                ballistic_range_m=bal,
+                min_range_m=m.min_range_m.value,
+                max_target_altitude_m=m.max_target_altitude_m.value,
+                min_target_altitude_m=m.min_target_altitude_m.value,
+                max_speed_m_s=m.max_speed_m_s.value,
+                boost_time_s=m.boost_time_s.value,
+                drag_length_m=m.drag_length_m.value,
+                max_accel_m_s2=g_to_m_s2(m.max_load_factor_g.value),
+                max_flight_time_s=m.max_flight_time_s.value,
+                mean_speed_m_s=mean_flyout_speed_m_s(
+                    m.max_speed_m_s.value,
+                    m.boost_time_s.value,
+                    m.drag_length_m.value,
+                    0.5 * m.max_range_m.value,
+                ),
+                lethal_radius_m=m.lethal_radius_m.value,
+                kill_probability=[m.kill_probability[c].value for c in CATEGORIES],
+            )
+        )
     return MissileParams(**{k: arr([r[k] for r in rows]) for k in rows[0]})
 
 
-def _threat_params(spec: ScenarioFile, cat: Catalog, frame: LocalFrame,
-                   asset_by_name: dict[str, int], arr):  # type: ignore[no-untyped-def]
+def _threat_params(
+    spec: ScenarioFile, cat: Catalog, frame: LocalFrame, asset_by_name: dict[str, int], arr
+):  # type: ignore[no-untyped-def]
     routes, dists, lengths, speeds, launch, ballistic, apogee = [], [], [], [], [], [], []
     rcs, swerling, category, asset, value, types, groups = [], [], [], [], [], [], []
     for g in spec.raid:
@@ -339,14 +438,22 @@ def _threat_params(spec: ScenarioFile, cat: Catalog, frame: LocalFrame,
     wd = np.zeros((len(routes), n_w))
     for j, (r, d) in enumerate(zip(routes, dists, strict=True)):
         wp[j, : len(r)] = r
-        wp[j, len(r):] = r[-1]
+        wp[j, len(r) :] = r[-1]
         wd[j, : len(d)] = d
-        wd[j, len(d):] = d[-1]
+        wd[j, len(d) :] = d[-1]
     tp = ThreatParams(
-        waypoints_enu_m=arr(wp), waypoint_dist_m=arr(wd), route_length_m=arr(lengths),
-        ground_speed_m_s=arr(speeds), launch_time_s=arr(launch), ballistic=arr(ballistic, bool),
-        apogee_m=arr(apogee), rcs_m2=arr(rcs), swerling=arr(swerling, np.int32),
-        category=arr(category, np.int32), asset=arr(asset, np.int32), asset_value=arr(value),
+        waypoints_enu_m=arr(wp),
+        waypoint_dist_m=arr(wd),
+        route_length_m=arr(lengths),
+        ground_speed_m_s=arr(speeds),
+        launch_time_s=arr(launch),
+        ballistic=arr(ballistic, bool),
+        apogee_m=arr(apogee),
+        rcs_m2=arr(rcs),
+        swerling=arr(swerling, np.int32),
+        category=arr(category, np.int32),
+        asset=arr(asset, np.int32),
+        asset_value=arr(value),
         valid=arr(np.ones(len(routes), bool), bool),
     )
     return tp, (types, groups, asset)
@@ -359,14 +466,18 @@ def memory_check(source: str | Path, params: Params, replications: int, batch_si
     from iads.engine.run import init_state
 
     shapes = jax.eval_shape(init_state, params, jax.random.PRNGKey(0))
-    per_rep = sum(np.prod(s.shape) * np.dtype(s.dtype).itemsize
-                  for s in jax.tree_util.tree_leaves(shapes))
+    per_rep = sum(
+        np.prod(s.shape) * np.dtype(s.dtype).itemsize for s in jax.tree_util.tree_leaves(shapes)
+    )
     need = per_rep * (replications + 4 * batch_size) * 3  # results, batch working set, copies
     try:
         avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         avail = 8 * 2**30
     if need > 0.8 * avail:
-        raise InputError(source, "replications",
-                         f"{replications} replications need about {need / 2**30:.1f} GiB; "
-                         f"{avail / 2**30:.1f} GiB is available (run fewer, or split the run)")
+        raise InputError(
+            source,
+            "replications",
+            f"{replications} replications need about {need / 2**30:.1f} GiB; "
+            f"{avail / 2**30:.1f} GiB is available (run fewer, or split the run)",
+        )

@@ -33,8 +33,9 @@ def predict(tracks: Tracks, dt_s: float, q: float) -> Tracks:
     )
     x = tracks.x @ F.T
     P = F @ tracks.P @ F.T + Q
-    return Tracks(x=x, P=P, exists=tracks.exists, hits=tracks.hits,
-                  last_update_s=tracks.last_update_s)
+    return Tracks(
+        x=x, P=P, exists=tracks.exists, hits=tracks.hits, last_update_s=tracks.last_update_s
+    )
 
 
 def _update_one_radar(tracks: Tracks, z: Array, R: Array, hit: Array, t_s: Array) -> Tracks:
@@ -64,8 +65,14 @@ def _update_one_radar(tracks: Tracks, z: Array, R: Array, hit: Array, t_s: Array
     )
 
 
-def update_tracks(params: Params, tracks: Tracks, measured_pos_m: Array,
-                  measurement_cov_m2: Array, detected: Array, t_s: Array) -> Tracks:
+def update_tracks(
+    params: Params,
+    tracks: Tracks,
+    measured_pos_m: Array,
+    measurement_cov_m2: Array,
+    detected: Array,
+    t_s: Array,
+) -> Tracks:
     """Predict all tracks one step, update them with each radar in turn, drop stale ones.
 
     ``measured_pos_m`` [D, J, 3], ``measurement_cov_m2`` [D, J, 3, 3], ``detected`` [D, J].

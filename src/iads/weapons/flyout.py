@@ -58,8 +58,9 @@ class Flyout:
     killed_s: Array  # [J]
 
 
-def _steer(pos: Array, vel: Array, tgt_pos: Array, tgt_vel: Array, nav: float,
-           max_acc: Array) -> Array:
+def _steer(
+    pos: Array, vel: Array, tgt_pos: Array, tgt_vel: Array, nav: float, max_acc: Array
+) -> Array:
     """Lateral acceleration [..., 3] of zero-effort-miss proportional navigation."""
     r = tgt_pos - pos
     v_rel = tgt_vel - vel
@@ -85,8 +86,15 @@ def _loft(pos: Array, tgt_pos: Array) -> Array:
     return height[..., None] * up
 
 
-def flyout(params: Params, missiles: Missiles, kin: ThreatKinematics, threat_alive: Array,
-           killed_s: Array, t_s: Array, key: Array) -> Flyout:
+def flyout(
+    params: Params,
+    missiles: Missiles,
+    kin: ThreatKinematics,
+    threat_alive: Array,
+    killed_s: Array,
+    t_s: Array,
+    key: Array,
+) -> Flyout:
     """Fly every missile through one engine step, assess each closest approach."""
     mp, tp = params.missiles, params.threats
     dt = params.time_step_s / params.n_substeps
@@ -108,8 +116,9 @@ def flyout(params: Params, missiles: Missiles, kin: ThreatKinematics, threat_ali
         tgt_pos = kin.pos_m[missiles.target] + kin.vel_m_s[missiles.target] * tau
         tgt_vel = kin.vel_m_s[missiles.target]
         tof = now - missiles.launch_time_s
-        acc = _steer(pos, vel, tgt_pos + _loft(pos, tgt_pos), tgt_vel,
-                     params.navigation_constant, max_acc)
+        acc = _steer(
+            pos, vel, tgt_pos + _loft(pos, tgt_pos), tgt_vel, params.navigation_constant, max_acc
+        )
         rho = jnp.exp(-jnp.maximum(altitude_m(pos), 0.0) / SCALE_HEIGHT_M)
         burning = tof < boost
         new_speed = jnp.where(
@@ -118,50 +127,94 @@ def flyout(params: Params, missiles: Missiles, kin: ThreatKinematics, threat_ali
             speed / (1.0 + rho * speed * dt / drag_len),  # exact for dv/dt = -rho v^2 / L
         )
         turned = vel + acc * dt
-        new_vel = turned / jnp.maximum(jnp.linalg.norm(turned, axis=-1, keepdims=True),
-                                       1e-6) * new_speed[..., None]
+        new_vel = (
+            turned
+            / jnp.maximum(jnp.linalg.norm(turned, axis=-1, keepdims=True), 1e-6)
+            * new_speed[..., None]
+        )
         step_vel = 0.5 * (vel + new_vel)
         new_pos = pos + step_vel * dt
         # Closest approach within the substep (both in straight lines).
         r0 = tgt_pos - pos
         dv = tgt_vel - step_vel
-        t_star = jnp.clip(-jnp.sum(r0 * dv, axis=-1) / jnp.maximum(jnp.sum(dv * dv, -1), 1e-9),
-                          0.0, dt)
+        t_star = jnp.clip(
+            -jnp.sum(r0 * dv, axis=-1) / jnp.maximum(jnp.sum(dv * dv, -1), 1e-9), 0.0, dt
+        )
         miss = jnp.linalg.norm(r0 + dv * t_star[..., None], axis=-1)
         target_up = t_alive[missiles.target]
         fuse = alive & target_up & (miss <= lethal)
         kill = fuse & (draw < pk)
-        lost = alive & ~fuse & (
-            ~target_up
-            | (tof + dt > max_tof)
-            | (~burning & (new_speed < MIN_SPEED_M_S))
-            | (altitude_m(new_pos) < 0.0)
+        lost = (
+            alive
+            & ~fuse
+            & (
+                ~target_up
+                | (tof + dt > max_tof)
+                | (~burning & (new_speed < MIN_SPEED_M_S))
+                | (altitude_m(new_pos) < 0.0)
+            )
         )
         done = fuse | lost
         hit_time = now + t_star
         hit_pos = pos + step_vel * t_star[..., None]
         outcome = jnp.where(done, jnp.where(kill, OUTCOME_KILL, OUTCOME_MISS), outcome)
         end_t = jnp.where(done, jnp.where(fuse, hit_time, now + dt), end_t)
-        end_pos = jnp.where(done[..., None], jnp.where(fuse[..., None], hit_pos, new_pos),
-                            end_pos)
-        killed_now = jnp.zeros(t_alive.shape, jnp.int32).at[missiles.target].max(
-            kill.astype(jnp.int32)) > 0
-        kill_time = jnp.full(t_alive.shape, jnp.inf, dtype).at[missiles.target].min(
-            jnp.where(kill, hit_time, jnp.inf)
+        end_pos = jnp.where(done[..., None], jnp.where(fuse[..., None], hit_pos, new_pos), end_pos)
+        killed_now = (
+            jnp.zeros(t_alive.shape, jnp.int32).at[missiles.target].max(kill.astype(jnp.int32)) > 0
+        )
+        kill_time = (
+            jnp.full(t_alive.shape, jnp.inf, dtype)
+            .at[missiles.target]
+            .min(jnp.where(kill, hit_time, jnp.inf))
         )
         t_killed = jnp.where(killed_now & t_alive, kill_time, t_killed)
         t_alive = t_alive & ~killed_now
-        return (new_pos, new_vel, new_speed, alive & ~done, ended | done, outcome, end_t,
-                end_pos, t_alive, t_killed)
+        return (
+            new_pos,
+            new_vel,
+            new_speed,
+            alive & ~done,
+            ended | done,
+            outcome,
+            end_t,
+            end_pos,
+            t_alive,
+            t_killed,
+        )
 
     zeros_i = jnp.zeros(missiles.alive.shape, jnp.int32)
-    carry = (missiles.pos_m, missiles.vel_m_s, missiles.speed_m_s, missiles.alive,
-             jnp.zeros_like(missiles.alive), zeros_i, jnp.zeros_like(missiles.speed_m_s),
-             missiles.pos_m, threat_alive, killed_s)
-    (pos, vel, speed, alive, ended, outcome, end_t, end_pos, t_alive,
-     t_killed) = jax.lax.fori_loop(0, params.n_substeps, sub, carry)
-    new = Missiles(alive=alive, pos_m=pos, vel_m_s=vel, speed_m_s=speed,
-                   target=missiles.target, kind=missiles.kind,
-                   launch_time_s=missiles.launch_time_s, log_id=missiles.log_id)
-    return Flyout(missiles=new, ended=ended, outcome=outcome, end_time_s=end_t,
-                  end_pos_m=end_pos, threat_alive=t_alive, killed_s=t_killed)
+    carry = (
+        missiles.pos_m,
+        missiles.vel_m_s,
+        missiles.speed_m_s,
+        missiles.alive,
+        jnp.zeros_like(missiles.alive),
+        zeros_i,
+        jnp.zeros_like(missiles.speed_m_s),
+        missiles.pos_m,
+        threat_alive,
+        killed_s,
+    )
+    (pos, vel, speed, alive, ended, outcome, end_t, end_pos, t_alive, t_killed) = jax.lax.fori_loop(
+        0, params.n_substeps, sub, carry
+    )
+    new = Missiles(
+        alive=alive,
+        pos_m=pos,
+        vel_m_s=vel,
+        speed_m_s=speed,
+        target=missiles.target,
+        kind=missiles.kind,
+        launch_time_s=missiles.launch_time_s,
+        log_id=missiles.log_id,
+    )
+    return Flyout(
+        missiles=new,
+        ended=ended,
+        outcome=outcome,
+        end_time_s=end_t,
+        end_pos_m=end_pos,
+        threat_alive=t_alive,
+        killed_s=t_killed,
+    )

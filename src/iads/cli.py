@@ -1,0 +1,176 @@
+"""The ``iads`` command line (thin: parsing, progress and printing only)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from iads.errors import InputError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="iads: simulate long-range air defence (simulation only; public figures).",
+)
+console = Console(stderr=False)
+err_console = Console(stderr=True)
+
+DEMO_SCENARIO = Path(__file__).parent / "examples" / "ankara.yaml"
+
+
+def _fail(exc: Exception) -> None:
+    err_console.print(f"iads: error: {exc}", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _fmt(est: dict[str, Any], scale: float = 1.0, digits: int = 1) -> str:
+    if est.get("mean") is None:
+        return "-"
+    lo, hi = est["ci95"]
+    if lo is None:
+        return f"{est['mean'] / scale:.{digits}f}"
+    return f"{est['mean'] / scale:.{digits}f} [{lo / scale:.{digits}f}, {hi / scale:.{digits}f}]"
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    """Print the summary as tables (mean [95% CI] per replication)."""
+    t = Table(
+        title=f"{summary['scenario']} — {summary['replications']} replications, "
+        f"seed {summary['seed']} (mean [95% CI])"
+    )
+    for col in (
+        "threat type",
+        "count",
+        "detected",
+        "engaged",
+        "destroyed",
+        "leaked",
+        "first detection km",
+    ):
+        t.add_column(col, justify="right" if col != "threat type" else "left")
+    for th in summary["threats"]:
+        t.add_row(
+            th["type"],
+            str(th["count"]),
+            _fmt(th["detected"]),
+            _fmt(th["engaged"]),
+            _fmt(th["destroyed"]),
+            _fmt(th["leaked"]),
+            _fmt(th["first_detection_range_m"], 1000.0, 0),
+        )
+    console.print(t)
+    m = Table(title="Missiles fired and leakers per asset")
+    m.add_column("item")
+    m.add_column("mean [95% CI]", justify="right")
+    for k, v in summary["missiles_fired"].items():
+        m.add_row(f"missiles fired: {k}", _fmt(v))
+    for a in summary["assets"]:
+        m.add_row(f"leakers at {a['name']}", _fmt(a["leakers"]))
+    console.print(m)
+
+
+def _run(
+    scenario: Path,
+    out: Path,
+    replications: int | None,
+    seed: int | None,
+    dtype: str | None,
+    batch_size: int | None,
+) -> dict[str, Any]:
+    from iads.results.output import check_output_dir, write_outputs
+    from iads.scenario.compile import load_scenario
+    from iads.simulate import simulate
+
+    try:
+        scn = load_scenario(scenario)
+        if replications is not None and replications < 1:
+            raise InputError(scenario, "--replications", f"must be >= 1, got {replications}")
+        check_output_dir(out)
+        n = replications or scn.spec.replications
+        with Progress(
+            TextColumn("[bold]simulating"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("replications"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        ) as bar:
+            task = bar.add_task("run", total=n)
+            result = simulate(
+                scn,
+                replications=n,
+                seed=seed,
+                dtype=dtype,
+                batch_size=batch_size,
+                progress=lambda k: bar.advance(task, k),
+            )
+        err_console.print("writing results ...", highlight=False) if sys.stderr.isatty() else None
+        summary = write_outputs(result, out)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    print_summary(summary)
+    console.print(f"Results in {out}/: summary.json, events.parquet, report.html", highlight=False)
+    return summary
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    replications: Annotated[int | None, typer.Option(help="Replications (default: file).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: file).")] = None,
+    dtype: Annotated[str | None, typer.Option(help="float32 or float64.")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Replications run at once.")] = None,
+) -> None:
+    """Simulate a scenario; write summary.json, events.parquet and report.html to --out."""
+    if dtype not in (None, "float32", "float64"):
+        _fail(InputError(scenario, "--dtype", f"must be float32 or float64, got {dtype!r}"))
+    _run(scenario, out, replications, seed, dtype, batch_size)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("iads-demo"),
+    replications: Annotated[int | None, typer.Option(help="Replications.")] = None,
+) -> None:
+    """Run the bundled notional Ankara scenario and say where the report is."""
+    _run(DEMO_SCENARIO, out, replications, None, None, None)
+    console.print(f"Open the report: {(out / 'report.html').resolve()}", highlight=False)
+
+
+@app.command()
+def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) -> None:
+    """Check a scenario file against the schema and the catalog."""
+    from iads.scenario.compile import compile_scenario, load_scenario
+
+    try:
+        scn = load_scenario(scenario)
+        compile_scenario(scn)
+    except InputError as exc:
+        _fail(exc)
+    console.print(
+        f"{scenario}: valid ({len(scn.spec.batteries)} batteries, "
+        f"{sum(g.count for g in scn.spec.raid)} threats in {len(scn.spec.raid)} "
+        f"raid groups)",
+        highlight=False,
+    )
+
+
+def main() -> None:
+    """Console entry point."""
+    os.environ.setdefault("JAX_PLATFORMS", os.environ.get("JAX_PLATFORMS", ""))
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Write a run's outputs (summary.json, events.parquet, report.html) atomically.
+
+Everything is written into a temporary directory beside the destination and renamed into
+place only when complete; a run that fails leaves the destination as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow.parquet as pq
+
+from iads.errors import InputError
+from iads.report import ReportData, Ring, Route, Site, write_report
+from iads.simulate import SimulationResult
+
+SUMMARY_FILE = "summary.json"
+EVENTS_FILE = "events.parquet"
+REPORT_FILE = "report.html"
+
+
+def _json_safe(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {k: _json_safe(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_json_safe(v) for v in x]
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, np.generic):
+        return _json_safe(x.item())
+    return x
+
+
+def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData:
+    """What the report shows, from a simulation result."""
+    spec, cat = result.scenario.spec, result.scenario.catalog
+    sites: list[Site] = []
+    for b in spec.batteries:
+        system = cat.systems[b.system]
+        rings = []
+        missiles = list(dict.fromkeys(lg.missile for lg in b.launchers))
+        for m in missiles:
+            rings.append(Ring(label=f"{m} max range", radius_m=cat.missiles[m].max_range_m.value))
+        sites.append(
+            Site(
+                name=b.name,
+                kind="battery",
+                lat_deg=b.lat_deg,
+                lon_deg=b.lon_deg,
+                system=system.name,
+                rings=tuple(rings),
+            )
+        )
+    for a in spec.assets:
+        sites.append(Site(name=a.name, kind="asset", lat_deg=a.lat_deg, lon_deg=a.lon_deg))
+    assets = {a.name: a for a in spec.assets}
+    routes = []
+    for g in spec.raid:
+        target = assets[g.target]
+        pts = [(w.lat_deg, w.lon_deg, w.alt_m) for w in g.route]
+        pts.append((target.lat_deg, target.lon_deg, target.alt_m))
+        routes.append(
+            Route(
+                name=g.name,
+                threat_type=g.threat,
+                category=cat.threats[g.threat].category,
+                points=tuple(pts),
+            )
+        )
+    reps = result.per_replication()
+    return ReportData(
+        title=spec.name,
+        scenario_file=str(result.scenario.path),
+        summary=summary,
+        sites=tuple(sites),
+        routes=tuple(routes),
+        events=result.events,
+        leakers_per_replication=np.asarray(reps["leakers"]),
+        missiles_fired_per_replication={
+            k: np.asarray(v) for k, v in reps["missiles_fired"].items()
+        },
+        duration_s=spec.duration_s,
+        notes=(
+            "Kill probabilities and radar power-aperture are modelling values (no public "
+            "figures); see the catalog for sources and ranges.",
+            "Threat association is perfect in the engine; kill assessment is immediate.",
+            "Positions and routes are notional.",
+        ),
+    )
+
+
+def write_outputs(result: SimulationResult, out_dir: str | Path) -> dict[str, Any]:
+    """Write summary.json, events.parquet and report.html into ``out_dir`` atomically."""
+    out = Path(out_dir)
+    summary = _json_safe(result.summary())
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    try:
+        (tmp / SUMMARY_FILE).write_text(
+            json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8"
+        )
+        pq.write_table(result.events, tmp / EVENTS_FILE)
+        write_report(tmp / REPORT_FILE, report_data(result, summary))
+        _replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return summary
+
+
+OUTPUT_FILES = frozenset({SUMMARY_FILE, EVENTS_FILE, REPORT_FILE})
+
+
+def check_output_dir(out_dir: str | Path) -> None:
+    """Refuse an output directory that would overwrite something that is not an earlier run."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "--out", "exists and is not a directory")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_FILES)
+        if others:
+            raise InputError(
+                out,
+                "--out",
+                f"holds other files ({', '.join(others[:3])}); choose a new or empty directory",
+            )
+
+
+def _replace_dir(new: Path, dest: Path) -> None:
+    """Move ``new`` to ``dest``; an earlier run's ``dest`` is swapped out, then removed."""
+    if dest.exists() or dest.is_symlink():
+        check_output_dir(dest)
+        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
+        os.rmdir(old)
+        os.replace(dest, old)
+        try:
+            os.replace(new, dest)
+        except BaseException:
+            os.replace(old, dest)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, dest)
