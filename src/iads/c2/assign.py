@@ -27,6 +27,7 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.engine.base import CATEGORIES, AssignLog, Params, State
+from iads.engine.ops import scatter_add, scatter_set
 from iads.geo.sphere import EARTH_RADIUS_M, altitude_m, up_unit
 
 _BALLISTIC = CATEGORIES.index("ballistic_missile")
@@ -118,21 +119,14 @@ def engagement_options(
         state.fc_last_seen_s >= t_s - params.track_timeout_s
     )
     ms = state.missiles
-    in_air = jnp.zeros(tp.valid.shape, jnp.int32).at[ms.target].add(ms.alive.astype(jnp.int32))
-    pending = (
-        jnp.zeros(tp.valid.shape, jnp.int32)
-        .at[state.salvo_target]
-        .add(jnp.where(state.salvo_target >= 0, state.salvo_left, 0))
-    )
+    n_threats = tp.valid.shape[0]
+    in_air = scatter_add(ms.target, ms.alive.astype(jnp.int32), n_threats)
+    pending = scatter_add(state.salvo_target, state.salvo_left, n_threats)  # -1 is dropped
     committed = in_air + pending  # [J] missiles on the way or about to be fired
     limit = jnp.where(up.shoot_shoot, 2 * up.salvo_size, 1)  # [U]
     available = committed[None, :] < limit[:, None]
-    engaged_uj = (
-        jnp.zeros((up.pos_m.shape[0], tp.valid.shape[0]), jnp.int32)
-        .at[jnp.arange(up.pos_m.shape[0])[:, None], ms.target]
-        .add(ms.alive.astype(jnp.int32))
-        > 0
-    )
+    threat_ids = jnp.arange(n_threats)
+    engaged_uj = jnp.any(ms.alive[:, :, None] & (ms.target[:, :, None] == threat_ids), axis=1)
     engaged_uj = engaged_uj | (
         (state.salvo_target[:, None] == jnp.arange(tp.valid.shape[0])[None, :])
         & (state.salvo_left[:, None] > 0)
@@ -157,19 +151,21 @@ def assign(params: Params, state: State, track_ok: Array, t_s: Array) -> Assignm
         j = (flat % n_threats).astype(jnp.int32)
         take = sc[u, j] > 0
         k = kind[u, j]
-        tgt = tgt.at[u].set(jnp.where(take, j, tgt[u]))
-        knd = knd.at[u].set(jnp.where(take, k, knd[u]))
-        left = left.at[u].set(jnp.where(take, params.units.salvo_size[u], left[u]))
-        engaged = engaged.at[j].set(engaged[j] | take)
-        row = jnp.where(take, n, params.assign_capacity)  # out of bounds -> dropped
+        at_u = (jnp.arange(n_units) == u) & take
+        at_j = (jnp.arange(n_threats) == j) & take
+        tgt = jnp.where(at_u, j, tgt)
+        knd = jnp.where(at_u, k, knd)
+        left = jnp.where(at_u, params.units.salvo_size, left)
+        engaged = engaged | at_j
+        row = jnp.where(take, n, params.assign_capacity)  # out of range -> dropped
         log = AssignLog(
-            time_s=log.time_s.at[row].set(t_s, mode="drop"),
-            unit=log.unit.at[row].set(u.astype(jnp.int32), mode="drop"),
-            target=log.target.at[row].set(j.astype(jnp.int32), mode="drop"),
-            kind=log.kind.at[row].set(k, mode="drop"),
+            time_s=scatter_set(log.time_s, row, t_s),
+            unit=scatter_set(log.unit, row, u),
+            target=scatter_set(log.target, row, j),
+            kind=scatter_set(log.kind, row, k),
         )
         n = n + take.astype(jnp.int32)
-        sc = jnp.where(take, sc.at[u, :].set(0.0).at[:, j].set(0.0), sc)
+        sc = jnp.where(at_u[:, None] | at_j[None, :], 0.0, sc)
         return sc, tgt, knd, left, engaged, n, log
 
     carry = (

@@ -9,7 +9,7 @@ The catalog lives in ``src/iads/catalog/*.yaml``. Each numeric figure is a :clas
       low: 200000          # optional: where sources disagree
       high: 250000
       basis: published     # published | attributed | modelling
-      source: "Russian MoD via People's Daily (french.peopledaily.com.cn/International/8469063.html)"
+      source: "Russian MoD via People's Daily (french.peopledaily.com.cn/...)"
       note: "48N6E3 against aircraft"
 
 ``basis`` follows ../shared/reference/systems.md: ``published`` (read in the cited page, the

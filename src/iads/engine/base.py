@@ -57,6 +57,7 @@ class RadarParams:
     engagement: Array  # [D] bool: an engagement (fire-control) radar
     snr_coeff: Array  # [D] SNR = snr_coeff * rcs_m2 / range_m**4
     false_alarm_probability: Array  # [D]
+    pd_table: Array  # [D, 5, G] single-look P_d by Swerling case on the SNR grid (radar module)
     scan_period_s: Array  # [D]
     max_range_m: Array  # [D]
     min_elevation_rad: Array  # [D]

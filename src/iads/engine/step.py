@@ -12,6 +12,7 @@ from jax import Array
 
 from iads.c2.assign import assign
 from iads.engine.base import MissileLog, Params, State
+from iads.engine.ops import scatter_set
 from iads.radar.sensing import sense
 from iads.threats.flight import threat_kinematics
 from iads.tracking.kalman import confirmed, update_tracks
@@ -39,12 +40,9 @@ def step(params: Params, state: State, key: Array) -> State:
         jnp.argmin(jnp.where(det.detected, det.range_m, jnp.inf), axis=0)
     ]
     fc = det.detected & params.radars.engagement[:, None]  # [D, J]
-    fc_unit = (
-        jnp.zeros(state.fc_last_seen_s.shape, jnp.int32)
-        .at[params.radars.unit]
-        .add(fc.astype(jnp.int32))
-        > 0
-    )  # [U, J]
+    n_units = state.fc_last_seen_s.shape[0]
+    unit_radar = params.radars.unit[None, :] == jnp.arange(n_units)[:, None]  # [U, D]
+    fc_unit = jnp.any(unit_radar[:, :, None] & fc[None, :, :], axis=1)  # [U, J]
     fc_first = jnp.where(fc_unit & ~jnp.isfinite(state.fc_first_seen_s), t, state.fc_first_seen_s)
     fc_last = jnp.where(fc_unit, t, state.fc_last_seen_s)
 
@@ -127,9 +125,9 @@ def _log_outcomes(
         unit=log.unit,
         target=log.target,
         kind=log.kind,
-        outcome=log.outcome.at[row].set(outcome.reshape(-1), mode="drop"),
-        end_time_s=log.end_time_s.at[row].set(end_time_s.reshape(-1), mode="drop"),
-        end_pos_m=log.end_pos_m.at[row].set(end_pos_m.reshape(-1, 3), mode="drop"),
+        outcome=scatter_set(log.outcome, row, outcome.reshape(-1)),
+        end_time_s=scatter_set(log.end_time_s, row, end_time_s.reshape(-1)),
+        end_pos_m=scatter_set(log.end_pos_m, row, end_pos_m.reshape(-1, 3)),
     )
 
 

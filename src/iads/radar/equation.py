@@ -72,6 +72,63 @@ def detection_probability_single_look(
     return xp.where(sw == 0, pd_sw0, xp.where((sw == 1) | (sw == 2), pd_sw1, pd_sw3))
 
 
+#: SNR grid of the engine's detection-probability tables: -20 dB to +40 dB in 0.02 dB steps.
+PD_TABLE_SNR_DB_MIN = -20.0
+PD_TABLE_STEP_DB = 0.02
+PD_TABLE_SIZE = 3001
+
+
+def detection_probability_table(false_alarm_probability: float) -> Any:
+    """Single-look P_d for Swerling 0..4 on the SNR grid above: a NumPy array [5, G].
+
+    The engine interpolates in this table (made with :func:`detection_probability_single_look`
+    itself) instead of evaluating the Swerling-0 series at every look.
+    """
+    import numpy as np
+
+    snr_db = PD_TABLE_SNR_DB_MIN + PD_TABLE_STEP_DB * np.arange(PD_TABLE_SIZE)
+    snr = 10.0 ** (snr_db / 10.0)
+    return np.stack(
+        [
+            detection_probability_single_look(snr, false_alarm_probability, case, xp=np)
+            for case in range(5)
+        ]
+    )
+
+
+def interpolate_detection_probability(table: Any, snr: Any, xp: Any = jnp) -> Any:
+    """Linear interpolation of P_d at linear ``snr`` in a table row.
+
+    ``table`` has shape ``snr.shape + (G,)``, a row from :func:`detection_probability_table`
+    per element (use :func:`lookup_detection_probability` to gather rows by index instead).
+    """
+    i0, w = _table_position(snr, xp)
+    lo = xp.take_along_axis(table, i0[..., None], axis=-1)[..., 0]
+    hi = xp.take_along_axis(table, i0[..., None] + 1, axis=-1)[..., 0]
+    return lo + w * (hi - lo)
+
+
+def lookup_detection_probability(
+    tables: Any, radar: Any, swerling: Any, snr: Any, xp: Any = jnp
+) -> Any:
+    """P_d from per-radar tables [D, 5, G] at ``tables[radar, swerling]`` and linear ``snr``.
+
+    ``radar``, ``swerling`` and ``snr`` broadcast together; only two table entries per element
+    are read.
+    """
+    i0, w = _table_position(snr, xp)
+    lo = tables[radar, swerling, i0]
+    hi = tables[radar, swerling, i0 + 1]
+    return lo + w * (hi - lo)
+
+
+def _table_position(snr: Any, xp: Any) -> tuple[Any, Any]:
+    snr_db = 10.0 * xp.log10(xp.maximum(snr, 1e-30))
+    pos = xp.clip((snr_db - PD_TABLE_SNR_DB_MIN) / PD_TABLE_STEP_DB, 0.0, PD_TABLE_SIZE - 1.001)
+    i0 = xp.floor(pos).astype(xp.int32)
+    return i0, pos - i0
+
+
 def _marcum_q1_chi2(snr: Any, vt: Any, xp: Any) -> Any:
     lam = xp.minimum(snr, 60.0)[..., None]
     k = xp.arange(160, dtype=lam.dtype)

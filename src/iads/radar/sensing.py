@@ -2,7 +2,8 @@
 
 A radar looks once per ``scan_period_s``. A threat is detectable when it is airborne, above the
 4/3-Earth radar horizon, inside the instrumented range and the elevation limits; it is then
-detected with the single-look probability from the radar equation and its Swerling case.
+detected with the single-look probability from the radar equation and its Swerling case
+(interpolated in a 0.02 dB table made by :func:`iads.radar.equation.detection_probability_table`).
 Detections carry a noisy position: Gaussian range error ``range_noise_m`` along the line of
 sight and angle error ``angle_noise_rad`` across it, expressed in the frame.
 """
@@ -17,7 +18,7 @@ from jax import Array
 
 from iads.engine.base import Params
 from iads.geo.sphere import EARTH_RADIUS_M, altitude_m, up_unit
-from iads.radar.equation import detection_probability_single_look, effective_earth_geometry
+from iads.radar.equation import effective_earth_geometry, lookup_detection_probability
 from iads.threats.flight import ThreatKinematics
 
 
@@ -60,9 +61,8 @@ def sense(
     next_scan = jnp.where(looked, next_scan_s + rp.scan_period_s, next_scan_s)
     slant, elevation, clear = line_of_sight_geometry(rp.pos_m, kin.pos_m, params.k_factor)
     snr = rp.snr_coeff[:, None] * tp.rcs_m2[None, :] / jnp.maximum(slant, 1.0) ** 4
-    pd = detection_probability_single_look(
-        snr, rp.false_alarm_probability[:, None], tp.swerling[None, :]
-    )
+    radar_idx = jnp.arange(rp.pd_table.shape[0])[:, None]
+    pd = lookup_detection_probability(rp.pd_table, radar_idx, tp.swerling[None, :], snr)
     airborne = kin.launched & alive & (altitude_m(kin.pos_m) > 0.0)
     coverage = (
         clear

@@ -7,6 +7,7 @@ and the scenario ``Layout``; it runs after the jitted engine, in NumPy and pyarr
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import jax
@@ -65,7 +66,8 @@ def per_replication(states: State, layout: Layout) -> dict[str, Any]:
     for ttype in layout.threat_types:
         sel = types == ttype
         rng = np.where(detected[:, sel], states.detect_range_m[:, sel], np.nan)
-        with np.errstate(invalid="ignore"), _quiet():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN row: never detected
             first = np.nanmean(rng, axis=1) if rng.size else np.full(len(rng), np.nan)
         out["threats"][ttype] = {
             "count": int(sel.sum()),
@@ -82,18 +84,6 @@ def per_replication(states: State, layout: Layout) -> dict[str, Any]:
         out["leakers_by_asset"][name] = (leaked & (layout.threat_asset == a)[None, :]).sum(axis=1)
     out["leakers"] = leaked.sum(axis=1)
     return out
-
-
-class _quiet:
-    def __enter__(self) -> None:
-        import warnings
-
-        self._w = warnings.catch_warnings()
-        self._w.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *a: object) -> None:
-        self._w.__exit__(*a)
 
 
 def summarise(

@@ -22,7 +22,7 @@ from iads.engine.base import (
 )
 from iads.errors import InputError, from_validation_error
 from iads.geo.frame import LocalFrame
-from iads.radar.equation import snr_linear
+from iads.radar.equation import detection_probability_table, snr_linear
 from iads.scenario.base import ScenarioFile
 from iads.units import STANDARD_GRAVITY_M_S2, g_to_m_s2
 from iads.weapons.flyout import MIN_SPEED_M_S, SCALE_HEIGHT_M
@@ -297,6 +297,7 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
         engagement=arr(radars["engagement"], bool),
         snr_coeff=arr(radars["snr_coeff"]),
         false_alarm_probability=arr(radars["pfa"]),
+        pd_table=arr(np.stack([detection_probability_table(pfa) for pfa in radars["pfa"]])),
         scan_period_s=arr(radars["scan"]),
         max_range_m=arr(radars["max_range"]),
         min_elevation_rad=arr(radars["min_el"]),
@@ -326,8 +327,8 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
         missiles=missile_params,
         asset_pos_m=arr(asset_pos),
         time_step_s=float(spec.time_step_s),
-        n_steps=int(math.ceil(spec.duration_s / spec.time_step_s)),
-        n_substeps=max(1, int(math.ceil(spec.time_step_s / MAX_SUBSTEP_S))),
+        n_steps=math.ceil(spec.duration_s / spec.time_step_s),
+        n_substeps=max(1, math.ceil(spec.time_step_s / MAX_SUBSTEP_S)),
         log_capacity=log_capacity,
         assign_capacity=2 * log_capacity + 16,
     )

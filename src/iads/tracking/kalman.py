@@ -38,11 +38,29 @@ def predict(tracks: Tracks, dt_s: float, q: float) -> Tracks:
     )
 
 
+def inverse_3x3(m: Array) -> Array:
+    """Inverse of symmetric positive-definite 3x3 matrices [..., 3, 3] by cofactors.
+
+    Closed form (adjugate / determinant): much faster than a batched LAPACK solve on the CPU.
+    """
+    a, b, c = m[..., 0, 0], m[..., 0, 1], m[..., 0, 2]
+    d, e, f = m[..., 1, 0], m[..., 1, 1], m[..., 1, 2]
+    g, h, i = m[..., 2, 0], m[..., 2, 1], m[..., 2, 2]
+    A, B, C = e * i - f * h, -(d * i - f * g), d * h - e * g
+    D, E, F = -(b * i - c * h), a * i - c * g, -(a * h - b * g)
+    G, H, I = b * f - c * e, -(a * f - c * d), a * e - b * d
+    det = a * A + b * B + c * C
+    adj = jnp.stack(
+        [jnp.stack([A, D, G], -1), jnp.stack([B, E, H], -1), jnp.stack([C, F, I], -1)], -2
+    )
+    return adj / det[..., None, None]
+
+
 def _update_one_radar(tracks: Tracks, z: Array, R: Array, hit: Array, t_s: Array) -> Tracks:
     """Update tracks [J] with one radar's measurements z [J, 3], R [J, 3, 3] where ``hit``."""
     dtype = tracks.x.dtype
     S = tracks.P[:, :3, :3] + R
-    K = jnp.linalg.solve(S, tracks.P[:, :3, :]).transpose(0, 2, 1)  # [J, 6, 3] = P H^T S^-1
+    K = tracks.P[:, :, :3] @ inverse_3x3(S)  # [J, 6, 3] = P H^T S^-1
     innov = z - tracks.x[:, :3]
     x_upd = tracks.x + jnp.einsum("jab,jb->ja", K, innov)
     P_upd = tracks.P - K @ tracks.P[:, :3, :]

@@ -30,6 +30,7 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.engine.base import OUTCOME_KILL, OUTCOME_MISS, Missiles, Params
+from iads.engine.ops import scatter_any, scatter_min
 from iads.geo.sphere import altitude_m, up_unit
 from iads.threats.flight import ThreatKinematics
 
@@ -160,14 +161,9 @@ def flyout(
         outcome = jnp.where(done, jnp.where(kill, OUTCOME_KILL, OUTCOME_MISS), outcome)
         end_t = jnp.where(done, jnp.where(fuse, hit_time, now + dt), end_t)
         end_pos = jnp.where(done[..., None], jnp.where(fuse[..., None], hit_pos, new_pos), end_pos)
-        killed_now = (
-            jnp.zeros(t_alive.shape, jnp.int32).at[missiles.target].max(kill.astype(jnp.int32)) > 0
-        )
-        kill_time = (
-            jnp.full(t_alive.shape, jnp.inf, dtype)
-            .at[missiles.target]
-            .min(jnp.where(kill, hit_time, jnp.inf))
-        )
+        n_threats = t_alive.shape[0]
+        killed_now = scatter_any(missiles.target, kill, n_threats)
+        kill_time = scatter_min(missiles.target, jnp.where(kill, hit_time, jnp.inf), n_threats)
         t_killed = jnp.where(killed_now & t_alive, kill_time, t_killed)
         t_alive = t_alive & ~killed_now
         return (

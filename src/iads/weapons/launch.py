@@ -17,6 +17,7 @@ from jax import Array
 
 from iads.c2.assign import intercept_time
 from iads.engine.base import MissileLog, Missiles, Params, State
+from iads.engine.ops import scatter_set
 from iads.geo.sphere import up_unit
 
 #: Speed (m/s) at which a missile leaves the launcher.
@@ -43,7 +44,7 @@ class Launches:
 
 def launch(params: Params, state: State, t_s: Array) -> Launches:
     """Fire the next missile of each unit's salvo where possible."""
-    up, mp = params.units, params.missiles
+    up = params.units
     ms = state.missiles
     n_units = up.pos_m.shape[0]
     units = jnp.arange(n_units)
@@ -84,13 +85,15 @@ def launch(params: Params, state: State, t_s: Array) -> Launches:
         launch_time_s=jnp.where(sel, t_s, ms.launch_time_s),
         log_id=jnp.where(sel, log_id[:, None], ms.log_id),
     )
-    inventory = state.inventory.at[units, state.salvo_kind].add(-fire.astype(jnp.int32))
+    n_kinds = state.inventory.shape[1]
+    used = (jnp.arange(n_kinds)[None, :] == state.salvo_kind[:, None]) & fire[:, None]
+    inventory = state.inventory - used.astype(jnp.int32)
     log = state.missile_log
     log = MissileLog(
-        launch_time_s=log.launch_time_s.at[log_id].set(t_s, mode="drop"),
-        unit=log.unit.at[log_id].set(units.astype(jnp.int32), mode="drop"),
-        target=log.target.at[log_id].set(tgt.astype(jnp.int32), mode="drop"),
-        kind=log.kind.at[log_id].set(state.salvo_kind, mode="drop"),
+        launch_time_s=scatter_set(log.launch_time_s, log_id, t_s),
+        unit=scatter_set(log.unit, log_id, units.astype(jnp.int32)),
+        target=scatter_set(log.target, log_id, tgt.astype(jnp.int32)),
+        kind=scatter_set(log.kind, log_id, state.salvo_kind),
         outcome=log.outcome,
         end_time_s=log.end_time_s,
         end_pos_m=log.end_pos_m,
