@@ -57,15 +57,14 @@ def intercept_time(rel_pos_m: Array, vel_m_s: Array, speed_m_s: Array) -> Array:
     a = speed_m_s**2 - jnp.sum(vel_m_s * vel_m_s, axis=-1)
     disc = b**2 + a * c
     sq = jnp.sqrt(jnp.maximum(disc, 0.0))
-    safe_a = jnp.where(jnp.abs(a) < 1e-6, 1e-6, a)
-    r1 = (b - sq) / safe_a
-    r2 = (b + sq) / safe_a
-    lin = jnp.where(b < 0, -c / (2.0 * jnp.minimum(b, -1e-9)), jnp.inf)  # a ~ 0
-    big = jnp.inf
-    pos1 = jnp.where(r1 > 0, r1, big)
-    pos2 = jnp.where(r2 > 0, r2, big)
-    t = jnp.where(jnp.abs(a) < 1e-6, lin, jnp.minimum(pos1, pos2))
-    return jnp.where(disc < 0, big, t)
+    # Roots of a t^2 - 2 b t - c = 0 are (b +- sq) / a. Closing (b < 0): the smallest positive
+    # root, written c / (sq - b) to avoid cancellation when a ~ 0. Opening (b >= 0): only when
+    # the missile is faster, (b + sq) / a.
+    closing = c / jnp.maximum(sq - b, 1e-30)
+    faster = a > 1e-9 * speed_m_s**2  # not merely equal speeds up to rounding
+    opening = jnp.where(faster, (b + sq) / jnp.where(faster, a, 1.0), jnp.inf)
+    t = jnp.where(b < 0, closing, opening)
+    return jnp.where(disc < 0, jnp.inf, t)
 
 
 def ground_range_m(a_m: Array, b_m: Array) -> Array:

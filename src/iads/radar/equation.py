@@ -59,7 +59,7 @@ def detection_probability_single_look(
     - Swerling 3, 4: P_d = exp(-V_t / (1 + S/2)) (1 + (S/2) V_t / (1 + S/2)^2)
     - Swerling 0:   P_d = Q_1(sqrt(2 S), sqrt(2 V_t)), evaluated as the Poisson mixture of
       regularised upper incomplete gamma functions (noncentral chi-square, 2 degrees of freedom),
-      truncated at 160 terms with S capped at 60 (20 dB above which P_d = 1 to 1e-9 for
+      truncated at 220 terms with S capped at 100 (20 dB, above which P_d = 1 to 1e-11 for
       P_fa >= 1e-12).
     """
     snr = xp.maximum(xp.asarray(snr), 0.0)
@@ -130,8 +130,8 @@ def _table_position(snr: Any, xp: Any) -> tuple[Any, Any]:
 
 
 def _marcum_q1_chi2(snr: Any, vt: Any, xp: Any) -> Any:
-    lam = xp.minimum(snr, 60.0)[..., None]
-    k = xp.arange(160, dtype=lam.dtype)
+    lam = xp.minimum(snr, 100.0)[..., None]
+    k = xp.arange(220, dtype=lam.dtype)
     log_pois = -lam + k * xp.log(xp.maximum(lam, 1e-30)) - _lgamma(k + 1.0, xp)
     log_pois = xp.where((lam == 0) & (k > 0), -xp.inf, xp.where(lam == 0, 0.0, log_pois))
     tail = _gammaincc(k + 1.0, xp.asarray(vt)[..., None] + 0.0 * lam, xp)
@@ -206,5 +206,6 @@ def effective_earth_geometry(
     cx = u * dx
     cy = ra + u * dy
     clearance = xp.hypot(cx, cy) - re
-    clear = clearance >= -1.0  # 1 m tolerance for float32 rounding
+    # Tolerance for rounding: about 1 m in float32, nanometres in float64.
+    clear = clearance >= -4.0 * float(xp.finfo(xp.asarray(clearance).dtype).eps) * re
     return slant, elevation, clear

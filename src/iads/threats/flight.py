@@ -36,7 +36,13 @@ class ThreatKinematics:
 
 
 def _ground_distance(tp: ThreatParams, t_s: Array) -> Array:
-    return jnp.clip(tp.ground_speed_m_s * (t_s - tp.launch_time_s), 0.0, tp.route_length_m)
+    return _clamp(tp.ground_speed_m_s * (t_s - tp.launch_time_s), 0.0, tp.route_length_m)
+
+
+def _clamp(x: Array, lo: Array | float, hi: Array | float) -> Array:
+    # Not jnp.clip: its derivative is 1/2 on a bound, and the velocity at the instant of launch
+    # or of reaching a waypoint must be the velocity flown next.
+    return jnp.where(x < lo, lo, jnp.where(x > hi, hi, x))
 
 
 def threat_position(tp: ThreatParams, t_s: Array) -> Array:
@@ -48,7 +54,7 @@ def threat_position(tp: ThreatParams, t_s: Array) -> Array:
     d1 = jnp.take_along_axis(tp.waypoint_dist_m, seg[:, None] + 1, axis=1)[:, 0]
     p0 = jnp.take_along_axis(tp.waypoints_enu_m, seg[:, None, None], axis=1)[:, 0]
     p1 = jnp.take_along_axis(tp.waypoints_enu_m, seg[:, None, None] + 1, axis=1)[:, 0]
-    frac = jnp.clip((s - d0) / jnp.maximum(d1 - d0, 1e-3), 0.0, 1.0)
+    frac = _clamp((s - d0) / jnp.maximum(d1 - d0, 1e-3), 0.0, 1.0)
     enu = p0 + frac[:, None] * (p1 - p0)
     length = jnp.maximum(tp.route_length_m, 1.0)
     arc = 4.0 * tp.apogee_m * s * (length - s) / length**2

@@ -1,0 +1,100 @@
+"""Small scenarios for engine tests, built as dicts and written to YAML.
+
+Tests that share a shape (threat count, route points, units, inventory, steps) share one
+compiled engine, so most vary values through ``dataclasses.replace`` on the compiled params.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from iads.engine.base import Params
+from iads.scenario.compile import Layout, Scenario, compile_scenario, load_scenario
+
+ORIGIN = {"lat_deg": 40.0, "lon_deg": 33.0}
+KM_PER_DEG_LAT = 111.0
+
+
+def north_of(km: float, alt_m: float, lon_deg: float = 33.0) -> dict[str, float]:
+    """A point ``km`` north of the origin (approximately; exact positions are not needed)."""
+    return {"lat_deg": 40.0 + km / KM_PER_DEG_LAT, "lon_deg": lon_deg, "alt_m": alt_m}
+
+
+def base(**over: Any) -> dict[str, Any]:
+    """One S-400 battery at the origin defending one asset there, one raid group from the north."""
+    d: dict[str, Any] = {
+        "schema_version": 1,
+        "name": "engine test",
+        "origin": dict(ORIGIN),
+        "duration_s": 700.0,
+        "time_step_s": 1.0,
+        "seed": 7,
+        "replications": 4,
+        "assets": [{"name": "asset", **ORIGIN, "alt_m": 0.0, "value": 1.0}],
+        "batteries": [
+            {
+                "name": "bn",
+                "system": "S-400",
+                **ORIGIN,
+                "alt_m": 0.0,
+                "launchers": [
+                    {"type": "5P85TE2", "count": 4, "missile": "48N6E3"},
+                    {"type": "5P85SE2", "count": 1, "missile": "9M96E2"},
+                ],
+                "doctrine": {"salvo_size": 1, "policy": "shoot-look-shoot",
+                             "engagement_range_fraction": 0.9},
+            }
+        ],
+        "raid": [
+            {
+                "name": "fighters",
+                "threat": "f16_class",
+                "count": 4,
+                "launch_time_s": 0.0,
+                "spacing_s": 20.0,
+                "target": "asset",
+                "route": [north_of(150.0, 8000.0)],
+            }
+        ],
+    }
+    for k, v in over.items():
+        d[k] = v
+    return d
+
+
+def write(tmp_path: Path, d: dict[str, Any], name: str = "scenario.yaml") -> Path:
+    """Write a scenario dict to YAML and return the path."""
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(d, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def compiled(tmp_path: Path, d: dict[str, Any],
+             dtype: str | None = None) -> tuple[Scenario, Params, Layout]:
+    """Load and compile a scenario dict."""
+    scn = load_scenario(write(tmp_path, copy.deepcopy(d)))
+    params, layout = compile_scenario(scn, dtype=dtype)
+    return scn, params, layout
+
+
+def with_kill_probability(params: Params, pk: float) -> Params:
+    """Params with every missile's single-shot kill probability set to ``pk``."""
+    kp = params.missiles.kill_probability
+    m = dataclasses.replace(params.missiles, kill_probability=np.full(kp.shape, pk, kp.dtype))
+    return dataclasses.replace(params, missiles=m)
+
+
+def replace_radars(params: Params, **fields: Any) -> Params:
+    """Params with radar fields replaced (arrays of shape [D])."""
+    return dataclasses.replace(params, radars=dataclasses.replace(params.radars, **fields))
+
+
+def replace_threats(params: Params, **fields: Any) -> Params:
+    """Params with threat fields replaced (arrays of shape [J])."""
+    return dataclasses.replace(params, threats=dataclasses.replace(params.threats, **fields))

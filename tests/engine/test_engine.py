@@ -1,0 +1,229 @@
+"""Engine behaviour: known answers and invariants of whole runs."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import jax
+import numpy as np
+import pytest
+from scipy import stats
+
+from iads import simulate
+from iads.engine.base import OUTCOME_KILL
+from iads.engine.run import run_batches
+from iads.threats.flight import threat_position
+from tests.engine.scenarios import (
+    base,
+    compiled,
+    north_of,
+    replace_radars,
+    replace_threats,
+    with_kill_probability,
+)
+
+BOLTZMANN = 1.380649e-23
+LIGHT = 299_792_458.0
+
+
+def _textbook_snr(radar, rcs_m2: float, range_m: float) -> float:  # type: ignore[no-untyped-def]
+    """Radar range equation written out independently of iads.radar (Skolnik eq. 2.1 form)."""
+    lam = LIGHT / radar.frequency_hz.value
+    g = 10 ** (radar.antenna_gain_db.value / 10)
+    loss = 10 ** (radar.losses_db.value / 10)
+    energy = radar.peak_power_w.value * radar.pulse_width_s.value * radar.pulses_integrated.value
+    return energy * g**2 * lam**2 * rcs_m2 / (
+        (4 * math.pi) ** 3 * range_m**4 * BOLTZMANN * radar.system_noise_temperature_k.value * loss
+    )
+
+
+# --- sensing ---------------------------------------------------------------------------------
+
+
+def test_target_below_radar_horizon_is_never_detected(tmp_path):
+    # A large, low drone crosses 100 km north of the battery, east to west; the 4/3-Earth horizon
+    # between an 8 m antenna and a 100 m target is 4.12 (sqrt(8) + sqrt(100)) ~ 53 km.
+    route = [north_of(100.0, 100.0, lon_deg=34.5), north_of(100.0, 100.0, lon_deg=31.5)]
+    d = base(duration_s=300.0, raid=[{"name": "low", "threat": "one_way_attack_drone",
+                                     "count": 2, "spacing_s": 5.0, "target": "asset",
+                                     "route": route}])
+    _, params, _ = compiled(tmp_path, d)
+    huge = replace_threats(params, rcs_m2=np.full_like(params.threats.rcs_m2, 1.0e4))
+    states = run_batches(huge, 6, seed=1, batch_size=6)
+    assert np.all(np.isinf(states.detect_s))
+    # Control: the same crossing at 3,000 m is above the horizon and is seen.
+    d["raid"][0]["route"] = [dict(p, alt_m=3000.0) for p in route]
+    _, params_high, _ = compiled(tmp_path, d)
+    high = replace_threats(params_high, rcs_m2=np.full_like(params_high.threats.rcs_m2, 1.0e4))
+    states = run_batches(high, 6, seed=1, batch_size=6)
+    assert np.all(np.isfinite(states.detect_s))
+
+
+def test_first_look_in_range_detects_with_the_radar_equation_probability(tmp_path):
+    # One surveillance radar looks every second; the instrumented range is cut to 150 km and the
+    # target's RCS chosen so that Pd(150 km) ~ 0.5 by the radar equation and the Swerling-1
+    # closed form Pd = Pfa^(1/(1+SNR)). The first look inside 150 km happens at a range uniform in
+    # [150 km - v*1 s, 150 km]; the fraction of replications that detect there must match.
+    d = base(duration_s=12.0, raid=[{"name": "f", "threat": "f16_class", "count": 1,
+                                     "target": "asset", "route": [north_of(151.5, 8000.0)]}])
+    scn, params, _ = compiled(tmp_path, d, dtype="float64")
+    radar = scn.catalog.radars["91N6E"]
+    pfa = radar.false_alarm_probability.value
+    r_max = 150_000.0
+    snr50 = math.log(pfa) / math.log(0.5) - 1.0
+    rcs = snr50 / _textbook_snr(radar, 1.0, r_max)
+    speed = float(params.threats.ground_speed_m_s[0]) * (1 + 8000.0 / 6.371e6)
+    p = replace_radars(
+        params,
+        scan_period_s=np.array([1.0, 1e9]),  # the engagement radar never looks
+        max_range_m=np.array([r_max, 0.0]),
+    )
+    p = replace_threats(p, rcs_m2=np.array([rcs]), swerling=np.array([1], np.int32))
+    n = 600
+    states = run_batches(p, n, seed=3, batch_size=n)
+    rng = np.asarray(states.detect_range_m[:, 0])
+    first_look = np.isfinite(rng) & (rng >= r_max - speed * 1.0 - 50.0)
+    grid = np.linspace(r_max - speed, r_max, 101)
+    expected = float(np.mean([pfa ** (1.0 / (1.0 + _textbook_snr(radar, rcs, r))) for r in grid]))
+    assert 0.45 < expected < 0.6
+    pvalue = stats.binomtest(int(first_look.sum()), n, expected).pvalue
+    assert pvalue > 1e-3, (first_look.mean(), expected)
+    assert np.all(rng[np.isfinite(rng)] <= r_max + 1.0)  # nothing seen beyond the cut
+
+
+# --- engagement ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fighters(tmp_path_factory):
+    return compiled(tmp_path_factory.mktemp("fighters"), base())
+
+
+def test_straight_flying_target_inside_envelope_is_intercepted(fighters):
+    _, params, layout = fighters
+    p = with_kill_probability(params, 1.0)
+    states = run_batches(p, 4, seed=5, batch_size=4)
+    assert np.all(np.isfinite(states.killed_s)), "every fighter is destroyed"
+    assert np.all(np.isinf(states.leaked_s))
+    log = states.missile_log
+    kills = (log.unit >= 0) & (log.outcome == OUTCOME_KILL)
+    r, i = np.nonzero(kills)
+    assert len(r) >= 4 * 4
+    # Each kill happened within the missile's lethal radius of where the threat really was.
+    tgt = log.target[r, i]
+    t_end = log.end_time_s[r, i]
+    truth = np.stack([np.asarray(threat_position(params.threats, np.float32(t)))[j]
+                      for t, j in zip(t_end, tgt, strict=True)])
+    miss = np.linalg.norm(truth - log.end_pos_m[r, i], axis=-1)
+    lethal = np.asarray(params.missiles.lethal_radius_m)[log.kind[r, i]]
+    assert np.all(miss <= lethal + 1.0), miss.max()
+    # ... and inside the envelope: within the 48N6E3's maximum range of the battery.
+    ground = np.linalg.norm(log.end_pos_m[r, i][:, :2], axis=-1)
+    assert np.all(ground <= np.asarray(params.missiles.max_range_m)[log.kind[r, i]])
+
+
+def test_no_missiles_means_every_threat_leaks(tmp_path, fighters):
+    _, params, _ = fighters
+    empty = dataclasses.replace(
+        params, units=dataclasses.replace(params.units,
+                                          inventory=np.zeros_like(params.units.inventory)))
+    states = run_batches(empty, 3, seed=2, batch_size=3)
+    assert np.all(np.isfinite(states.leaked_s))
+    assert np.all(np.isinf(states.killed_s))
+    assert np.all(states.n_fired == 0)
+    # Also a scenario with no battery at all.
+    d = base(batteries=[])
+    _, p2, _ = compiled(tmp_path, d)
+    st2 = run_batches(p2, 2, seed=2, batch_size=2)
+    assert np.all(np.isfinite(st2.leaked_s))
+    assert np.all(np.isinf(st2.detect_s))
+
+
+def test_kill_probability_one_and_enough_missiles_nothing_leaks(tmp_path):
+    raid = [
+        {"name": "fighters", "threat": "f16_class", "count": 4, "spacing_s": 15.0,
+         "target": "asset", "route": [north_of(200.0, 8000.0)]},
+        {"name": "drones", "threat": "one_way_attack_drone", "count": 6, "spacing_s": 10.0,
+         "target": "asset", "route": [north_of(-45.0, 1500.0)]},
+        {"name": "cruise", "threat": "subsonic_cruise_missile", "count": 4, "spacing_s": 10.0,
+         "launch_time_s": 100.0, "target": "asset",
+         "route": [{"lat_deg": 40.0, "lon_deg": 34.2, "alt_m": 2000.0}]},
+    ]
+    d = base(duration_s=900.0, raid=raid)
+    d["batteries"][0]["launchers"] = [
+        {"type": "5P85TE2", "count": 8, "missile": "48N6E3"},
+        {"type": "5P85SE2", "count": 2, "missile": "9M96E2"},
+    ]
+    _, params, _ = compiled(tmp_path, d)
+    states = run_batches(with_kill_probability(params, 1.0), 8, seed=11, batch_size=8)
+    assert np.all(np.isinf(states.leaked_s)), np.isfinite(states.leaked_s).sum(axis=1)
+    assert np.all(np.isfinite(states.killed_s))
+    assert np.all(states.inventory.sum(axis=(1, 2)) > 0), "missiles were left over"
+
+
+def test_fire_control_channels_are_never_exceeded(tmp_path):
+    # 24 drones arrive together; shoot-shoot with salvos of 2 wants more than the 92N6E's
+    # channels allow.
+    raid = [{"name": f"d{k}", "threat": "one_way_attack_drone", "count": 6, "spacing_s": 1.0,
+             "target": "asset", "route": [north_of(60.0, 1500.0, lon_deg=33.0 + 0.2 * k)]}
+            for k in range(4)]
+    d = base(duration_s=700.0, raid=raid)
+    d["batteries"][0]["doctrine"] = {"salvo_size": 2, "policy": "shoot-shoot",
+                                     "engagement_range_fraction": 1.0}
+    d["batteries"][0]["launchers"] = [{"type": "5P85SE2", "count": 4, "missile": "9M96E2"}]
+    scn, params, _ = compiled(tmp_path, d)
+    radar = scn.catalog.radars["92N6E"]
+    target_channels = int(radar.target_channels.value)
+    missile_channels = int(radar.missile_channels.value)
+    states = run_batches(params, 4, seed=4, batch_size=4)
+    log = states.missile_log
+    peak_missiles = peak_targets = 0
+    for r in range(log.unit.shape[0]):
+        used = log.unit[r] >= 0
+        launch, end, target = log.launch_time_s[r][used], log.end_time_s[r][used], log.target[r][used]
+        end = np.where(np.isnan(end), np.inf, end)
+        for t in np.unique(launch):
+            flying = (launch <= t) & (end > t)
+            peak_missiles = max(peak_missiles, int(flying.sum()))
+            peak_targets = max(peak_targets, len(np.unique(target[flying])))
+    assert peak_missiles <= missile_channels
+    assert peak_targets <= target_channels
+    assert peak_missiles == missile_channels or peak_targets == target_channels, (
+        "the raid must saturate the channels for this test to mean anything")
+
+
+# --- reproducibility and precision -----------------------------------------------------------
+
+
+def test_same_seed_gives_identical_summary_and_another_seed_differs(fighters):
+    scn, _, _ = fighters
+    a = simulate(scn, replications=6, seed=21).summary()
+    b = simulate(scn, replications=6, seed=21).summary()
+    c = simulate(scn, replications=6, seed=22).summary()
+    assert a == b
+    assert a != c
+
+
+def test_replication_alone_equals_the_same_replication_in_a_batch(fighters):
+    _, params, _ = fighters
+    batch = run_batches(params, 5, seed=9, batch_size=5)
+    alone = run_batches(params, 1, seed=9, batch_size=1, first_replication=3)
+    flat_b = jax.tree_util.tree_leaves(batch)
+    flat_a = jax.tree_util.tree_leaves(alone)
+    for xb, xa in zip(flat_b, flat_a, strict=True):
+        np.testing.assert_array_equal(np.asarray(xb)[3], np.asarray(xa)[0])
+
+
+def test_float32_and_float64_runs_agree(fighters):
+    scn, _, _ = fighters
+    s32 = simulate(scn, replications=16, seed=5, dtype="float32").summary()
+    s64 = simulate(scn, replications=16, seed=5, dtype="float64").summary()
+    for a, b in zip(s32["threats"], s64["threats"], strict=True):
+        for key in ("detected", "engaged", "destroyed", "leaked"):
+            assert abs(a[key]["mean"] - b[key]["mean"]) <= 0.35 * a["count"], key
+        ra, rb = a["first_detection_range_m"]["mean"], b["first_detection_range_m"]["mean"]
+        assert abs(ra - rb) <= 0.02 * rb
+    fired32 = sum(v["mean"] for v in s32["missiles_fired"].values())
+    fired64 = sum(v["mean"] for v in s64["missiles_fired"].values())
+    assert abs(fired32 - fired64) <= 0.2 * fired64
