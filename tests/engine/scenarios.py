@@ -47,8 +47,11 @@ def base(**over: Any) -> dict[str, Any]:
                     {"type": "5P85TE2", "count": 4, "missile": "48N6E3"},
                     {"type": "5P85SE2", "count": 1, "missile": "9M96E2"},
                 ],
-                "doctrine": {"salvo_size": 1, "policy": "shoot-look-shoot",
-                             "engagement_range_fraction": 0.9},
+                "doctrine": {
+                    "salvo_size": 1,
+                    "policy": "shoot-look-shoot",
+                    "engagement_range_fraction": 0.9,
+                },
             }
         ],
         "raid": [
@@ -75,8 +78,9 @@ def write(tmp_path: Path, d: dict[str, Any], name: str = "scenario.yaml") -> Pat
     return p
 
 
-def compiled(tmp_path: Path, d: dict[str, Any],
-             dtype: str | None = None) -> tuple[Scenario, Params, Layout]:
+def compiled(
+    tmp_path: Path, d: dict[str, Any], dtype: str | None = None
+) -> tuple[Scenario, Params, Layout]:
     """Load and compile a scenario dict."""
     scn = load_scenario(write(tmp_path, copy.deepcopy(d)))
     params, layout = compile_scenario(scn, dtype=dtype)

@@ -33,8 +33,18 @@ def _textbook_snr(radar, rcs_m2: float, range_m: float) -> float:  # type: ignor
     g = 10 ** (radar.antenna_gain_db.value / 10)
     loss = 10 ** (radar.losses_db.value / 10)
     energy = radar.peak_power_w.value * radar.pulse_width_s.value * radar.pulses_integrated.value
-    return energy * g**2 * lam**2 * rcs_m2 / (
-        (4 * math.pi) ** 3 * range_m**4 * BOLTZMANN * radar.system_noise_temperature_k.value * loss
+    return (
+        energy
+        * g**2
+        * lam**2
+        * rcs_m2
+        / (
+            (4 * math.pi) ** 3
+            * range_m**4
+            * BOLTZMANN
+            * radar.system_noise_temperature_k.value
+            * loss
+        )
     )
 
 
@@ -45,9 +55,19 @@ def test_target_below_radar_horizon_is_never_detected(tmp_path):
     # A large, low drone crosses 100 km north of the battery, east to west; the 4/3-Earth horizon
     # between an 8 m antenna and a 100 m target is 4.12 (sqrt(8) + sqrt(100)) ~ 53 km.
     route = [north_of(100.0, 100.0, lon_deg=34.5), north_of(100.0, 100.0, lon_deg=31.5)]
-    d = base(duration_s=300.0, raid=[{"name": "low", "threat": "one_way_attack_drone",
-                                     "count": 2, "spacing_s": 5.0, "target": "asset",
-                                     "route": route}])
+    d = base(
+        duration_s=300.0,
+        raid=[
+            {
+                "name": "low",
+                "threat": "one_way_attack_drone",
+                "count": 2,
+                "spacing_s": 5.0,
+                "target": "asset",
+                "route": route,
+            }
+        ],
+    )
     _, params, _ = compiled(tmp_path, d)
     huge = replace_threats(params, rcs_m2=np.full_like(params.threats.rcs_m2, 1.0e4))
     states = run_batches(huge, 6, seed=1, batch_size=6)
@@ -65,8 +85,18 @@ def test_first_look_in_range_detects_with_the_radar_equation_probability(tmp_pat
     # target's RCS chosen so that Pd(150 km) ~ 0.5 by the radar equation and the Swerling-1
     # closed form Pd = Pfa^(1/(1+SNR)). The first look inside 150 km happens at a range uniform in
     # [150 km - v*1 s, 150 km]; the fraction of replications that detect there must match.
-    d = base(duration_s=12.0, raid=[{"name": "f", "threat": "f16_class", "count": 1,
-                                     "target": "asset", "route": [north_of(151.5, 8000.0)]}])
+    d = base(
+        duration_s=12.0,
+        raid=[
+            {
+                "name": "f",
+                "threat": "f16_class",
+                "count": 1,
+                "target": "asset",
+                "route": [north_of(151.5, 8000.0)],
+            }
+        ],
+    )
     scn, params, _ = compiled(tmp_path, d, dtype="float64")
     radar = scn.catalog.radars["91N6E"]
     pfa = radar.false_alarm_probability.value
@@ -101,7 +131,7 @@ def fighters(tmp_path_factory):
 
 
 def test_straight_flying_target_inside_envelope_is_intercepted(fighters):
-    _, params, layout = fighters
+    _, params, _ = fighters
     p = with_kill_probability(params, 1.0)
     states = run_batches(p, 4, seed=5, batch_size=4)
     assert np.all(np.isfinite(states.killed_s)), "every fighter is destroyed"
@@ -113,8 +143,12 @@ def test_straight_flying_target_inside_envelope_is_intercepted(fighters):
     # Each kill happened within the missile's lethal radius of where the threat really was.
     tgt = log.target[r, i]
     t_end = log.end_time_s[r, i]
-    truth = np.stack([np.asarray(threat_position(params.threats, np.float32(t)))[j]
-                      for t, j in zip(t_end, tgt, strict=True)])
+    truth = np.stack(
+        [
+            np.asarray(threat_position(params.threats, np.float32(t)))[j]
+            for t, j in zip(t_end, tgt, strict=True)
+        ]
+    )
     miss = np.linalg.norm(truth - log.end_pos_m[r, i], axis=-1)
     lethal = np.asarray(params.missiles.lethal_radius_m)[log.kind[r, i]]
     assert np.all(miss <= lethal + 1.0), miss.max()
@@ -126,8 +160,9 @@ def test_straight_flying_target_inside_envelope_is_intercepted(fighters):
 def test_no_missiles_means_every_threat_leaks(tmp_path, fighters):
     _, params, _ = fighters
     empty = dataclasses.replace(
-        params, units=dataclasses.replace(params.units,
-                                          inventory=np.zeros_like(params.units.inventory)))
+        params,
+        units=dataclasses.replace(params.units, inventory=np.zeros_like(params.units.inventory)),
+    )
     states = run_batches(empty, 3, seed=2, batch_size=3)
     assert np.all(np.isfinite(states.leaked_s))
     assert np.all(np.isinf(states.killed_s))
@@ -142,13 +177,31 @@ def test_no_missiles_means_every_threat_leaks(tmp_path, fighters):
 
 def test_kill_probability_one_and_enough_missiles_nothing_leaks(tmp_path):
     raid = [
-        {"name": "fighters", "threat": "f16_class", "count": 4, "spacing_s": 15.0,
-         "target": "asset", "route": [north_of(200.0, 8000.0)]},
-        {"name": "drones", "threat": "one_way_attack_drone", "count": 6, "spacing_s": 10.0,
-         "target": "asset", "route": [north_of(-45.0, 1500.0)]},
-        {"name": "cruise", "threat": "subsonic_cruise_missile", "count": 4, "spacing_s": 10.0,
-         "launch_time_s": 100.0, "target": "asset",
-         "route": [{"lat_deg": 40.0, "lon_deg": 34.2, "alt_m": 2000.0}]},
+        {
+            "name": "fighters",
+            "threat": "f16_class",
+            "count": 4,
+            "spacing_s": 15.0,
+            "target": "asset",
+            "route": [north_of(200.0, 8000.0)],
+        },
+        {
+            "name": "drones",
+            "threat": "one_way_attack_drone",
+            "count": 6,
+            "spacing_s": 10.0,
+            "target": "asset",
+            "route": [north_of(-45.0, 1500.0)],
+        },
+        {
+            "name": "cruise",
+            "threat": "subsonic_cruise_missile",
+            "count": 4,
+            "spacing_s": 10.0,
+            "launch_time_s": 100.0,
+            "target": "asset",
+            "route": [{"lat_deg": 40.0, "lon_deg": 34.2, "alt_m": 2000.0}],
+        },
     ]
     d = base(duration_s=900.0, raid=raid)
     d["batteries"][0]["launchers"] = [
@@ -165,12 +218,23 @@ def test_kill_probability_one_and_enough_missiles_nothing_leaks(tmp_path):
 def test_fire_control_channels_are_never_exceeded(tmp_path):
     # 24 drones arrive together; shoot-shoot with salvos of 2 wants more than the 92N6E's
     # channels allow.
-    raid = [{"name": f"d{k}", "threat": "one_way_attack_drone", "count": 6, "spacing_s": 1.0,
-             "target": "asset", "route": [north_of(60.0, 1500.0, lon_deg=33.0 + 0.2 * k)]}
-            for k in range(4)]
+    raid = [
+        {
+            "name": f"d{k}",
+            "threat": "one_way_attack_drone",
+            "count": 6,
+            "spacing_s": 1.0,
+            "target": "asset",
+            "route": [north_of(60.0, 1500.0, lon_deg=33.0 + 0.2 * k)],
+        }
+        for k in range(4)
+    ]
     d = base(duration_s=700.0, raid=raid)
-    d["batteries"][0]["doctrine"] = {"salvo_size": 2, "policy": "shoot-shoot",
-                                     "engagement_range_fraction": 1.0}
+    d["batteries"][0]["doctrine"] = {
+        "salvo_size": 2,
+        "policy": "shoot-shoot",
+        "engagement_range_fraction": 1.0,
+    }
     d["batteries"][0]["launchers"] = [{"type": "5P85SE2", "count": 4, "missile": "9M96E2"}]
     scn, params, _ = compiled(tmp_path, d)
     radar = scn.catalog.radars["92N6E"]
@@ -181,7 +245,8 @@ def test_fire_control_channels_are_never_exceeded(tmp_path):
     peak_missiles = peak_targets = 0
     for r in range(log.unit.shape[0]):
         used = log.unit[r] >= 0
-        launch, end, target = log.launch_time_s[r][used], log.end_time_s[r][used], log.target[r][used]
+        launch, end = log.launch_time_s[r][used], log.end_time_s[r][used]
+        target = log.target[r][used]
         end = np.where(np.isnan(end), np.inf, end)
         for t in np.unique(launch):
             flying = (launch <= t) & (end > t)
@@ -190,7 +255,8 @@ def test_fire_control_channels_are_never_exceeded(tmp_path):
     assert peak_missiles <= missile_channels
     assert peak_targets <= target_channels
     assert peak_missiles == missile_channels or peak_targets == target_channels, (
-        "the raid must saturate the channels for this test to mean anything")
+        "the raid must saturate the channels for this test to mean anything"
+    )
 
 
 # --- reproducibility and precision -----------------------------------------------------------

@@ -43,15 +43,21 @@ def inverse_3x3(m: Array) -> Array:
 
     Closed form (adjugate / determinant): much faster than a batched LAPACK solve on the CPU.
     """
-    a, b, c = m[..., 0, 0], m[..., 0, 1], m[..., 0, 2]
-    d, e, f = m[..., 1, 0], m[..., 1, 1], m[..., 1, 2]
-    g, h, i = m[..., 2, 0], m[..., 2, 1], m[..., 2, 2]
-    A, B, C = e * i - f * h, -(d * i - f * g), d * h - e * g
-    D, E, F = -(b * i - c * h), a * i - c * g, -(a * h - b * g)
-    G, H, I = b * f - c * e, -(a * f - c * d), a * e - b * d
-    det = a * A + b * B + c * C
-    adj = jnp.stack(
-        [jnp.stack([A, D, G], -1), jnp.stack([B, E, H], -1), jnp.stack([C, F, I], -1)], -2
+    m00, m01, m02 = m[..., 0, 0], m[..., 0, 1], m[..., 0, 2]
+    m10, m11, m12 = m[..., 1, 0], m[..., 1, 1], m[..., 1, 2]
+    m20, m21, m22 = m[..., 2, 0], m[..., 2, 1], m[..., 2, 2]
+    # cofactors c_ij
+    c00, c01, c02 = m11 * m22 - m12 * m21, m12 * m20 - m10 * m22, m10 * m21 - m11 * m20
+    c10, c11, c12 = m02 * m21 - m01 * m22, m00 * m22 - m02 * m20, m01 * m20 - m00 * m21
+    c20, c21, c22 = m01 * m12 - m02 * m11, m02 * m10 - m00 * m12, m00 * m11 - m01 * m10
+    det = m00 * c00 + m01 * c01 + m02 * c02
+    adj = jnp.stack(  # adjugate: the cofactors transposed
+        [
+            jnp.stack([c00, c10, c20], -1),
+            jnp.stack([c01, c11, c21], -1),
+            jnp.stack([c02, c12, c22], -1),
+        ],
+        -2,
     )
     return adj / det[..., None, None]
 

@@ -108,7 +108,6 @@ def flyout(
     lethal = mp.lethal_radius_m[kind]
     pk = mp.kill_probability[kind, tp.category[missiles.target]]
     draw = jax.random.uniform(key, missiles.alive.shape, dtype=missiles.pos_m.dtype)
-    dtype = missiles.pos_m.dtype
 
     def sub(i: int, c: tuple) -> tuple:  # type: ignore[type-arg]
         pos, vel, speed, alive, ended, outcome, end_t, end_pos, t_alive, t_killed = c
