@@ -272,13 +272,19 @@ def test_same_seed_gives_identical_summary_and_another_seed_differs(fighters):
 
 
 def test_replication_alone_equals_the_same_replication_in_a_batch(fighters):
+    # Keys depend only on (seed, replication index), so outcomes are identical; floats agree to
+    # rounding (XLA may vectorise a batch of 5 differently from a batch of 1).
     _, params, _ = fighters
     batch = run_batches(params, 5, seed=9, batch_size=5)
     alone = run_batches(params, 1, seed=9, batch_size=1, first_replication=3)
-    flat_b = jax.tree_util.tree_leaves(batch)
-    flat_a = jax.tree_util.tree_leaves(alone)
-    for xb, xa in zip(flat_b, flat_a, strict=True):
-        np.testing.assert_array_equal(np.asarray(xb)[3], np.asarray(xa)[0])
+    leaves = jax.tree_util.tree_leaves_with_path(batch)
+    for (path, xb), xa in zip(leaves, jax.tree_util.tree_leaves(alone), strict=True):
+        b, a = np.asarray(xb)[3], np.asarray(xa)[0]
+        if np.issubdtype(b.dtype, np.floating):
+            np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-2, err_msg=str(path))
+            np.testing.assert_array_equal(np.isfinite(b), np.isfinite(a), err_msg=str(path))
+        else:
+            np.testing.assert_array_equal(b, a, err_msg=str(path))
 
 
 def test_float32_and_float64_runs_agree(fighters):

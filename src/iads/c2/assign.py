@@ -28,7 +28,8 @@ from jax import Array
 
 from iads.engine.base import CATEGORIES, AssignLog, Params, State
 from iads.engine.ops import scatter_add, scatter_set
-from iads.geo.sphere import EARTH_RADIUS_M, altitude_m, up_unit
+from iads.geo import vec
+from iads.geo.sphere import altitude_m, ground_range_m
 
 _BALLISTIC = CATEGORIES.index("ballistic_missile")
 _PRIORITY_OFFSET_S = 60.0
@@ -52,9 +53,9 @@ def intercept_time(rel_pos_m: Array, vel_m_s: Array, speed_m_s: Array) -> Array:
 
     Shapes broadcast: ``rel_pos_m`` and ``vel_m_s`` (..., 3), ``speed_m_s`` (...).
     """
-    b = jnp.sum(rel_pos_m * vel_m_s, axis=-1)
-    c = jnp.sum(rel_pos_m * rel_pos_m, axis=-1)
-    a = speed_m_s**2 - jnp.sum(vel_m_s * vel_m_s, axis=-1)
+    b = vec.dot(rel_pos_m, vel_m_s)
+    c = vec.dot(rel_pos_m, rel_pos_m)
+    a = speed_m_s**2 - vec.dot(vel_m_s, vel_m_s)
     disc = b**2 + a * c
     sq = jnp.sqrt(jnp.maximum(disc, 0.0))
     # Roots of a t^2 - 2 b t - c = 0 are (b +- sq) / a. Closing (b < 0): the smallest positive
@@ -65,14 +66,6 @@ def intercept_time(rel_pos_m: Array, vel_m_s: Array, speed_m_s: Array) -> Array:
     opening = jnp.where(faster, (b + sq) / jnp.where(faster, a, 1.0), jnp.inf)
     t = jnp.where(b < 0, closing, opening)
     return jnp.where(disc < 0, jnp.inf, t)
-
-
-def ground_range_m(a_m: Array, b_m: Array) -> Array:
-    """Surface distance (m) between frame positions (broadcasting, last axis 3)."""
-    ua, ub = up_unit(a_m), up_unit(b_m)
-    cos_g = jnp.sum(ua * ub, axis=-1)
-    sin_g = jnp.linalg.norm(jnp.cross(ua, ub), axis=-1)
-    return EARTH_RADIUS_M * jnp.arctan2(sin_g, cos_g)
 
 
 def engagement_options(
@@ -93,9 +86,9 @@ def engagement_options(
     pip_alt = altitude_m(pip)
     ballistic = (tp.category == _BALLISTIC)[None, :, None]
     max_range = jnp.where(ballistic, mp.ballistic_range_m, mp.max_range_m)
-    speed = jnp.linalg.norm(vel, axis=-1)
+    speed = vec.norm(vel)
     asset_pos = params.asset_pos_m[tp.asset]
-    time_to_asset = jnp.linalg.norm(asset_pos - pos, axis=-1) / jnp.maximum(speed, 1.0)  # [J]
+    time_to_asset = vec.norm(asset_pos - pos) / jnp.maximum(speed, 1.0)  # [J]
     in_envelope = (
         jnp.isfinite(t_int)
         & (pip_range >= mp.min_range_m)

@@ -14,7 +14,7 @@ from iads.c2.assign import assign
 from iads.engine.base import MissileLog, Params, State
 from iads.engine.ops import scatter_set
 from iads.radar.sensing import sense
-from iads.threats.flight import threat_kinematics
+from iads.threats.flight import ThreatKinematics, threat_kinematics
 from iads.tracking.kalman import confirmed, update_tracks
 from iads.weapons.flyout import flyout
 from iads.weapons.launch import launch
@@ -22,8 +22,17 @@ from iads.weapons.launch import launch
 
 def step(params: Params, state: State, key: Array) -> State:
     """Advance one replication by ``params.time_step_s``."""
+    state, kin = engage(params, state, key)
+    return fly(params, state, kin, key)
+
+
+def engage(params: Params, state: State, key: Array) -> tuple[State, ThreatKinematics]:
+    """The step up to launch: threats fly, radars look, tracks update, assign, launch.
+
+    Returns the state and the threats' kinematics at the start of the step, for :func:`fly`.
+    """
     t = state.t_s
-    k_sense, k_kill = jax.random.split(key)
+    k_sense, _ = jax.random.split(key)
 
     # threats fly; those that reach their asset leak
     kin = threat_kinematics(params.threats, t)
@@ -90,7 +99,17 @@ def step(params: Params, state: State, key: Array) -> State:
         missile_log=lc.missile_log,
     )
 
-    # missiles fly out and intercepts are assessed
+    return state, kin
+
+
+def fly(params: Params, state: State, kin: ThreatKinematics, key: Array) -> State:
+    """The rest of the step: missiles fly out, intercepts are assessed, the clock advances.
+
+    With no missile in flight this only advances the clock, so a batch may skip the flyout
+    when no replication has a missile in the air (see ``iads.engine.run``).
+    """
+    t = state.t_s
+    _, k_kill = jax.random.split(key)
     fo = flyout(params, state.missiles, kin, state.alive, state.killed_s, t, k_kill)
     state = _replace(
         state,
@@ -107,7 +126,12 @@ def step(params: Params, state: State, key: Array) -> State:
             fo.end_pos_m,
         ),
     )
-    return _replace(state, t_s=t + params.time_step_s, step=state.step + 1)
+    return advance_clock(params, state)
+
+
+def advance_clock(params: Params, state: State) -> State:
+    """The state with its clock moved on by one step."""
+    return _replace(state, t_s=state.t_s + params.time_step_s, step=state.step + 1)
 
 
 def _log_outcomes(

@@ -18,6 +18,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
+from iads.geo import vec
 from iads.units import EARTH_MEAN_RADIUS_M
 
 #: Radius of the engine's spherical Earth, m (IUGG mean radius).
@@ -50,10 +51,16 @@ def xyz_to_enu(p: Any, xp: Any = jnp) -> tuple[Any, Any, Any]:
 def altitude_m(p: Any, xp: Any = jnp) -> Any:
     """Height above the sphere (m) of frame positions ``(..., 3)``."""
     q = p + xp.asarray([0.0, 0.0, EARTH_RADIUS_M], dtype=p.dtype)
-    return xp.linalg.norm(q, axis=-1) - EARTH_RADIUS_M
+    return vec.norm(q) - EARTH_RADIUS_M
 
 
 def up_unit(p: Any, xp: Any = jnp) -> Any:
     """Local vertical (unit vector away from the Earth's centre) at frame positions ``(..., 3)``."""
     q = p + xp.asarray([0.0, 0.0, EARTH_RADIUS_M], dtype=p.dtype)
-    return q / xp.linalg.norm(q, axis=-1, keepdims=True)
+    return q / vec.norm(q)[..., None]
+
+
+def ground_range_m(a_m: Any, b_m: Any, xp: Any = jnp) -> Any:
+    """Surface distance (m) between frame positions (broadcasting over leading axes)."""
+    ua, ub = up_unit(a_m, xp), up_unit(b_m, xp)
+    return EARTH_RADIUS_M * xp.arctan2(vec.norm(vec.cross(ua, ub, xp)), vec.dot(ua, ub))

@@ -17,7 +17,8 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.engine.base import Params
-from iads.geo.sphere import EARTH_RADIUS_M, altitude_m, up_unit
+from iads.geo import vec
+from iads.geo.sphere import altitude_m, ground_range_m
 from iads.radar.equation import effective_earth_geometry, lookup_detection_probability
 from iads.threats.flight import ThreatKinematics
 
@@ -42,11 +43,7 @@ def line_of_sight_geometry(
 
     ``sensor_pos_m`` [D, 3] and ``target_pos_m`` [J, 3] give arrays of shape [D, J].
     """
-    up_s = up_unit(sensor_pos_m)[:, None, :]
-    up_t = up_unit(target_pos_m)[None, :, :]
-    cos_a = jnp.sum(up_s * up_t, axis=-1)
-    sin_a = jnp.linalg.norm(jnp.cross(up_s, up_t), axis=-1)
-    ground_range = EARTH_RADIUS_M * jnp.arctan2(sin_a, cos_a)
+    ground_range = ground_range_m(sensor_pos_m[:, None, :], target_pos_m[None, :, :])
     h_s = altitude_m(sensor_pos_m)[:, None]
     h_t = altitude_m(target_pos_m)[None, :]
     return effective_earth_geometry(h_s, h_t, ground_range, k_factor)
@@ -75,7 +72,7 @@ def sense(
     detected = looked[:, None] & airborne[None, :] & coverage & (draw < pd)
 
     rel = kin.pos_m[None, :, :] - rp.pos_m[:, None, :]
-    rng = jnp.linalg.norm(rel, axis=-1)
+    rng = vec.norm(rel)
     los = rel / jnp.maximum(rng, 1.0)[..., None]
     # Two unit vectors across the line of sight.
     ref = jnp.where(
@@ -83,9 +80,9 @@ def sense(
         jnp.array([0.0, 0.0, 1.0], los.dtype),
         jnp.array([1.0, 0.0, 0.0], los.dtype),
     )
-    p1 = jnp.cross(los, ref)
-    p1 = p1 / jnp.linalg.norm(p1, axis=-1, keepdims=True)
-    p2 = jnp.cross(los, p1)
+    p1 = vec.cross(los, ref, jnp)
+    p1 = p1 / vec.norm(p1)[..., None]
+    p2 = vec.cross(los, p1, jnp)
     noise = jax.random.normal(k_noise, (*rng.shape, 3), dtype=rel.dtype)
     sig_r = rp.range_noise_m[:, None]
     sig_x = rng * rp.angle_noise_rad[:, None]

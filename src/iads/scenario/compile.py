@@ -29,7 +29,7 @@ from iads.weapons.flyout import MIN_SPEED_M_S, SCALE_HEIGHT_M
 from iads.yamlio import load_yaml
 
 #: Largest substep (s) of the missile flyout.
-MAX_SUBSTEP_S = 0.1
+MAX_SUBSTEP_S = 0.2
 #: Altitude (m) at which a missile's mean flyout speed is worked out for intercept planning.
 PLANNING_ALTITUDE_M = 15_000.0
 

@@ -12,7 +12,6 @@ S = H P H^T + R; K = P H^T S^-1; x <- x + K (z - H x); P <- (I - K H) P.
 
 from __future__ import annotations
 
-import jax
 import jax.numpy as jnp
 from jax import Array
 
@@ -24,17 +23,35 @@ INITIAL_SPEED_SIGMA_M_S = 1000.0
 
 def predict(tracks: Tracks, dt_s: float, q: float) -> Tracks:
     """Constant-velocity prediction of every track over ``dt_s``."""
-    dtype = tracks.x.dtype
+    # F P F^T + Q written on the 3x3 blocks of P = [[A, B], [B^T, C]] (elementwise: faster than
+    # a batched 6x6 matrix product on the CPU).
+    P = tracks.P
+    A, B, C = P[..., :3, :3], P[..., :3, 3:], P[..., 3:, 3:]
+    Bt = jnp.swapaxes(B, -1, -2)
+    dtype = P.dtype
     eye = jnp.eye(3, dtype=dtype)
-    zero = jnp.zeros((3, 3), dtype=dtype)
-    F = jnp.block([[eye, dt_s * eye], [zero, eye]])
-    Q = q * jnp.block(
-        [[dt_s**3 / 3.0 * eye, dt_s**2 / 2.0 * eye], [dt_s**2 / 2.0 * eye, dt_s * eye]]
+    A2 = A + dt_s * (B + Bt) + dt_s**2 * C + q * dt_s**3 / 3.0 * eye
+    B2 = B + dt_s * C + q * dt_s**2 / 2.0 * eye
+    C2 = C + q * dt_s * eye
+    P = jnp.concatenate(
+        [
+            jnp.concatenate([A2, B2], axis=-1),
+            jnp.concatenate([jnp.swapaxes(B2, -1, -2), C2], axis=-1),
+        ],
+        axis=-2,
     )
-    x = tracks.x @ F.T
-    P = F @ tracks.P @ F.T + Q
+    x = jnp.concatenate([tracks.x[..., :3] + dt_s * tracks.x[..., 3:], tracks.x[..., 3:]], -1)
     return Tracks(
         x=x, P=P, exists=tracks.exists, hits=tracks.hits, last_update_s=tracks.last_update_s
+    )
+
+
+def _matmul_k3(a: Array, b: Array) -> Array:
+    """[..., n, 3] x [..., 3, m] as three broadcast multiply-adds (no small batched dot)."""
+    return (
+        a[..., :, 0:1] * b[..., 0:1, :]
+        + a[..., :, 1:2] * b[..., 1:2, :]
+        + a[..., :, 2:3] * b[..., 2:3, :]
     )
 
 
@@ -66,10 +83,10 @@ def _update_one_radar(tracks: Tracks, z: Array, R: Array, hit: Array, t_s: Array
     """Update tracks [J] with one radar's measurements z [J, 3], R [J, 3, 3] where ``hit``."""
     dtype = tracks.x.dtype
     S = tracks.P[:, :3, :3] + R
-    K = tracks.P[:, :, :3] @ inverse_3x3(S)  # [J, 6, 3] = P H^T S^-1
+    K = _matmul_k3(tracks.P[:, :, :3], inverse_3x3(S))  # [J, 6, 3] = P H^T S^-1
     innov = z - tracks.x[:, :3]
-    x_upd = tracks.x + jnp.einsum("jab,jb->ja", K, innov)
-    P_upd = tracks.P - K @ tracks.P[:, :3, :]
+    x_upd = tracks.x + _matmul_k3(K, innov[..., None])[..., 0]
+    P_upd = tracks.P - _matmul_k3(K, tracks.P[:, :3, :])
     P_upd = 0.5 * (P_upd + jnp.swapaxes(P_upd, 1, 2))
     # A new track starts at the measurement with a wide velocity prior.
     x_new = jnp.concatenate([z, jnp.zeros_like(z)], axis=-1)
@@ -97,17 +114,16 @@ def update_tracks(
     detected: Array,
     t_s: Array,
 ) -> Tracks:
-    """Predict all tracks one step, update them with each radar in turn, drop stale ones.
+    """Predict all tracks one step, update them with this step's detections, drop stale ones.
 
     ``measured_pos_m`` [D, J, 3], ``measurement_cov_m2`` [D, J, 3, 3], ``detected`` [D, J].
+    Simultaneous detections of one threat by several radars are fused first (information
+    form: R_f = (sum R_d^-1)^-1, z_f = R_f sum R_d^-1 z_d), which for a linear Gaussian update
+    equals updating with each radar in turn, at the cost of one update.
     """
     tracks = predict(tracks, params.time_step_s, params.process_noise_m2_s3)
-
-    def body(tr: Tracks, xs: tuple[Array, Array, Array]) -> tuple[Tracks, None]:
-        z, R, hit = xs
-        return _update_one_radar(tr, z, R, hit, t_s), None
-
-    tracks, _ = jax.lax.scan(body, tracks, (measured_pos_m, measurement_cov_m2, detected))
+    z, R, hit = fuse_measurements(measured_pos_m, measurement_cov_m2, detected)
+    tracks = _update_one_radar(tracks, z, R, hit, t_s)
     stale = tracks.exists & (t_s - tracks.last_update_s > params.track_timeout_s)
     return Tracks(
         x=tracks.x,
@@ -116,6 +132,23 @@ def update_tracks(
         hits=jnp.where(stale, 0, tracks.hits),
         last_update_s=tracks.last_update_s,
     )
+
+
+def fuse_measurements(z: Array, R: Array, detected: Array) -> tuple[Array, Array, Array]:
+    """Fuse position measurements z [D, J, 3] with covariances R [D, J, 3, 3] over radars.
+
+    Returns ``(z_f [J, 3], R_f [J, 3, 3], any_detected [J])``; where nothing was detected the
+    fused values are placeholders (finite) that the update ignores.
+    """
+    dtype = z.dtype
+    eye = jnp.eye(3, dtype=dtype)
+    w = jnp.where(detected[..., None, None], inverse_3x3(R), 0.0)  # [D, J, 3, 3]
+    info = jnp.sum(w, axis=0)  # [J, 3, 3]
+    hit = jnp.any(detected, axis=0)
+    R_f = inverse_3x3(jnp.where(hit[:, None, None], info, eye))
+    wz = jnp.sum(_matmul_k3(w, z[..., None])[..., 0], axis=0)
+    z_f = _matmul_k3(R_f, wz[..., None])[..., 0]
+    return z_f, R_f, hit
 
 
 def confirmed(params: Params, tracks: Tracks) -> Array:

@@ -29,9 +29,9 @@ import jax
 import jax.numpy as jnp
 from jax import Array
 
-from iads.engine.base import OUTCOME_KILL, OUTCOME_MISS, Missiles, Params
+from iads.engine.base import OUTCOME_KILL, OUTCOME_MISS, OUTCOME_NONE, Missiles, Params
 from iads.engine.ops import scatter_any, scatter_min
-from iads.geo.sphere import altitude_m, up_unit
+from iads.geo.sphere import EARTH_RADIUS_M
 from iads.threats.flight import ThreatKinematics
 
 #: Speed (m/s) below which a coasting missile is lost.
@@ -59,32 +59,51 @@ class Flyout:
     killed_s: Array  # [J]
 
 
+# Vectors in this module are component-major, shape [3, ...]: on the CPU, XLA vectorises
+# elementwise work over the trailing axes far better than reductions over a minor axis of 3.
+
+
+def _dot(a: Array, b: Array) -> Array:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def _norm(a: Array) -> Array:
+    return jnp.sqrt(_dot(a, a))
+
+
+def _altitude(p: Array) -> Array:
+    return jnp.sqrt(p[0] ** 2 + p[1] ** 2 + (p[2] + EARTH_RADIUS_M) ** 2) - EARTH_RADIUS_M
+
+
+def _up(p: Array) -> Array:
+    q = jnp.stack([p[0], p[1], p[2] + EARTH_RADIUS_M])
+    return q / _norm(q)
+
+
 def _steer(
     pos: Array, vel: Array, tgt_pos: Array, tgt_vel: Array, nav: float, max_acc: Array
 ) -> Array:
-    """Lateral acceleration [..., 3] of zero-effort-miss proportional navigation."""
+    """Lateral acceleration [3, ...] of zero-effort-miss proportional navigation."""
     r = tgt_pos - pos
     v_rel = tgt_vel - vel
-    vv = jnp.maximum(jnp.sum(v_rel * v_rel, axis=-1), 1e-6)
-    t_go = jnp.maximum(-jnp.sum(r * v_rel, axis=-1) / vv, 0.05)
-    zem = r + v_rel * t_go[..., None]
-    los = r / jnp.maximum(jnp.linalg.norm(r, axis=-1, keepdims=True), 1e-3)
-    zem_perp = zem - jnp.sum(zem * los, axis=-1, keepdims=True) * los
-    acc = nav * zem_perp / (t_go**2)[..., None]
-    vhat = vel / jnp.maximum(jnp.linalg.norm(vel, axis=-1, keepdims=True), 1e-3)
-    acc = acc - jnp.sum(acc * vhat, axis=-1, keepdims=True) * vhat
-    mag = jnp.linalg.norm(acc, axis=-1, keepdims=True)
-    return acc * jnp.minimum(1.0, max_acc[..., None] / jnp.maximum(mag, 1e-9))
+    vv = jnp.maximum(_dot(v_rel, v_rel), 1e-6)
+    t_go = jnp.maximum(-_dot(r, v_rel) / vv, 0.05)
+    zem = r + v_rel * t_go
+    los = r / jnp.maximum(_norm(r), 1e-3)
+    zem_perp = zem - _dot(zem, los) * los
+    acc = nav * zem_perp / t_go**2
+    vhat = vel / jnp.maximum(_norm(vel), 1e-3)
+    acc = acc - _dot(acc, vhat) * vhat
+    return acc * jnp.minimum(1.0, max_acc / jnp.maximum(_norm(acc), 1e-9))
 
 
 def _loft(pos: Array, tgt_pos: Array) -> Array:
-    """Offset [..., 3] of the midcourse aim point above the target."""
-    up = up_unit(tgt_pos)
+    """Offset [3, ...] of the midcourse aim point above the target."""
+    up = _up(tgt_pos)
     rel = tgt_pos - pos
-    horizontal = jnp.linalg.norm(rel - jnp.sum(rel * up, -1, keepdims=True) * up, axis=-1)
-    room = jnp.maximum(LOFT_CEILING_M - altitude_m(tgt_pos), 0.0)
-    height = jnp.clip(LOFT_SLOPE * (horizontal - LOFT_START_M), 0.0, room)
-    return height[..., None] * up
+    horizontal = _norm(rel - _dot(rel, up) * up)
+    room = jnp.maximum(LOFT_CEILING_M - _altitude(tgt_pos), 0.0)
+    return jnp.clip(LOFT_SLOPE * (horizontal - LOFT_START_M), 0.0, room) * up
 
 
 def flyout(
@@ -96,7 +115,12 @@ def flyout(
     t_s: Array,
     key: Array,
 ) -> Flyout:
-    """Fly every missile through one engine step, assess each closest approach."""
+    """Fly every missile through one engine step, assess each closest approach.
+
+    Fusing is decided against the threats alive at the start of the step; when two missiles
+    kill the same threat within one step, the earlier detonation is the kill and the later
+    missile counts as a miss (its target was already gone).
+    """
     mp, tp = params.missiles, params.threats
     dt = params.time_step_s / params.n_substeps
     kind = missiles.kind
@@ -106,20 +130,24 @@ def flyout(
     max_acc = mp.max_accel_m_s2[kind]
     max_tof = mp.max_flight_time_s[kind]
     lethal = mp.lethal_radius_m[kind]
-    pk = mp.kill_probability[kind, tp.category[missiles.target]]
+    target = missiles.target
+    pk = mp.kill_probability[kind, tp.category[target]]
     draw = jax.random.uniform(key, missiles.alive.shape, dtype=missiles.pos_m.dtype)
+    cm = lambda a: jnp.moveaxis(a, -1, 0)  # noqa: E731  [..., 3] -> [3, ...]
+    tgt_pos0 = cm(kin.pos_m[target])
+    tgt_vel = cm(kin.vel_m_s[target])
+    target_up = threat_alive[target]
 
     def sub(i: int, c: tuple) -> tuple:  # type: ignore[type-arg]
-        pos, vel, speed, alive, ended, outcome, end_t, end_pos, t_alive, t_killed = c
+        pos, vel, speed, alive, fused, ended, end_t, end_pos = c
         tau = i * dt
         now = t_s + tau
-        tgt_pos = kin.pos_m[missiles.target] + kin.vel_m_s[missiles.target] * tau
-        tgt_vel = kin.vel_m_s[missiles.target]
+        tgt_pos = tgt_pos0 + tgt_vel * tau
         tof = now - missiles.launch_time_s
         acc = _steer(
             pos, vel, tgt_pos + _loft(pos, tgt_pos), tgt_vel, params.navigation_constant, max_acc
         )
-        rho = jnp.exp(-jnp.maximum(altitude_m(pos), 0.0) / SCALE_HEIGHT_M)
+        rho = jnp.exp(-jnp.maximum(_altitude(pos), 0.0) / SCALE_HEIGHT_M)
         burning = tof < boost
         new_speed = jnp.where(
             burning,
@@ -127,23 +155,15 @@ def flyout(
             speed / (1.0 + rho * speed * dt / drag_len),  # exact for dv/dt = -rho v^2 / L
         )
         turned = vel + acc * dt
-        new_vel = (
-            turned
-            / jnp.maximum(jnp.linalg.norm(turned, axis=-1, keepdims=True), 1e-6)
-            * new_speed[..., None]
-        )
+        new_vel = turned / jnp.maximum(_norm(turned), 1e-6) * new_speed
         step_vel = 0.5 * (vel + new_vel)
         new_pos = pos + step_vel * dt
         # Closest approach within the substep (both in straight lines).
         r0 = tgt_pos - pos
         dv = tgt_vel - step_vel
-        t_star = jnp.clip(
-            -jnp.sum(r0 * dv, axis=-1) / jnp.maximum(jnp.sum(dv * dv, -1), 1e-9), 0.0, dt
-        )
-        miss = jnp.linalg.norm(r0 + dv * t_star[..., None], axis=-1)
-        target_up = t_alive[missiles.target]
+        t_star = jnp.clip(-_dot(r0, dv) / jnp.maximum(_dot(dv, dv), 1e-9), 0.0, dt)
+        miss = _norm(r0 + dv * t_star)
         fuse = alive & target_up & (miss <= lethal)
-        kill = fuse & (draw < pk)
         lost = (
             alive
             & ~fuse
@@ -151,49 +171,48 @@ def flyout(
                 ~target_up
                 | (tof + dt > max_tof)
                 | (~burning & (new_speed < MIN_SPEED_M_S))
-                | (altitude_m(new_pos) < 0.0)
+                | (_altitude(new_pos) < 0.0)
             )
         )
         done = fuse | lost
-        hit_time = now + t_star
-        hit_pos = pos + step_vel * t_star[..., None]
-        outcome = jnp.where(done, jnp.where(kill, OUTCOME_KILL, OUTCOME_MISS), outcome)
-        end_t = jnp.where(done, jnp.where(fuse, hit_time, now + dt), end_t)
-        end_pos = jnp.where(done[..., None], jnp.where(fuse[..., None], hit_pos, new_pos), end_pos)
-        n_threats = t_alive.shape[0]
-        killed_now = scatter_any(missiles.target, kill, n_threats)
-        kill_time = scatter_min(missiles.target, jnp.where(kill, hit_time, jnp.inf), n_threats)
-        t_killed = jnp.where(killed_now & t_alive, kill_time, t_killed)
-        t_alive = t_alive & ~killed_now
+        end_t = jnp.where(done, jnp.where(fuse, now + t_star, now + dt), end_t)
+        end_pos = jnp.where(done, jnp.where(fuse, pos + step_vel * t_star, new_pos), end_pos)
+        # A missile that has ended keeps its last state (so batch composition never matters).
+        keep = ~alive
         return (
-            new_pos,
-            new_vel,
-            new_speed,
+            jnp.where(keep, pos, new_pos),
+            jnp.where(keep, vel, new_vel),
+            jnp.where(keep, speed, new_speed),
             alive & ~done,
+            fused | fuse,
             ended | done,
-            outcome,
             end_t,
             end_pos,
-            t_alive,
-            t_killed,
         )
 
-    zeros_i = jnp.zeros(missiles.alive.shape, jnp.int32)
+    no = jnp.zeros_like(missiles.alive)
     carry = (
-        missiles.pos_m,
-        missiles.vel_m_s,
+        cm(missiles.pos_m),
+        cm(missiles.vel_m_s),
         missiles.speed_m_s,
         missiles.alive,
-        jnp.zeros_like(missiles.alive),
-        zeros_i,
+        no,
+        no,
         jnp.zeros_like(missiles.speed_m_s),
-        missiles.pos_m,
-        threat_alive,
-        killed_s,
+        cm(missiles.pos_m),
     )
-    (pos, vel, speed, alive, ended, outcome, end_t, end_pos, t_alive, t_killed) = jax.lax.fori_loop(
+    pos, vel, speed, alive, fused, ended, end_t, end_pos = jax.lax.fori_loop(
         0, params.n_substeps, sub, carry
     )
+    n_threats = threat_alive.shape[0]
+    hit = fused & (draw < pk)
+    first_kill = scatter_min(target, jnp.where(hit, end_t, jnp.inf), n_threats)  # [J]
+    kill = hit & (end_t <= first_kill[target])
+    killed_now = scatter_any(target, kill, n_threats)
+    outcome = jnp.where(ended, jnp.where(kill, OUTCOME_KILL, OUTCOME_MISS), OUTCOME_NONE)
+    t_alive = threat_alive & ~killed_now
+    t_killed = jnp.where(killed_now & threat_alive, first_kill, killed_s)
+    pos, vel, end_pos = (jnp.moveaxis(a, 0, -1) for a in (pos, vel, end_pos))
     new = Missiles(
         alive=alive,
         pos_m=pos,

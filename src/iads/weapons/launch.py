@@ -18,6 +18,7 @@ from jax import Array
 from iads.c2.assign import intercept_time
 from iads.engine.base import MissileLog, Missiles, Params, State
 from iads.engine.ops import scatter_set
+from iads.geo import vec
 from iads.geo.sphere import up_unit
 
 #: Speed (m/s) at which a missile leaves the launcher.
@@ -69,8 +70,8 @@ def launch(params: Params, state: State, t_s: Array) -> Launches:
     t_int = jnp.where(jnp.isfinite(t_int), t_int, 0.0)
     aim = rel + track_vel * t_int[:, None]
     vert = up_unit(up.pos_m)
-    ground = aim - jnp.sum(aim * vert, axis=-1, keepdims=True) * vert
-    ground = ground / jnp.maximum(jnp.linalg.norm(ground, axis=-1, keepdims=True), 1.0)
+    ground = aim - vec.dot(aim, vert)[:, None] * vert
+    ground = ground / jnp.maximum(vec.norm(ground), 1.0)[:, None]
     direction = jnp.cos(LAUNCH_ELEVATION_RAD) * ground + jnp.sin(LAUNCH_ELEVATION_RAD) * vert
     vel0 = LAUNCH_SPEED_M_S * direction
 
