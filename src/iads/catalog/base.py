@@ -21,7 +21,6 @@ how it was chosen). The unit is in the field name (``_m``, ``_s``, ``_m_s``, ``_
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -37,7 +36,7 @@ THREAT_CATEGORIES: tuple[ThreatCategory, ...] = (
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Figure(_Strict):
@@ -49,13 +48,6 @@ class Figure(_Strict):
     basis: Basis
     source: str = Field(min_length=3)
     note: str | None = None
-
-    @field_validator("value", "low", "high")
-    @classmethod
-    def _finite(cls, v: float | None) -> float | None:
-        if v is not None and not math.isfinite(v):
-            raise ValueError("must be a finite number")
-        return v
 
     @model_validator(mode="after")
     def _ordered(self) -> Figure:

@@ -5,22 +5,15 @@ Angles in degrees and lengths in metres at this edge; everything is SI after com
 
 from __future__ import annotations
 
-import math
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION = 1
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _finite(v: float) -> float:
-    if not math.isfinite(v):
-        raise ValueError("must be a finite number (not NaN or infinity)")
-    return v
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Position(_Strict):
@@ -29,8 +22,6 @@ class Position(_Strict):
     lat_deg: float = Field(ge=-90.0, le=90.0)
     lon_deg: float = Field(ge=-180.0, le=180.0)
     alt_m: float = Field(default=0.0, ge=-500.0, le=100_000.0)
-
-    _check = field_validator("lat_deg", "lon_deg", "alt_m")(classmethod(lambda cls, v: _finite(v)))
 
 
 class Waypoint(Position):
@@ -44,8 +35,6 @@ class Asset(Position):
 
     name: str = Field(min_length=1)
     value: float = Field(default=1.0, gt=0.0)
-
-    _v = field_validator("value")(classmethod(lambda cls, v: _finite(v)))
 
 
 class LauncherGroup(_Strict):
@@ -69,8 +58,6 @@ class Doctrine(_Strict):
     salvo_size: int = Field(default=2, ge=1, le=8)
     policy: Literal["shoot-look-shoot", "shoot-shoot"] = "shoot-look-shoot"
     engagement_range_fraction: float = Field(default=0.9, gt=0.0, le=1.0)
-
-    _f = field_validator("engagement_range_fraction")(classmethod(lambda cls, v: _finite(v)))
 
 
 class Battery(Position):
@@ -98,16 +85,12 @@ class RaidGroup(_Strict):
     route: list[Waypoint] = Field(min_length=1)
     speed_m_s: float | None = Field(default=None, gt=0.0, le=10_000.0)
 
-    _f = field_validator("launch_time_s", "spacing_s")(classmethod(lambda cls, v: _finite(v)))
-
 
 class Origin(_Strict):
     """Origin of the local frame (a notional point near the defended area)."""
 
     lat_deg: float = Field(ge=-89.0, le=89.0)
     lon_deg: float = Field(ge=-180.0, le=180.0)
-
-    _check = field_validator("lat_deg", "lon_deg")(classmethod(lambda cls, v: _finite(v)))
 
 
 class ScenarioFile(_Strict):
@@ -126,27 +109,8 @@ class ScenarioFile(_Strict):
     batteries: list[Battery] = Field(default_factory=list)
     raid: list[RaidGroup] = Field(min_length=1)
 
-    _f = field_validator("duration_s", "time_step_s")(classmethod(lambda cls, v: _finite(v)))
-
     @model_validator(mode="after")
-    def _names(self) -> ScenarioFile:
-        for what, names in (
-            ("assets", [a.name for a in self.assets]),
-            ("batteries", [b.name for b in self.batteries]),
-            ("raid", [r.name for r in self.raid]),
-        ):
-            seen: set[str] = set()
-            for n in names:
-                if n in seen:
-                    raise ValueError(f"{what}: name {n!r} is used twice")
-                seen.add(n)
-        assets = {a.name for a in self.assets}
-        for g in self.raid:
-            if g.target not in assets:
-                raise ValueError(
-                    f"raid group {g.name!r}: unknown target {g.target!r}; "
-                    f"assets are {', '.join(sorted(assets))}"
-                )
+    def _steps(self) -> ScenarioFile:
         if self.duration_s / self.time_step_s > 200_000:
             raise ValueError("duration_s / time_step_s exceeds 200000 steps")
         return self

@@ -78,6 +78,16 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
 
 
 def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
+    for section, items in (
+        ("assets", spec.assets),
+        ("batteries", spec.batteries),
+        ("raid", spec.raid),
+    ):
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            if item.name in seen:
+                raise InputError(p, f"{section}[{i}].name", f"name {item.name!r} is used twice")
+            seen.add(item.name)
     assets = {a.name for a in spec.assets}
     for i, g in enumerate(spec.raid):
         if g.threat not in cat.threats:
