@@ -51,25 +51,36 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scenario", type=Path, default=DEMO)
     ap.add_argument("--replications", type=int, nargs="+", default=[1, 10, 100, 1000, 10000])
-    ap.add_argument("--batch-size", type=int, default=None,
-                    help="largest batch run at once (default: the replication count)")
+    ap.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="largest batch run at once (default: the replication count)",
+    )
     ap.add_argument("--dtype", default="float32", choices=["float32", "float64"])
     args = ap.parse_args()
 
     params, _ = compile_scenario(load_scenario(args.scenario), dtype=args.dtype)
     dev = jax.devices()[0]
-    print(f"# {time.strftime('%Y-%m-%d')} {platform.node()} {platform.processor() or ''} "
-          f"jax {jax.__version__} backend={dev.platform} device={dev.device_kind} "
-          f"dtype={args.dtype} steps={params.n_steps} substeps={params.n_substeps}")
-    print(f"{'replications':>12} {'compile_s':>10} {'run_s':>9} {'reps_per_s':>11} "
-          f"{'peak_rss_MiB':>13}")
+    print(
+        f"# {time.strftime('%Y-%m-%d')} {platform.node()} {platform.processor() or ''} "
+        f"jax {jax.__version__} backend={dev.platform} device={dev.device_kind} "
+        f"dtype={args.dtype} steps={params.n_steps} substeps={params.n_substeps}"
+    )
+    print(
+        f"{'replications':>12} {'compile_s':>10} {'run_s':>9} {'reps_per_s':>11} "
+        f"{'peak_rss_MiB':>13}"
+    )
     for n in args.replications:
         batch = min(n, args.batch_size or n)
         first, second = time_batch(params, batch, seed=1)
         batches = int(np.ceil(n / batch))
         run_s = second * batches
-        print(f"{n:>12} {max(first - second, 0.0):>10.2f} {run_s:>9.2f} "
-              f"{n / run_s:>11.1f} {peak_rss_mib():>13.0f}", flush=True)
+        print(
+            f"{n:>12} {max(first - second, 0.0):>10.2f} {run_s:>9.2f} "
+            f"{n / run_s:>11.1f} {peak_rss_mib():>13.0f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
