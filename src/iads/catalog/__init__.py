@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -72,7 +73,7 @@ def _lookup(table: dict, key: str, what: str):  # type: ignore[no-untyped-def]
 def _check_references(cat: Catalog) -> None:
     for key, system in cat.systems.items():
         src = cat.files[f"systems.{key}"]
-        refs = [
+        refs: list[tuple[str, list[str], Mapping[str, object]]] = [
             ("command_post", [system.command_post], cat.command_posts),
             ("surveillance_radar", [system.surveillance_radar], cat.radars),
             ("engagement_radar", [system.engagement_radar], cat.radars),

@@ -13,15 +13,13 @@ import jax
 import jax.numpy as jnp
 from jax import Array
 
+from iads.catalog.base import THREAT_CATEGORIES
+
 #: Threat categories, in the order used by ``ThreatParams.category`` and ``MissileParams.pk``.
-CATEGORIES = ("aircraft", "cruise_missile", "ballistic_missile", "drone")
+CATEGORIES = THREAT_CATEGORIES
 
 #: Missile outcome codes in the log.
 OUTCOME_NONE, OUTCOME_KILL, OUTCOME_MISS = 0, 1, 2
-
-
-def _pytree(cls):  # type: ignore[no-untyped-def]
-    return jax.tree_util.register_dataclass(dataclass(frozen=True)(cls))
 
 
 def static(default: object = None) -> object:
@@ -29,7 +27,8 @@ def static(default: object = None) -> object:
     return field(default=default, metadata={"static": True})
 
 
-@_pytree
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class ThreatParams:
     """Threat routes and signatures."""
 
@@ -48,7 +47,8 @@ class ThreatParams:
     valid: Array  # [J] bool
 
 
-@_pytree
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class RadarParams:
     """Radars of all fire units."""
 
@@ -66,7 +66,8 @@ class RadarParams:
     angle_noise_rad: Array  # [D] 1-sigma
 
 
-@_pytree
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class UnitParams:
     """Fire units (batteries / battalions)."""
 
@@ -81,7 +82,8 @@ class UnitParams:
     inventory: Array  # [U, K] int32 missiles loaded at start
 
 
-@_pytree
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class MissileParams:
     """Interceptor types."""
 
@@ -100,7 +102,8 @@ class MissileParams:
     kill_probability: Array  # [K, 4] by threat category
 
 
-@_pytree
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class Params:
     """Everything static in a run."""
 
@@ -121,7 +124,8 @@ class Params:
     assign_capacity: int = static(1)  # type: ignore[assignment]
 
 
-@_pytree
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class Tracks:
     """The command post's track picture: one track slot per threat (perfect association)."""
 
@@ -132,7 +136,8 @@ class Tracks:
     last_update_s: Array  # [J]
 
 
-@_pytree
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class Missiles:
     """Missiles in flight, in each unit's guidance channels."""
 
@@ -146,7 +151,8 @@ class Missiles:
     log_id: Array  # [U, C] int32 row in the missile log
 
 
-@_pytree
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class MissileLog:
     """One row per missile fired (capacity L = total inventory)."""
 
@@ -159,7 +165,8 @@ class MissileLog:
     end_pos_m: Array  # [L, 3]
 
 
-@_pytree
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class AssignLog:
     """One row per engagement decision (capacity G)."""
 
@@ -169,7 +176,8 @@ class AssignLog:
     kind: Array  # [G] int32
 
 
-@_pytree
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class State:
     """Run state of one replication (vmap adds a leading replication axis)."""
 

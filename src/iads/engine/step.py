@@ -6,6 +6,9 @@ threats fly -> radars look -> tracks update -> command post assigns
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import jax
 import jax.numpy as jnp
 from jax import Array
@@ -155,7 +158,5 @@ def _log_outcomes(
     )
 
 
-def _replace(state: State, **changes: Array) -> State:
-    import dataclasses
-
+def _replace(state: State, **changes: Any) -> State:
     return dataclasses.replace(state, **changes)

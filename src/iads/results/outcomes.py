@@ -139,15 +139,15 @@ def event_table(
     mtypes = np.asarray([*layout.missile_types, ""], dtype=object)
     ttypes = np.asarray(layout.threat_type, dtype=object)
 
-    def add(
-        rep: np.ndarray,
-        t: np.ndarray,
+    def add(  # host arrays (NumPy) from the engine's final states
+        rep: Any,
+        t: Any,
         kind: str,
-        threat: np.ndarray,
-        unit: np.ndarray,
-        missile: np.ndarray,
-        mtype: np.ndarray,
-        pos: np.ndarray | None,
+        threat: Any,
+        unit: Any,
+        missile: Any,
+        mtype: Any,
+        pos: Any,
     ) -> None:
         cols["replication"].append(rep.astype(np.int32))
         cols["time_s"].append(t.astype(np.float64))
@@ -186,7 +186,7 @@ def event_table(
                 None,
             )
         al = states.assign_log
-        m = al.unit[r] >= 0
+        m = np.asarray(al.unit[r] >= 0)
         add(
             np.full(m.sum(), r),
             al.time_s[r][m],
@@ -198,7 +198,7 @@ def event_table(
             None,
         )
         ml = states.missile_log
-        m = ml.unit[r] >= 0
+        m = np.asarray(ml.unit[r] >= 0)
         ids = np.nonzero(m)[0]
         add(
             np.full(m.sum(), r),

@@ -6,6 +6,7 @@ import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -78,11 +79,12 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
 
 
 def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
-    for section, items in (
+    sections: tuple[tuple[str, list[Any]], ...] = (
         ("assets", spec.assets),
         ("batteries", spec.batteries),
         ("raid", spec.raid),
-    ):
+    )
+    for section, items in sections:
         seen: set[str] = set()
         for i, item in enumerate(items):
             if item.name in seen:
