@@ -8,23 +8,9 @@ import numpy as np
 import pyarrow as pa
 
 from iads.report import ReportData, Ring, Route, Site
+from iads.results import EVENT_SCHEMA
 
 ANKARA = (39.93, 32.86)
-EVENT_SCHEMA = pa.schema(
-    [
-        ("replication", pa.int32()),
-        ("time_s", pa.float64()),
-        ("kind", pa.string()),
-        ("threat_id", pa.int32()),
-        ("threat_type", pa.string()),
-        ("unit", pa.string()),
-        ("missile_id", pa.int32()),
-        ("missile_type", pa.string()),
-        ("lat_deg", pa.float64()),
-        ("lon_deg", pa.float64()),
-        ("alt_m", pa.float64()),
-    ]
-)
 
 SITES = (
     Site(

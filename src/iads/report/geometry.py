@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-EARTH_MEAN_RADIUS_M = 6_371_008.8  # IUGG mean Earth radius R1
+from iads.units import EARTH_MEAN_RADIUS_M
 
 
 def ring_outline_deg(
