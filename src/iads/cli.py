@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,7 +18,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="iads: simulate long-range air defence (simulation only; public figures).",
 )
-console = Console(stderr=False)
+# Piped output (no terminal) gets a fixed width wide enough for the summary table.
+console = Console(width=None if sys.stdout.isatty() else 130)
 err_console = Console(stderr=True)
 
 DEMO_SCENARIO = Path(__file__).parent / "examples" / "ankara.yaml"
@@ -45,16 +45,9 @@ def print_summary(summary: dict[str, Any]) -> None:
         title=f"{summary['scenario']} — {summary['replications']} replications, "
         f"seed {summary['seed']} (mean [95% CI])"
     )
-    for col in (
-        "threat type",
-        "count",
-        "detected",
-        "engaged",
-        "destroyed",
-        "leaked",
-        "first detection km",
-    ):
-        t.add_column(col, justify="right" if col != "threat type" else "left")
+    t.add_column("threat type", no_wrap=True)
+    for col in ("count", "detected", "engaged", "destroyed", "leaked", "first detection km"):
+        t.add_column(col, justify="right")
     for th in summary["threats"]:
         t.add_row(
             th["type"],
@@ -113,7 +106,8 @@ def _run(
                 batch_size=batch_size,
                 progress=lambda k: bar.advance(task, k),
             )
-        err_console.print("writing results ...", highlight=False) if sys.stderr.isatty() else None
+        if sys.stderr.isatty():
+            err_console.print("writing results ...", highlight=False)
         summary = write_outputs(result, out)
     except InputError as exc:
         _fail(exc)
@@ -168,7 +162,6 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file."
 
 def main() -> None:
     """Console entry point."""
-    os.environ.setdefault("JAX_PLATFORMS", os.environ.get("JAX_PLATFORMS", ""))
     app()
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+import jax.numpy as jnp
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -95,15 +96,19 @@ def test_target_just_inside_the_horizon_is_in_line_of_sight(
 
 
 @settings(max_examples=100, deadline=None)
-@given(radar_height_m=st.floats(50.0, 200.0), target_height_m=st.floats(50.0, 30_000.0))
+@given(
+    radar_height_m=st.floats(1.0, 200.0),
+    target_height_m=st.floats(1.0, 30_000.0),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
 def test_target_just_beyond_the_horizon_is_hidden(
-    radar_height_m: float, target_height_m: float
+    radar_height_m: float, target_height_m: float, dtype: type
 ) -> None:
-    """2 % beyond the horizon ground range. (``effective_earth_geometry`` accepts rays that dip
-    up to 1 m below the effective surface, a float32 allowance that moves the horizon out by
-    less than 1 % for heights of 50 m and more, hence the lower bound on the heights.)"""
-    s = 1.02 * _horizon_ground_range_m(radar_height_m, target_height_m)
-    assert not bool(effective_earth_geometry(radar_height_m, target_height_m, s, xp=np)[2])
+    """0.5 % beyond the horizon ground range, in float32 as in float64."""
+    s = 1.005 * _horizon_ground_range_m(radar_height_m, target_height_m)
+    args = (dtype(radar_height_m), dtype(target_height_m), dtype(s))
+    assert not bool(effective_earth_geometry(*args, xp=np)[2])
+    assert not bool(effective_earth_geometry(*(jnp.asarray(a) for a in args))[2])
 
 
 def test_two_points_on_the_ground_20_km_apart_cannot_see_each_other() -> None:

@@ -14,6 +14,8 @@ import jax.scipy.special as jsp
 from iads.geo.sphere import EARTH_RADIUS_M
 from iads.units import BOLTZMANN_J_K, SPEED_OF_LIGHT_M_S
 
+#: A ray passing this close (m) above or below the effective surface counts as clear.
+GRAZING_TOLERANCE_M = 1e-3
 #: Standard effective-Earth-radius factor for radio propagation (4/3 Earth).
 K_FACTOR_STANDARD = 4.0 / 3.0
 
@@ -193,19 +195,23 @@ def effective_earth_geometry(
     pass below the effective surface (the target is above the radar horizon).
     """
     re = effective_earth_radius_m(k_factor)
-    ra = re + xp.asarray(radar_height_m)
-    rb = re + xp.asarray(target_height_m)
+    h_r = xp.asarray(radar_height_m)
+    h_t = xp.asarray(target_height_m)
+    ra = re + h_r
+    rb = re + h_t
     phi = xp.asarray(ground_range_m) / re
-    # Radar at (0, ra); target at (rb sin phi, rb cos phi).
+    # Radar at (0, ra); target at (rb sin phi, rb cos phi). The vertical offset is written
+    # without subtracting two Earth radii, so it keeps its precision in float32:
+    # rb cos(phi) - ra = h_t - h_r - 2 rb sin^2(phi / 2).
     dx = rb * xp.sin(phi)
-    dy = rb * xp.cos(phi) - ra
+    dy = h_t - h_r - 2.0 * rb * xp.sin(0.5 * phi) ** 2
     slant = xp.hypot(dx, dy)
     elevation = xp.arctan2(dy, dx)
-    # Closest approach of the segment to the centre: parameter u in [0, 1].
-    u = xp.clip(-(ra * dy) / xp.maximum(slant**2, 1e-9), 0.0, 1.0)
-    cx = u * dx
-    cy = ra + u * dy
-    clearance = xp.hypot(cx, cy) - re
-    # Tolerance for rounding: about 1 m in float32, nanometres in float64.
-    clear = clearance >= -4.0 * float(xp.finfo(xp.asarray(clearance).dtype).eps) * re
+    # The ray's closest approach to the centre lies t* = -ra dy / slant along it; where that is
+    # between the ends, the ray clears the surface iff ra^2 - t*^2 >= re^2, i.e.
+    # t*^2 <= h_r (2 re + h_r) (again no difference of two Earth radii).
+    t_star = -ra * dy / xp.maximum(slant, 1e-9)
+    inside = (t_star > 0.0) & (t_star < slant)
+    # A ray that grazes the surface within GRAZING_TOLERANCE_M counts as clear (rounding).
+    clear = ~inside | (t_star**2 <= h_r * (2.0 * re + h_r) + 2.0 * re * GRAZING_TOLERANCE_M)
     return slant, elevation, clear

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 from scipy import stats
 
-from iads.engine.base import OUTCOME_KILL, OUTCOME_MISS, Params, State
+from iads.engine.base import OUTCOME_KILL, OUTCOME_MISS, Params, State, ThreatParams
 from iads.scenario.compile import Layout
 from iads.threats.flight import threat_position
 
@@ -245,10 +245,16 @@ def _threat_positions_at(params: Params, threat: np.ndarray, t_s: np.ndarray) ->
     """Positions [N, 3] of threat ``threat[i]`` at ``t_s[i]`` (the engine's own trajectory)."""
     dtype = params.threats.launch_time_s.dtype
 
-    @jax.jit
-    def at(tp: Any, j: jax.Array, t: jax.Array) -> jax.Array:
-        return jax.vmap(lambda jj, tt: threat_position(tp, jnp.full(tp.valid.shape, tt))[jj])(j, t)
-
     return np.asarray(
-        at(params.threats, jnp.asarray(threat, jnp.int32), jnp.asarray(t_s, dtype)), float
+        _positions_at(params.threats, jnp.asarray(threat, jnp.int32), jnp.asarray(t_s, dtype)),
+        float,
     )
+
+
+@jax.jit
+def _positions_at(tp: ThreatParams, j: jax.Array, t: jax.Array) -> jax.Array:
+    def one(jj: jax.Array, tt: jax.Array) -> jax.Array:
+        single = jax.tree_util.tree_map(lambda a: a[jj][None], tp)  # threat jj alone
+        return threat_position(single, tt[None])[0]
+
+    return jax.vmap(one)(j, t)
