@@ -197,3 +197,70 @@ def test_scenario_file_is_yaml_safe_loaded(tmp_path):
     assert "evil.yaml" in res.output
     assert yaml  # the loader is yaml.safe_load: a python tag is a YAML error, never executed
     assert not Path("pwned").exists()
+
+
+def test_output_path_under_a_file_is_refused_before_running(tmp_path):
+    scn = write(tmp_path, small())
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    res = invoke("run", str(scn), "--out", str(blocker / "sub" / "out"))
+    assert res.exit_code == 2, res.output
+    assert "--out" in res.output and "not a writable directory" in res.output
+    assert blocker.read_text() == "x"
+
+
+def test_batch_size_below_one_is_an_input_error(tmp_path):
+    scn = write(tmp_path, small())
+    res = invoke("run", str(scn), "--out", str(tmp_path / "o"), "--batch-size", "-1")
+    assert res.exit_code == 2 and "batch_size" in res.output
+    assert not (tmp_path / "o").exists()
+
+
+def test_duplicate_yaml_keys_are_refused(tmp_path):
+    p = tmp_path / "dup.yaml"
+    text = yaml.safe_dump(small(), sort_keys=False)
+    p.write_text(text + "seed: 3\n")
+    res = invoke("validate", str(p))
+    assert res.exit_code == 2
+    assert "dup.yaml" in res.output and "'seed' appears twice" in res.output
+
+
+def test_a_run_too_short_for_the_raid_warns_and_counts_the_rest_unresolved(tmp_path):
+    d = small(duration_s=60.0)  # the drones need ~250 s to reach the asset
+    d["batteries"] = []
+    scn = write(tmp_path, d)
+    res = invoke("validate", str(scn))
+    assert res.exit_code == 0
+    assert "warning" in res.output and "duration_s" in res.output
+    out = tmp_path / "out"
+    assert invoke("run", str(scn), "--out", str(out), "--replications", "2").exit_code == 0
+    (th,) = json.loads((out / "summary.json").read_text())["threats"]
+    assert th["unresolved"]["mean"] == 3.0
+    assert th["leaked"]["mean"] == 0.0
+
+
+BAD_CATALOG_LIMITS = [
+    ("batteries.0.alt_m", -100.0, "batteries[0].alt_m", "greater than or equal to 0"),
+    (
+        "batteries.0.launchers.0.missiles_per_launcher",
+        40,
+        "missiles_per_launcher",
+        "carries at most 4",
+    ),
+    ("seed", True, "seed", "integer"),
+    ("replications", 2.5, "replications", "integer"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "problem"),
+    BAD_CATALOG_LIMITS,
+    ids=[b[2] for b in BAD_CATALOG_LIMITS],
+)
+def test_values_outside_physical_or_catalog_limits_are_refused(
+    tmp_path, path, value, field, problem
+):
+    scn = write(tmp_path, _mutate(small(), path, value), name="bad.yaml")
+    res = invoke("validate", str(scn))
+    assert res.exit_code == 2, res.output
+    assert field in res.output and problem in res.output, res.output

@@ -69,6 +69,13 @@ def print_summary(summary: dict[str, Any]) -> None:
     console.print(m)
 
 
+def _warn(message: str | None) -> None:
+    if message:
+        err_console.print(
+            f"iads: warning: {message}", highlight=False, markup=False, soft_wrap=True
+        )
+
+
 def _run(
     scenario: Path,
     out: Path,
@@ -78,7 +85,7 @@ def _run(
     batch_size: int | None,
 ) -> dict[str, Any]:
     from iads.results.output import check_output_dir, write_outputs
-    from iads.scenario.compile import load_scenario
+    from iads.scenario.compile import late_threats_warning, load_scenario
     from iads.simulate import simulate
 
     try:
@@ -108,6 +115,7 @@ def _run(
             )
         if sys.stderr.isatty():
             err_console.print("writing results ...", highlight=False)
+        _warn(late_threats_warning(scn, result.layout))
         summary = write_outputs(result, out)
     except InputError as exc:
         _fail(exc)
@@ -145,13 +153,14 @@ def demo(
 @app.command()
 def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) -> None:
     """Check a scenario file against the schema and the catalog."""
-    from iads.scenario.compile import compile_scenario, load_scenario
+    from iads.scenario.compile import compile_scenario, late_threats_warning, load_scenario
 
     try:
         scn = load_scenario(scenario)
-        compile_scenario(scn)
+        _, layout = compile_scenario(scn)
     except InputError as exc:
         _fail(exc)
+    _warn(late_threats_warning(scn, layout))
     console.print(
         f"{scenario}: valid ({len(scn.spec.batteries)} batteries, "
         f"{sum(g.count for g in scn.spec.raid)} threats in {len(scn.spec.raid)} "

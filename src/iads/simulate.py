@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -65,6 +66,17 @@ class SimulationResult:
         return per_replication(self.states, self.layout)
 
 
+def _integer(scn: Scenario, name: str, value: object, low: int, high: int | None) -> int:
+    try:
+        v = operator.index(value)  # type: ignore[arg-type]  # int, numpy int; not bool/float
+    except TypeError:
+        raise InputError(scn.path, name, f"must be an integer, got {value!r}") from None
+    if isinstance(value, bool) or v < low or (high is not None and v > high):
+        bounds = f"[{low}, {high}]" if high is not None else f">= {low}"
+        raise InputError(scn.path, name, f"must be an integer {bounds}, got {value!r}")
+    return v
+
+
 def simulate(
     scenario: Scenario | str | Path,
     replications: int | None = None,
@@ -81,14 +93,21 @@ def simulate(
     from iads.engine.run import run_batches
 
     scn = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    n = scn.spec.replications if replications is None else replications
-    s = scn.spec.seed if seed is None else seed
-    if not isinstance(n, int) or n < 1:
-        raise InputError(scn.path, "replications", f"must be a positive integer, got {n!r}")
-    if not isinstance(s, int) or not 0 <= s < 2**31:
-        raise InputError(scn.path, "seed", f"must be an integer in [0, 2^31), got {s!r}")
+    n = _integer(
+        scn,
+        "replications",
+        scn.spec.replications if replications is None else replications,
+        1,
+        None,
+    )
+    s = _integer(scn, "seed", scn.spec.seed if seed is None else seed, 0, 2**31 - 1)
+    b = _integer(
+        scn, "batch_size", DEFAULT_BATCH_SIZE if batch_size is None else batch_size, 1, None
+    )
+    if dtype not in (None, "float32", "float64"):
+        raise InputError(scn.path, "dtype", f"must be float32 or float64, got {dtype!r}")
     params, layout = compile_scenario(scn, dtype=dtype)
-    batch = min(n, batch_size or DEFAULT_BATCH_SIZE)
+    batch = min(n, b)
     memory_check(scn.path, params, n, batch)
     states = run_batches(params, n, s, batch, progress=progress)
     return SimulationResult(scenario=scn, params=params, layout=layout, states=states, seed=s)

@@ -299,3 +299,80 @@ def test_float32_and_float64_runs_agree(fighters):
     fired32 = sum(v["mean"] for v in s32["missiles_fired"].values())
     fired64 = sum(v["mean"] for v in s64["missiles_fired"].values())
     assert abs(fired32 - fired64) <= 0.2 * fired64
+
+
+def test_the_clock_does_not_drift_in_float32(fighters, tmp_path):
+    # 0.2 s steps added 3,500 times in float32 drift by about a second; the engine counts steps.
+    d = base(duration_s=700.0, time_step_s=0.2)
+    _, params, _ = compiled(tmp_path, d)
+    states = run_batches(params, 1, seed=1, batch_size=1)
+    assert float(states.t_s[0]) == 700.0
+
+
+def test_a_threat_arriving_in_the_last_step_leaks(tmp_path):
+    # A drone from 4 km at ~47 m/s arrives at ~85 s; the run ends at 85.5 s with 1 s steps, so
+    # the arrival falls between the last step's start (84 s) and the end.
+    d = base(
+        duration_s=0.0,
+        batteries=[],
+        raid=[
+            {
+                "name": "d",
+                "threat": "one_way_attack_drone",
+                "count": 1,
+                "target": "asset",
+                "route": [north_of(4.0, 500.0)],
+            }
+        ],
+    )
+    d["duration_s"] = 1.0
+    _, params, layout = compiled(tmp_path, d)
+    arrival = float(layout.arrival_s[0])
+    d["duration_s"] = math.floor(arrival) + 0.5
+    _, params, _ = compiled(tmp_path, d)
+    states = run_batches(params, 1, seed=1, batch_size=1)
+    assert np.isfinite(states.leaked_s[0, 0])
+
+
+def test_doctrine_limits_salvos_in_the_air_at_one_threat(tmp_path):
+    # Shoot-shoot with salvos of 2: at most two salvos (4 missiles) undecided at one threat;
+    # shoot-look-shoot: at most one salvo.
+    raid = [
+        {
+            "name": "f",
+            "threat": "f16_class",
+            "count": 3,
+            "spacing_s": 30.0,
+            "target": "asset",
+            "route": [north_of(120.0, 8000.0)],
+        }
+    ]
+    for policy, most in (("shoot-shoot", 4), ("shoot-look-shoot", 2)):
+        d = base(duration_s=700.0, raid=raid)
+        d["batteries"][0]["doctrine"] = {
+            "salvo_size": 2,
+            "policy": policy,
+            "engagement_range_fraction": 1.0,
+        }
+        _, params, _ = compiled(tmp_path, d)
+        states = run_batches(with_kill_probability(params, 0.001), 3, seed=2, batch_size=3)
+        log = states.missile_log
+        peak = 0
+        for r in range(log.unit.shape[0]):
+            used = log.unit[r] >= 0
+            launch, end = log.launch_time_s[r][used], log.end_time_s[r][used]
+            end = np.where(np.isnan(end), np.inf, end)
+            target = log.target[r][used]
+            for t in np.unique(launch):
+                flying = (launch <= t) & (end > t)
+                for j in np.unique(target[flying]):
+                    peak = max(peak, int((flying & (target == j)).sum()))
+        assert peak == most, (policy, peak)
+
+
+def test_simulate_accepts_numpy_integers_and_leaves_jax_in_32_bit_mode(fighters):
+    scn, _, _ = fighters
+    before = jax.config.jax_enable_x64
+    res = simulate(scn, replications=np.int64(2), seed=np.int32(3), dtype="float64")
+    assert res.replications == 2
+    assert jax.config.jax_enable_x64 == before

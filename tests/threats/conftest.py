@@ -1,5 +1,10 @@
-"""Known-answer tests run in float64: enable JAX's 64-bit mode before any array is made."""
+"""Known-answer tests here compare to 1e-9 and need float64: 64-bit JAX inside each test only."""
 
 import jax
+import pytest
 
-jax.config.update("jax_enable_x64", True)
+
+@pytest.fixture(autouse=True)
+def _float64():
+    with jax.enable_x64(True):
+        yield

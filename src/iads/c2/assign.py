@@ -16,6 +16,11 @@ The marginal return of a salvo of n missiles with single-shot kill probability p
 (threat priority = asset value / time to reach it, the 60 s keeps it finite). Assignment is the
 greedy rule: repeatedly take the best (unit, threat) pair, one new engagement per unit and per
 threat a step; it is a fixed number of rounds, so it vectorises.
+
+Doctrine: under shoot-look-shoot a threat is engaged again only when no salvo at it is
+undecided (all its missiles have ended); under shoot-shoot a second salvo may be fired before
+the first one's outcome, never a third. A unit re-engaging a threat it already holds uses the
+same target channel.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.engine.base import CATEGORIES, AssignLog, Params, State
-from iads.engine.ops import scatter_add, scatter_set
+from iads.engine.ops import scatter_add, scatter_any, scatter_set
 from iads.geo import vec
 from iads.geo.sphere import altitude_m, ground_range_m
 
@@ -43,6 +48,7 @@ class Assignment:
     salvo_target: Array  # [U] int32
     salvo_kind: Array  # [U] int32
     salvo_left: Array  # [U] int32
+    salvo_row: Array  # [U] int32 assignment-log row of each unit's current salvo
     engaged: Array  # [J] bool: ever assigned
     n_assigned: Array  # []
     assign_log: AssignLog
@@ -98,13 +104,15 @@ def engagement_options(
         & (t_fin <= mp.max_flight_time_s)
         & (t_fin <= time_to_asset[None, :, None])
         & (state.inventory[:, None, :] > 0)
+        & (speed <= up.max_target_speed_m_s[:, None])[..., None]
     )
     pk = mp.kill_probability[:, tp.category].T  # [J, K]
     salvo_pk = 1.0 - (1.0 - pk[None]) ** up.salvo_size[:, None, None]  # [U, J, K]
-    # Best feasible type: highest Pk, ties to the shorter-ranged (cheaper) missile.
-    pref = jnp.where(in_envelope, salvo_pk - 1e-12 * mp.max_range_m, -1.0)
-    kind = jnp.argmax(pref, axis=-1).astype(jnp.int32)
-    best_pk = jnp.take_along_axis(salvo_pk, kind[..., None], axis=-1)[..., 0]
+    # Best feasible type: highest Pk; among those within 1e-6 of it, the shortest-ranged
+    # (cheapest) missile.
+    best_pk = jnp.max(jnp.where(in_envelope, salvo_pk, -1.0), axis=-1)
+    near_best = in_envelope & (salvo_pk >= best_pk[..., None] - 1e-6)
+    kind = jnp.argmin(jnp.where(near_best, mp.max_range_m, jnp.inf), axis=-1).astype(jnp.int32)
     feasible = jnp.any(in_envelope, axis=-1)
 
     held = (state.fc_first_seen_s + up.reaction_time_s[:, None] <= t_s) & (
@@ -112,20 +120,25 @@ def engagement_options(
     )
     ms = state.missiles
     n_threats = tp.valid.shape[0]
-    in_air = scatter_add(ms.target, ms.alive.astype(jnp.int32), n_threats)
-    pending = scatter_add(state.salvo_target, state.salvo_left, n_threats)  # -1 is dropped
-    committed = in_air + pending  # [J] missiles on the way or about to be fired
-    limit = jnp.where(up.shoot_shoot, 2 * up.salvo_size, 1)  # [U]
-    available = committed[None, :] < limit[:, None]
+    # Salvos still undecided at each threat: a salvo is a row of the assignment log, active
+    # while one of its missiles flies or the unit is still firing it.
+    log = state.assign_log
+    active = scatter_any(ms.salvo, ms.alive, params.assign_capacity) | scatter_any(
+        state.salvo_row, state.salvo_left > 0, params.assign_capacity
+    )
+    salvos = scatter_add(log.target, active.astype(jnp.int32), n_threats)  # [J]
+    limit = jnp.where(up.shoot_shoot, 2, 1)  # [U] salvos at one threat before a look
+    available = salvos[None, :] < limit[:, None]
     threat_ids = jnp.arange(n_threats)
     engaged_uj = jnp.any(ms.alive[:, :, None] & (ms.target[:, :, None] == threat_ids), axis=1)
     engaged_uj = engaged_uj | (
-        (state.salvo_target[:, None] == jnp.arange(tp.valid.shape[0])[None, :])
-        & (state.salvo_left[:, None] > 0)
+        (state.salvo_target[:, None] == threat_ids[None, :]) & (state.salvo_left[:, None] > 0)
     )
     n_engaged = jnp.sum(engaged_uj, axis=1, dtype=jnp.int32)
-    unit_free = (state.salvo_left == 0) & (n_engaged < up.target_channels)
-    ok = feasible & held & available & (track_ok & state.alive)[None, :] & unit_free[:, None]
+    # A unit needs a free target channel, unless it already holds this threat in one.
+    channel = (n_engaged < up.target_channels)[:, None] | engaged_uj
+    unit_free = (state.salvo_left == 0)[:, None] & channel
+    ok = feasible & held & available & (track_ok & state.alive)[None, :] & unit_free
     priority = tp.asset_value / (time_to_asset + _PRIORITY_OFFSET_S)
     score = jnp.where(ok, priority[None, :] * best_pk, 0.0)
     return score, kind
@@ -137,7 +150,7 @@ def assign(params: Params, state: State, track_ok: Array, t_s: Array) -> Assignm
     n_units, n_threats = score.shape
 
     def round_(_: int, carry: tuple) -> tuple:  # type: ignore[type-arg]
-        sc, tgt, knd, left, engaged, n, log = carry
+        sc, tgt, knd, left, rows, engaged, n, log = carry
         flat = jnp.argmax(sc)
         u = (flat // n_threats).astype(jnp.int32)
         j = (flat % n_threats).astype(jnp.int32)
@@ -150,6 +163,7 @@ def assign(params: Params, state: State, track_ok: Array, t_s: Array) -> Assignm
         left = jnp.where(at_u, params.units.salvo_size, left)
         engaged = engaged | at_j
         row = jnp.where(take, n, params.assign_capacity)  # out of range -> dropped
+        rows = jnp.where(at_u, row, rows)
         log = AssignLog(
             time_s=scatter_set(log.time_s, row, t_s),
             unit=scatter_set(log.unit, row, u),
@@ -158,22 +172,24 @@ def assign(params: Params, state: State, track_ok: Array, t_s: Array) -> Assignm
         )
         n = n + take.astype(jnp.int32)
         sc = jnp.where(at_u[:, None] | at_j[None, :], 0.0, sc)
-        return sc, tgt, knd, left, engaged, n, log
+        return sc, tgt, knd, left, rows, engaged, n, log
 
     carry = (
         score,
         state.salvo_target,
         state.salvo_kind,
         state.salvo_left,
+        state.salvo_row,
         state.engaged,
         state.n_assigned,
         state.assign_log,
     )
-    _, tgt, knd, left, engaged, n, log = jax.lax.fori_loop(0, n_units, round_, carry)
+    _, tgt, knd, left, rows, engaged, n, log = jax.lax.fori_loop(0, n_units, round_, carry)
     return Assignment(
         salvo_target=tgt,
         salvo_kind=knd,
         salvo_left=left,
+        salvo_row=rows,
         engaged=engaged,
         n_assigned=n,
         assign_log=log,

@@ -7,10 +7,13 @@ C missile slots per unit (its missile-guidance channels), K missile types, L log
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import Array
 
 from iads.catalog.base import THREAT_CATEGORIES
@@ -79,6 +82,7 @@ class UnitParams:
     range_fraction: Array  # [U]
     launch_interval_s: Array  # [U]
     reaction_time_s: Array  # [U]
+    max_target_speed_m_s: Array  # [U] fastest threat the system engages (inf if unpublished)
     inventory: Array  # [U, K] int32 missiles loaded at start
 
 
@@ -149,6 +153,7 @@ class Missiles:
     kind: Array  # [U, C] int32 missile type
     launch_time_s: Array  # [U, C]
     log_id: Array  # [U, C] int32 row in the missile log
+    salvo: Array  # [U, C] int32 row in the assignment log of the salvo it belongs to
 
 
 @jax.tree_util.register_dataclass
@@ -202,6 +207,7 @@ class State:
     salvo_target: Array  # [U] int32, -1 when idle
     salvo_kind: Array  # [U] int32
     salvo_left: Array  # [U] int32
+    salvo_row: Array  # [U] int32 assignment-log row of the current salvo
     next_launch_s: Array  # [U]
     missiles: Missiles
     # logs
@@ -209,6 +215,17 @@ class State:
     n_assigned: Array  # [] int32
     missile_log: MissileLog
     assign_log: AssignLog
+
+
+def precision(dtype: Any) -> contextlib.AbstractContextManager[object]:
+    """Context in which JAX may create arrays of ``dtype``: 64-bit mode for float64 only.
+
+    iads never switches JAX's 64-bit mode on for the whole process; float64 runs build and run
+    their arrays inside this context.
+    """
+    if np.dtype(dtype) == np.float64:
+        return jax.enable_x64(True)  # type: ignore[no-any-return]
+    return contextlib.nullcontext()
 
 
 def category_index(name: str) -> int:

@@ -21,10 +21,9 @@ from iads.engine.base import (
     Params,
     State,
     Tracks,
+    precision,
 )
-from iads.engine.step import advance_clock, engage, fly, step
-
-jax.config.update("jax_enable_x64", True)
+from iads.engine.step import advance_clock, engage, finish, fly, step
 
 
 def init_state(params: Params, key: Array) -> State:
@@ -64,6 +63,7 @@ def init_state(params: Params, key: Array) -> State:
         salvo_target=jnp.full((n_u,), -1, jnp.int32),
         salvo_kind=jnp.zeros((n_u,), jnp.int32),
         salvo_left=jnp.zeros((n_u,), jnp.int32),
+        salvo_row=jnp.full((n_u,), G, jnp.int32),
         next_launch_s=jnp.zeros((n_u,), dtype),
         missiles=Missiles(
             alive=jnp.zeros((n_u, n_c), bool),
@@ -74,6 +74,7 @@ def init_state(params: Params, key: Array) -> State:
             kind=jnp.zeros((n_u, n_c), jnp.int32),
             launch_time_s=jnp.zeros((n_u, n_c), dtype),
             log_id=jnp.zeros((n_u, n_c), jnp.int32),
+            salvo=jnp.full((n_u, n_c), G, jnp.int32),
         ),
         n_fired=jnp.zeros((), jnp.int32),
         n_assigned=jnp.zeros((), jnp.int32),
@@ -106,7 +107,7 @@ def run_replication(params: Params, key: Array) -> State:
         return step(params, s, jax.random.fold_in(key, n)), None
 
     state, _ = jax.lax.scan(body, state, jnp.arange(params.n_steps))
-    return state
+    return finish(params, state)
 
 
 def run_batch(params: Params, keys: Array) -> State:
@@ -130,7 +131,7 @@ def run_batch(params: Params, keys: Array) -> State:
         return s, None
 
     states, _ = jax.lax.scan(body, states, jnp.arange(params.n_steps))
-    return states
+    return jax.vmap(finish, in_axes=(None, 0))(params, states)
 
 
 @jax.jit
@@ -151,6 +152,22 @@ def run_batches(
 
     Returns the final states as NumPy arrays with a leading replication axis.
     """
+    if batch_size < 1 or replications < 0:
+        raise ValueError(
+            f"need batch_size >= 1 and replications >= 0, got {batch_size}, {replications}"
+        )
+    with precision(params.threats.launch_time_s.dtype):
+        return _run_batches(params, replications, seed, batch_size, progress, first_replication)
+
+
+def _run_batches(
+    params: Params,
+    replications: int,
+    seed: int,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+    first_replication: int,
+) -> State:
     root = jax.random.PRNGKey(seed)
     parts: list[State] = []
     done = 0

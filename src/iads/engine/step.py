@@ -20,7 +20,7 @@ from iads.radar.sensing import sense
 from iads.threats.flight import ThreatKinematics, threat_kinematics
 from iads.tracking.kalman import confirmed, update_tracks
 from iads.weapons.flyout import flyout
-from iads.weapons.launch import launch
+from iads.weapons.launch import cancel_void_salvos, launch
 
 
 def step(params: Params, state: State, key: Array) -> State:
@@ -38,10 +38,9 @@ def engage(params: Params, state: State, key: Array) -> tuple[State, ThreatKinem
     k_sense, _ = jax.random.split(key)
 
     # threats fly; those that reach their asset leak
-    kin = threat_kinematics(params.threats, t)
-    leaking = state.alive & kin.arrived
-    alive = state.alive & ~leaking
-    leaked_s = jnp.where(leaking, t, state.leaked_s)
+    state, kin = threats_fly(params, state)
+    alive = state.alive
+    leaked_s = state.leaked_s
 
     # radars look
     det = sense(params, kin, alive, state.next_scan_s, t, k_sense)
@@ -77,13 +76,15 @@ def engage(params: Params, state: State, key: Array) -> tuple[State, ThreatKinem
         fc_last_seen_s=fc_last,
     )
 
-    # command post assigns
+    # command post assigns (salvos at threats that are gone are cancelled first)
+    state = _replace(state, **cancel_void_salvos(state))
     a = assign(params, state, track_ok, t)
     state = _replace(
         state,
         salvo_target=a.salvo_target,
         salvo_kind=a.salvo_kind,
         salvo_left=a.salvo_left,
+        salvo_row=a.salvo_row,
         engaged=a.engaged,
         n_assigned=a.n_assigned,
         assign_log=a.assign_log,
@@ -133,8 +134,24 @@ def fly(params: Params, state: State, kin: ThreatKinematics, key: Array) -> Stat
 
 
 def advance_clock(params: Params, state: State) -> State:
-    """The state with its clock moved on by one step."""
-    return _replace(state, t_s=state.t_s + params.time_step_s, step=state.step + 1)
+    """The state with its clock moved on by one step (time from the step count: no drift)."""
+    step_ = state.step + 1
+    return _replace(state, t_s=step_.astype(state.t_s.dtype) * params.time_step_s, step=step_)
+
+
+def threats_fly(params: Params, state: State) -> tuple[State, ThreatKinematics]:
+    """Threats at the state's time; those that have reached their asset leak."""
+    kin = threat_kinematics(params.threats, state.t_s)
+    leaking = state.alive & kin.arrived
+    state = _replace(
+        state, alive=state.alive & ~leaking, leaked_s=jnp.where(leaking, state.t_s, state.leaked_s)
+    )
+    return state, kin
+
+
+def finish(params: Params, state: State) -> State:
+    """Close a run at its end time: threats arriving during the last step leak."""
+    return threats_fly(params, state)[0]
 
 
 def _log_outcomes(

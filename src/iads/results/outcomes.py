@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 from scipy import stats
 
-from iads.engine.base import OUTCOME_KILL, OUTCOME_MISS, Params, State, ThreatParams
+from iads.engine.base import OUTCOME_KILL, OUTCOME_MISS, Params, State, ThreatParams, precision
 from iads.scenario.compile import Layout
 from iads.threats.flight import threat_position
 
@@ -75,6 +75,7 @@ def per_replication(states: State, layout: Layout) -> dict[str, Any]:
             "engaged": np.asarray(states.engaged)[:, sel].sum(axis=1),
             "destroyed": killed[:, sel].sum(axis=1),
             "leaked": leaked[:, sel].sum(axis=1),
+            "unresolved": (~killed[:, sel] & ~leaked[:, sel]).sum(axis=1),
             "first_detection_range_m": first,
         }
     log = states.missile_log
@@ -105,6 +106,7 @@ def summarise(
                         "engaged",
                         "destroyed",
                         "leaked",
+                        "unresolved",
                         "first_detection_range_m",
                     )
                 },
@@ -244,11 +246,11 @@ def event_table(
 def _threat_positions_at(params: Params, threat: np.ndarray, t_s: np.ndarray) -> np.ndarray:
     """Positions [N, 3] of threat ``threat[i]`` at ``t_s[i]`` (the engine's own trajectory)."""
     dtype = params.threats.launch_time_s.dtype
-
-    return np.asarray(
-        _positions_at(params.threats, jnp.asarray(threat, jnp.int32), jnp.asarray(t_s, dtype)),
-        float,
-    )
+    with precision(dtype):
+        return np.asarray(
+            _positions_at(params.threats, jnp.asarray(threat, jnp.int32), jnp.asarray(t_s, dtype)),
+            float,
+        )
 
 
 @jax.jit

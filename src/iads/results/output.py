@@ -100,9 +100,14 @@ def write_outputs(result: SimulationResult, out_dir: str | Path) -> dict[str, An
     """Write summary.json, events.parquet and report.html into ``out_dir`` atomically."""
     out = Path(out_dir)
     summary = _json_safe(result.summary())
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    parent = out.absolute().parent
+    created = [p for p in (parent, *parent.parents) if not p.exists()]
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        _remove_empty(created)
+        raise InputError(out, "--out", f"cannot write there: {exc.strerror or exc}") from None
     try:
         (tmp / SUMMARY_FILE).write_text(
             json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8"
@@ -110,10 +115,24 @@ def write_outputs(result: SimulationResult, out_dir: str | Path) -> dict[str, An
         pq.write_table(result.events, tmp / EVENTS_FILE)
         write_report(tmp / REPORT_FILE, report_data(result, summary))
         _replace_dir(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(created)
+        raise InputError(out, "--out", f"cannot write there: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        _remove_empty(created)
         raise
     return summary
+
+
+def _remove_empty(dirs: list[Path]) -> None:
+    """Remove directories this run created (deepest first) if they are still empty."""
+    for d in dirs:
+        try:
+            d.rmdir()
+        except OSError:
+            return
 
 
 OUTPUT_FILES = frozenset({SUMMARY_FILE, EVENTS_FILE, REPORT_FILE})
@@ -124,6 +143,11 @@ def check_output_dir(out_dir: str | Path) -> None:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(out, "--out", "exists and is not a directory")
+    ancestor = out.absolute().parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise InputError(out, "--out", f"cannot create it: {ancestor} is not a writable directory")
     if out.is_dir():
         others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_FILES)
         if others:

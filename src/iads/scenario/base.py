@@ -17,15 +17,20 @@ class _Strict(BaseModel):
 
 
 class Position(_Strict):
-    """A geodetic position on WGS84; ``alt_m`` is height above the ellipsoid surface."""
+    """A position on WGS84 with ``alt_m``, a height in metres above the ground.
+
+    iads has no terrain model in the engine yet: the ground is the sea-level Earth, so a site's
+    ``alt_m`` is its height above its surroundings (a mast or a hill), not its elevation above
+    sea level.
+    """
 
     lat_deg: float = Field(ge=-90.0, le=90.0)
     lon_deg: float = Field(ge=-180.0, le=180.0)
-    alt_m: float = Field(default=0.0, ge=-500.0, le=100_000.0)
+    alt_m: float = Field(default=0.0, ge=0.0, le=100_000.0)
 
 
 class Waypoint(Position):
-    """A route point; ``alt_m`` is height above the surface, and must be above ground."""
+    """A route point; ``alt_m`` is height above the ground (never below it)."""
 
     alt_m: float = Field(ge=0.0, le=200_000.0)
 
@@ -41,9 +46,9 @@ class LauncherGroup(_Strict):
     """Launchers of one type at a battery, each loaded with ``missiles_per_launcher`` rounds."""
 
     type: str
-    count: int = Field(ge=0, le=64)
+    count: int = Field(ge=0, le=64, strict=True)
     missile: str
-    missiles_per_launcher: int | None = Field(default=None, ge=0, le=64)
+    missiles_per_launcher: int | None = Field(default=None, ge=0, le=64, strict=True)
 
 
 class Doctrine(_Strict):
@@ -55,7 +60,7 @@ class Doctrine(_Strict):
     this fraction of the missile's maximum range.
     """
 
-    salvo_size: int = Field(default=2, ge=1, le=8)
+    salvo_size: int = Field(default=2, ge=1, le=8, strict=True)
     policy: Literal["shoot-look-shoot", "shoot-shoot"] = "shoot-look-shoot"
     engagement_range_fraction: float = Field(default=0.9, gt=0.0, le=1.0)
 
@@ -78,7 +83,7 @@ class RaidGroup(_Strict):
 
     name: str = Field(min_length=1)
     threat: str
-    count: int = Field(ge=1, le=10_000)
+    count: int = Field(ge=1, le=10_000, strict=True)
     launch_time_s: float = Field(default=0.0, ge=0.0)
     spacing_s: float = Field(default=0.0, ge=0.0)
     target: str
@@ -102,8 +107,8 @@ class ScenarioFile(_Strict):
     origin: Origin
     duration_s: float = Field(gt=0.0, le=86_400.0)
     time_step_s: float = Field(default=1.0, gt=0.0, le=60.0)
-    seed: int = Field(default=0, ge=0, lt=2**31)
-    replications: int = Field(default=100, ge=1)
+    seed: int = Field(default=0, ge=0, lt=2**31, strict=True)
+    replications: int = Field(default=100, ge=1, strict=True)
     dtype: Literal["float32", "float64"] = "float32"
     assets: list[Asset] = Field(min_length=1)
     batteries: list[Battery] = Field(default_factory=list)

@@ -20,6 +20,7 @@ from iads.engine.base import (
     RadarParams,
     ThreatParams,
     UnitParams,
+    precision,
 )
 from iads.errors import InputError, from_validation_error
 from iads.geo.frame import LocalFrame
@@ -61,6 +62,7 @@ class Layout:
     missile_types: tuple[str, ...]  # [K]
     asset_names: tuple[str, ...]  # [A]
     threat_asset: np.ndarray  # [J]
+    arrival_s: np.ndarray  # [J] when each threat reaches its asset if nothing stops it
 
 
 def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
@@ -132,9 +134,17 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
                     f"{lg.missile!r} is not a missile of "
                     f"{b.system}; known: {', '.join(system.missiles)}",
                 )
-            if lg.missile not in cat.launchers[lg.type].missiles_per_launcher:
+            load = cat.launchers[lg.type].missiles_per_launcher.get(lg.missile)
+            if load is None:
                 raise InputError(
                     p, f"{where}.missile", f"launcher {lg.type} does not carry {lg.missile}"
+                )
+            most = load.sample_bounds()[1]
+            if lg.missiles_per_launcher is not None and lg.missiles_per_launcher > most:
+                raise InputError(
+                    p,
+                    f"{where}.missiles_per_launcher",
+                    f"{lg.type} carries at most {most:g} {lg.missile} (catalog)",
                 )
 
 
@@ -171,8 +181,13 @@ def _ballistic_ground_speed(range_m: float, apogee_m: float) -> float:
 
 def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, Layout]:
     """Turn a scenario into engine ``Params`` (SI arrays) and the ``Layout`` to read results."""
+    f = np.dtype(dtype or scn.spec.dtype)
+    with precision(f):
+        return _compile(scn, f)
+
+
+def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: ignore[type-arg]
     spec, cat = scn.spec, scn.catalog
-    f = np.dtype(dtype or spec.dtype)
     frame = LocalFrame(spec.origin.lat_deg, spec.origin.lon_deg)
     asset_by_name = {a.name: i for i, a in enumerate(spec.assets)}
     asset_pos = frame.to_xyz(
@@ -218,6 +233,7 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
             "frac",
             "interval",
             "reaction",
+            "vmax",
             "inventory",
         )
     }
@@ -261,6 +277,8 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
         units["frac"].append(b.doctrine.engagement_range_fraction)
         units["interval"].append(system.launch_interval_s.value)
         units["reaction"].append(system.reaction_time_s.value)
+        vmax = system.max_target_speed_m_s
+        units["vmax"].append(math.inf if vmax is None else vmax.value)
         inv = np.zeros(len(missile_types), np.int32)
         for lg in b.launchers:
             per = lg.missiles_per_launcher
@@ -283,6 +301,7 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
             "frac": [1.0],
             "interval": [1.0],
             "reaction": [0.0],
+            "vmax": [0.0],
             "inventory": [np.zeros(len(missile_types), np.int32)],
         }
         slot_valid[:] = False
@@ -326,6 +345,7 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
         range_fraction=arr(units["frac"]),
         launch_interval_s=arr(units["interval"]),
         reaction_time_s=arr(units["reaction"]),
+        max_target_speed_m_s=arr(units["vmax"]),
         inventory=arr(np.stack(units["inventory"]), np.int32),
     )
     missile_params = _missile_params(cat, missile_types, arr)
@@ -354,6 +374,9 @@ def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, L
         missile_types=tuple(missile_types) if spec.batteries else (),
         asset_names=tuple(a.name for a in spec.assets),
         threat_asset=np.asarray(asset_idx, np.int32),
+        arrival_s=np.asarray(threat_params.launch_time_s, float)
+        + np.asarray(threat_params.route_length_m, float)
+        / np.asarray(threat_params.ground_speed_m_s, float),
     )
     return params, layout
 
@@ -472,21 +495,47 @@ def _threat_params(
     return tp, (types, groups, asset)
 
 
+def available_memory_bytes() -> int:
+    """Memory available to a new allocation: MemAvailable (free + reclaimable), else free."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 8 * 2**30
+
+
+def late_threats_warning(scn: Scenario, layout: Layout) -> str | None:
+    """A warning when some threats cannot reach their asset within ``duration_s``."""
+    late = layout.arrival_s > scn.spec.duration_s
+    if not late.any():
+        return None
+    groups = sorted({layout.threat_group[j] for j in np.nonzero(late)[0]})
+    return (
+        f"{scn.path}: duration_s: {int(late.sum())} threat(s) would arrive after "
+        f"{scn.spec.duration_s:g} s (latest {layout.arrival_s.max():.0f} s; groups: "
+        f"{', '.join(groups)}); those still flying at the end count as unresolved"
+    )
+
+
 def memory_check(source: str | Path, params: Params, replications: int, batch_size: int) -> None:
     """Refuse a run whose results would not fit in memory (InputError on ``replications``)."""
     import jax
 
     from iads.engine.run import init_state
 
-    shapes = jax.eval_shape(init_state, params, jax.random.PRNGKey(0))
+    with precision(params.threats.launch_time_s.dtype):
+        shapes = jax.eval_shape(init_state, params, jax.random.PRNGKey(0))
     per_rep = sum(
         np.prod(s.shape) * np.dtype(s.dtype).itemsize for s in jax.tree_util.tree_leaves(shapes)
     )
     need = per_rep * (replications + 4 * batch_size) * 3  # results, batch working set, copies
-    try:
-        avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        avail = 8 * 2**30
+    avail = available_memory_bytes()
     if need > 0.8 * avail:
         raise InputError(
             source,

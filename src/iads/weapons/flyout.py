@@ -207,7 +207,11 @@ def flyout(
     n_threats = threat_alive.shape[0]
     hit = fused & (draw < pk)
     first_kill = scatter_min(target, jnp.where(hit, end_t, jnp.inf), n_threats)  # [J]
-    kill = hit & (end_t <= first_kill[target])
+    earliest = hit & (end_t <= first_kill[target])
+    # Exactly simultaneous detonations: the lowest channel index gets the kill.
+    index = jnp.arange(target.size, dtype=end_t.dtype).reshape(target.shape)
+    first_index = scatter_min(target, jnp.where(earliest, index, jnp.inf), n_threats)
+    kill = earliest & (index == first_index[target])
     killed_now = scatter_any(target, kill, n_threats)
     outcome = jnp.where(ended, jnp.where(kill, OUTCOME_KILL, OUTCOME_MISS), OUTCOME_NONE)
     t_alive = threat_alive & ~killed_now
@@ -222,6 +226,7 @@ def flyout(
         kind=missiles.kind,
         launch_time_s=missiles.launch_time_s,
         log_id=missiles.log_id,
+        salvo=missiles.salvo,
     )
     return Flyout(
         missiles=new,

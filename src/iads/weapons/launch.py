@@ -43,6 +43,21 @@ class Launches:
     missile_log: MissileLog
 
 
+def cancel_void_salvos(state: State) -> dict[str, Array]:
+    """Salvo fields with salvos cancelled whose threat is gone or whose missiles ran out."""
+    units = jnp.arange(state.salvo_target.shape[0])
+    tgt = jnp.maximum(state.salvo_target, 0)
+    void = (
+        (state.salvo_target < 0)
+        | ~state.alive[tgt]
+        | (state.inventory[units, state.salvo_kind] <= 0)
+    )
+    return {
+        "salvo_left": jnp.where(void, 0, state.salvo_left),
+        "salvo_target": jnp.where(void, -1, state.salvo_target),
+    }
+
+
 def launch(params: Params, state: State, t_s: Array) -> Launches:
     """Fire the next missile of each unit's salvo where possible."""
     up = params.units
@@ -50,11 +65,7 @@ def launch(params: Params, state: State, t_s: Array) -> Launches:
     n_units = up.pos_m.shape[0]
     units = jnp.arange(n_units)
     tgt = jnp.maximum(state.salvo_target, 0)
-    target_alive = state.alive[tgt] & (state.salvo_target >= 0)
-    # A salvo at a threat that is gone is cancelled.
-    salvo_left = jnp.where(target_alive, state.salvo_left, 0)
-    have = state.inventory[units, state.salvo_kind] > 0
-    salvo_left = jnp.where(have, salvo_left, 0)
+    salvo_left = state.salvo_left  # void salvos were cancelled before assignment
     free = up.slot_valid & ~ms.alive  # [U, C]
     fire = (salvo_left > 0) & (t_s >= state.next_launch_s) & jnp.any(free, axis=1)
     slot = jnp.argmax(free, axis=1)  # first free channel
@@ -85,6 +96,7 @@ def launch(params: Params, state: State, t_s: Array) -> Launches:
         kind=jnp.where(sel, state.salvo_kind[:, None], ms.kind),
         launch_time_s=jnp.where(sel, t_s, ms.launch_time_s),
         log_id=jnp.where(sel, log_id[:, None], ms.log_id),
+        salvo=jnp.where(sel, state.salvo_row[:, None], ms.salvo),
     )
     n_kinds = state.inventory.shape[1]
     used = (jnp.arange(n_kinds)[None, :] == state.salvo_kind[:, None]) & fire[:, None]
