@@ -49,9 +49,7 @@ def main() -> None:
     ap.add_argument("--scenario", type=Path, default=DEMO)
     args = ap.parse_args()
     p, _ = compile_scenario(load_scenario(args.scenario))
-    keys = jax.vmap(lambda i: jax.random.fold_in(jax.random.PRNGKey(0), i))(
-        jnp.arange(args.batch)
-    )
+    keys = jax.vmap(lambda i: jax.random.fold_in(jax.random.PRNGKey(0), i))(jnp.arange(args.batch))
     warm = dataclasses.replace(p, n_steps=300)
     st = jax.jit(jax.vmap(run_replication, in_axes=(None, 0)))(warm, keys)
 
@@ -63,8 +61,7 @@ def main() -> None:
 
     def tracking(s: Any, k: Any) -> Any:
         d = sensing(s, k)
-        return update_tracks(p, s.tracks, d.measured_pos_m, d.measurement_cov_m2, d.detected,
-                             s.t_s)
+        return update_tracks(p, s.tracks, d.measured_pos_m, d.measurement_cov_m2, d.detected, s.t_s)
 
     stages: dict[str, Callable[[Any, Any], Any]] = {
         "whole step": lambda s, k: step(p, s, k),
