@@ -1,5 +1,11 @@
-"""Radar physics: range equation, detection probability, horizon (pure array functions)."""
+"""Radar physics: range equation, detection probability and required SNR, horizon."""
 
+from iads.radar.detection import (
+    albersheim_snr_db,
+    detection_probability,
+    required_snr_db,
+    shnidman_snr_db,
+)
 from iads.radar.equation import (
     K_FACTOR_STANDARD,
     detection_probability_single_look,
@@ -11,6 +17,10 @@ from iads.radar.equation import (
 
 __all__ = [
     "K_FACTOR_STANDARD",
+    "albersheim_snr_db",
+    "detection_probability",
+    "required_snr_db",
+    "shnidman_snr_db",
     "detection_probability_single_look",
     "effective_earth_geometry",
     "effective_earth_radius_m",
