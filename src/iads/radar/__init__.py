@@ -19,11 +19,11 @@ __all__ = [
     "K_FACTOR_STANDARD",
     "albersheim_snr_db",
     "detection_probability",
-    "required_snr_db",
-    "shnidman_snr_db",
     "detection_probability_single_look",
     "effective_earth_geometry",
     "effective_earth_radius_m",
     "horizon_range_m",
+    "required_snr_db",
+    "shnidman_snr_db",
     "snr_linear",
 ]
