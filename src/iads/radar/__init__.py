@@ -14,10 +14,12 @@ from iads.radar.equation import (
     horizon_range_m,
     snr_linear,
 )
+from iads.radar.jamming import burn_through_range_m, signal_to_jamming_db
 
 __all__ = [
     "K_FACTOR_STANDARD",
     "albersheim_snr_db",
+    "burn_through_range_m",
     "detection_probability",
     "detection_probability_single_look",
     "effective_earth_geometry",
@@ -25,5 +27,6 @@ __all__ = [
     "horizon_range_m",
     "required_snr_db",
     "shnidman_snr_db",
+    "signal_to_jamming_db",
     "snr_linear",
 ]
