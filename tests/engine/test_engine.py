@@ -109,7 +109,7 @@ def test_first_look_in_range_detects_with_the_radar_equation_probability(tmp_pat
         scan_period_s=np.array([1.0, 1e9]),  # the engagement radar never looks
         max_range_m=np.array([r_max, 0.0]),
     )
-    p = replace_threats(p, rcs_m2=np.array([rcs]), swerling=np.array([1], np.int32))
+    p = replace_threats(p, rcs_m2=np.full((1, 5, 3), rcs), swerling=np.array([1], np.int32))
     n = 600
     states = run_batches(p, n, seed=3, batch_size=n)
     rng = np.asarray(states.detect_range_m[:, 0])

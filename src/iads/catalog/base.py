@@ -33,6 +33,22 @@ THREAT_CATEGORIES: tuple[ThreatCategory, ...] = (
     "ballistic_missile",
     "drone",
 )
+Band = Literal["VHF", "L", "S", "C", "X"]
+#: Radar bands in index order; a radar's band follows from its frequency (see ``band_of``).
+BANDS: tuple[Band, ...] = ("VHF", "L", "S", "C", "X")
+Aspect = Literal["nose", "side", "tail"]
+#: Aspect sectors: nose within 45 deg of the threat's heading, tail within 45 deg of its back.
+ASPECTS: tuple[Aspect, ...] = ("nose", "side", "tail")
+
+
+def band_of(frequency_hz: float) -> Band:
+    """Band of a carrier frequency: below 1 GHz VHF (VHF and UHF together), 1-2 GHz L,
+    2-4 GHz S, 4-8 GHz C, 8 GHz and above X (IEEE 521 letter bands)."""
+    edges = ((1e9, "VHF"), (2e9, "L"), (4e9, "S"), (8e9, "C"))
+    for edge, band in edges:
+        if frequency_hz < edge:
+            return band  # type: ignore[return-value]
+    return "X"
 
 
 class _Strict(BaseModel):
@@ -187,9 +203,30 @@ class Threat(_Strict):
     speed_m_s: Figure
     cruise_altitude_m: Figure
     rcs_m2: Figure
+    rcs_band_factor: dict[Band, Figure] = Field(default_factory=dict)
+    rcs_aspect_factor: dict[Aspect, Figure] = Field(default_factory=dict)
     swerling_case: Literal[0, 1, 2, 3, 4]
     apogee_m: Figure | None = None
     max_range_m: Figure | None = None
+
+    def rcs_table_m2(self) -> list[list[float]]:
+        """Nominal RCS (m^2) by band (rows, ``BANDS`` order) and aspect (columns, ``ASPECTS``).
+
+        A separable modelling form: ``rcs_m2`` (X band, nose-on) x band factor x aspect factor,
+        each factor 1 where the catalog gives none.
+        """
+        band = [self.rcs_band_factor[b].value if b in self.rcs_band_factor else 1.0 for b in BANDS]
+        aspect = [
+            self.rcs_aspect_factor[a].value if a in self.rcs_aspect_factor else 1.0 for a in ASPECTS
+        ]
+        return [[self.rcs_m2.value * fb * fa for fa in aspect] for fb in band]
+
+    @model_validator(mode="after")
+    def _reference_factors_are_one(self) -> Threat:
+        for table, key in ((self.rcs_band_factor, "X"), (self.rcs_aspect_factor, "nose")):
+            if key in table and table[key].value != 1.0:  # type: ignore[index, operator]
+                raise ValueError(f"rcs_m2 is the X-band nose-on value: the {key} factor is 1")
+        return self
 
     @model_validator(mode="after")
     def _ballistic_has_apogee(self) -> Threat:

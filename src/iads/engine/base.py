@@ -42,7 +42,7 @@ class ThreatParams:
     launch_time_s: Array  # [J]
     ballistic: Array  # [J] bool
     apogee_m: Array  # [J] height of the ballistic arc above the straight line
-    rcs_m2: Array  # [J]
+    rcs_m2: Array  # [J, 5, 3] by band (BANDS order) and aspect (nose, side, tail)
     swerling: Array  # [J] int32
     category: Array  # [J] int32 index into CATEGORIES
     asset: Array  # [J] int32 target asset
@@ -58,6 +58,7 @@ class RadarParams:
     pos_m: Array  # [D, 3] antenna position in the frame
     unit: Array  # [D] int32 fire unit
     engagement: Array  # [D] bool: an engagement (fire-control) radar
+    band: Array  # [D] int32 index into the catalog's BANDS
     snr_coeff: Array  # [D] SNR = snr_coeff * rcs_m2 / range_m**4
     false_alarm_probability: Array  # [D]
     pd_table: Array  # [D, 5, G] single-look P_d by Swerling case on the SNR grid (radar module)

@@ -1,11 +1,13 @@
 """Sensing stage: every radar that is due to look this step tries to detect every threat.
 
-A radar looks once per ``scan_period_s``. A threat is detectable when it is airborne, above the
-4/3-Earth radar horizon, inside the instrumented range and the elevation limits; it is then
-detected with the single-look probability from the radar equation and its Swerling case
-(interpolated in a 0.02 dB table made by :func:`iads.radar.equation.detection_probability_table`).
-Detections carry a noisy position: Gaussian range error ``range_noise_m`` along the line of
-sight and angle error ``angle_noise_rad`` across it, expressed in the frame.
+A radar looks once per ``scan_period_s``. The threat's RCS is the catalog value for the radar's
+band and the aspect under which the radar sees it (nose, side or tail sector). A threat is
+detectable when it is airborne, above the 4/3-Earth radar horizon, inside the instrumented
+range and the elevation limits; it is then detected with the single-look probability from the
+radar equation and its Swerling case (interpolated in a 0.02 dB table made by
+:func:`iads.radar.equation.detection_probability_table`). Detections carry a noisy position:
+Gaussian range error ``range_noise_m`` along the line of sight and angle error
+``angle_noise_rad`` across it, expressed in the frame.
 """
 
 from __future__ import annotations
@@ -49,6 +51,31 @@ def line_of_sight_geometry(
     return effective_earth_geometry(h_s, h_t, ground_range, k_factor)
 
 
+#: cos(45 deg): the nose and tail sectors are within 45 deg of the heading and of its reverse.
+_COS_45 = 0.7071067811865476
+
+
+def aspect_index(threat_pos_m: Array, threat_vel_m_s: Array, radar_pos_m: Array) -> Array:
+    """Aspect sector [D, J] under which each radar sees each threat: 0 nose, 1 side, 2 tail.
+
+    The angle is between the threat's velocity and the direction from the threat to the radar;
+    a threat that is not moving shows its nose.
+    """
+    to_radar = radar_pos_m[:, None, :] - threat_pos_m[None, :, :]  # [D, J, 3]
+    speed = vec.norm(threat_vel_m_s)[None, :]
+    cos_a = vec.dot(to_radar, threat_vel_m_s[None, :, :]) / jnp.maximum(
+        vec.norm(to_radar) * speed, 1e-9
+    )
+    cos_a = jnp.where(speed > 0, cos_a, 1.0)
+    return jnp.where(cos_a >= _COS_45, 0, jnp.where(cos_a <= -_COS_45, 2, 1)).astype(jnp.int32)
+
+
+def rcs_seen_m2(rcs_table_m2: Array, band: Array, aspect: Array) -> Array:
+    """RCS [D, J] from tables [J, bands, aspects], radar bands [D] and aspects [D, J]."""
+    threat = jnp.arange(rcs_table_m2.shape[0])[None, :]
+    return rcs_table_m2[threat, band[:, None], aspect]
+
+
 def sense(
     params: Params, kin: ThreatKinematics, alive: Array, next_scan_s: Array, t_s: Array, key: Array
 ) -> Detections:
@@ -57,7 +84,8 @@ def sense(
     looked = t_s >= next_scan_s
     next_scan = jnp.where(looked, next_scan_s + rp.scan_period_s, next_scan_s)
     slant, elevation, clear = line_of_sight_geometry(rp.pos_m, kin.pos_m, params.k_factor)
-    snr = rp.snr_coeff[:, None] * tp.rcs_m2[None, :] / jnp.maximum(slant, 1.0) ** 4
+    rcs = rcs_seen_m2(tp.rcs_m2, rp.band, aspect_index(kin.pos_m, kin.vel_m_s, rp.pos_m))
+    snr = rp.snr_coeff[:, None] * rcs / jnp.maximum(slant, 1.0) ** 4
     radar_idx = jnp.arange(rp.pd_table.shape[0])[:, None]
     pd = lookup_detection_probability(rp.pd_table, radar_idx, tp.swerling[None, :], snr)
     airborne = kin.launched & alive & (altitude_m(kin.pos_m) > 0.0)

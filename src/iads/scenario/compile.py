@@ -13,6 +13,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from iads.catalog import Catalog, load_catalog
+from iads.catalog.base import BANDS, band_of
 from iads.engine.base import (
     CATEGORIES,
     MissileParams,
@@ -211,6 +212,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         for k in (
             "unit",
             "engagement",
+            "band",
             "snr_coeff",
             "pfa",
             "scan",
@@ -244,6 +246,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
             radar_pos.append(frame.to_xyz(b.lat_deg, b.lon_deg, b.alt_m + r.antenna_height_m.value))
             radars["unit"].append(u)
             radars["engagement"].append(is_eng)
+            radars["band"].append(BANDS.index(band_of(r.frequency_hz.value)))
             radars["snr_coeff"].append(
                 float(
                     snr_linear(
@@ -309,6 +312,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         radars = {
             "unit": [0],
             "engagement": [False],
+            "band": [0],
             "snr_coeff": [0.0],
             "pfa": [1e-6],
             "scan": [1e9],
@@ -326,6 +330,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         pos_m=arr(np.stack(radar_pos).reshape(-1, 3)),
         unit=arr(radars["unit"], np.int32),
         engagement=arr(radars["engagement"], bool),
+        band=arr(radars["band"], np.int32),
         snr_coeff=arr(radars["snr_coeff"]),
         false_alarm_probability=arr(radars["pfa"]),
         pd_table=arr(np.stack([detection_probability_table(pfa) for pfa in radars["pfa"]])),
@@ -462,7 +467,7 @@ def _threat_params(
             launch.append(g.launch_time_s + i * g.spacing_s)
             ballistic.append(is_bal)
             apogee.append(apo)
-            rcs.append(th.rcs_m2.value)
+            rcs.append(th.rcs_table_m2())
             swerling.append(th.swerling_case)
             category.append(CATEGORIES.index(th.category))
             asset.append(asset_by_name[g.target])
