@@ -48,6 +48,24 @@ def _textbook_snr(radar, rcs_m2: float, range_m: float) -> float:  # type: ignor
     )
 
 
+def _in_flight_peaks(log) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    """Peaks over launch times and replications of: missiles in flight, distinct threats they
+    fly at, and missiles in flight at any one threat (from the missile log)."""
+    peak_missiles = peak_targets = peak_at_one = 0
+    for r in range(log.unit.shape[0]):
+        used = log.unit[r] >= 0
+        launch, end = log.launch_time_s[r][used], log.end_time_s[r][used]
+        end = np.where(np.isnan(end), np.inf, end)
+        target = log.target[r][used]
+        for t in np.unique(launch):
+            flying = (launch <= t) & (end > t)
+            targets, counts = np.unique(target[flying], return_counts=True)
+            peak_missiles = max(peak_missiles, int(flying.sum()))
+            peak_targets = max(peak_targets, len(targets))
+            peak_at_one = max(peak_at_one, int(counts.max(initial=0)))
+    return peak_missiles, peak_targets, peak_at_one
+
+
 # --- sensing ---------------------------------------------------------------------------------
 
 
@@ -241,17 +259,7 @@ def test_fire_control_channels_are_never_exceeded(tmp_path):
     target_channels = int(radar.target_channels.value)
     missile_channels = int(radar.missile_channels.value)
     states = run_batches(params, 4, seed=4, batch_size=4)
-    log = states.missile_log
-    peak_missiles = peak_targets = 0
-    for r in range(log.unit.shape[0]):
-        used = log.unit[r] >= 0
-        launch, end = log.launch_time_s[r][used], log.end_time_s[r][used]
-        target = log.target[r][used]
-        end = np.where(np.isnan(end), np.inf, end)
-        for t in np.unique(launch):
-            flying = (launch <= t) & (end > t)
-            peak_missiles = max(peak_missiles, int(flying.sum()))
-            peak_targets = max(peak_targets, len(np.unique(target[flying])))
+    peak_missiles, peak_targets, _ = _in_flight_peaks(states.missile_log)
     assert peak_missiles <= missile_channels
     assert peak_targets <= target_channels
     assert peak_missiles == missile_channels or peak_targets == target_channels, (
@@ -356,17 +364,7 @@ def test_doctrine_limits_salvos_in_the_air_at_one_threat(tmp_path):
         }
         _, params, _ = compiled(tmp_path, d)
         states = run_batches(with_kill_probability(params, 0.001), 3, seed=2, batch_size=3)
-        log = states.missile_log
-        peak = 0
-        for r in range(log.unit.shape[0]):
-            used = log.unit[r] >= 0
-            launch, end = log.launch_time_s[r][used], log.end_time_s[r][used]
-            end = np.where(np.isnan(end), np.inf, end)
-            target = log.target[r][used]
-            for t in np.unique(launch):
-                flying = (launch <= t) & (end > t)
-                for j in np.unique(target[flying]):
-                    peak = max(peak, int((flying & (target == j)).sum()))
+        _, _, peak = _in_flight_peaks(states.missile_log)
         assert peak == most, (policy, peak)
 
 
