@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 from jax import Array
 
@@ -227,13 +226,3 @@ def precision(dtype: Any) -> contextlib.AbstractContextManager[object]:
     if np.dtype(dtype) == np.float64:
         return jax.enable_x64(True)  # type: ignore[no-any-return]
     return contextlib.nullcontext()
-
-
-def category_index(name: str) -> int:
-    """Index of a threat category in :data:`CATEGORIES`."""
-    return CATEGORIES.index(name)
-
-
-def inf_like(x: Array) -> Array:
-    """An array of +inf with the shape and dtype of ``x``."""
-    return jnp.full_like(x, jnp.inf)

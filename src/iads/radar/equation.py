@@ -98,18 +98,6 @@ def detection_probability_table(false_alarm_probability: float) -> Any:
     )
 
 
-def interpolate_detection_probability(table: Any, snr: Any, xp: Any = jnp) -> Any:
-    """Linear interpolation of P_d at linear ``snr`` in a table row.
-
-    ``table`` has shape ``snr.shape + (G,)``, a row from :func:`detection_probability_table`
-    per element (use :func:`lookup_detection_probability` to gather rows by index instead).
-    """
-    i0, w = _table_position(snr, xp)
-    lo = xp.take_along_axis(table, i0[..., None], axis=-1)[..., 0]
-    hi = xp.take_along_axis(table, i0[..., None] + 1, axis=-1)[..., 0]
-    return lo + w * (hi - lo)
-
-
 def lookup_detection_probability(
     tables: Any, radar: Any, swerling: Any, snr: Any, xp: Any = jnp
 ) -> Any:
