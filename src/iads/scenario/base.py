@@ -19,9 +19,8 @@ class _Strict(BaseModel):
 class Position(_Strict):
     """A position on WGS84 with ``alt_m``, a height in metres above the ground.
 
-    iads has no terrain model in the engine yet: the ground is the sea-level Earth, so a site's
-    ``alt_m`` is its height above its surroundings (a mast or a hill), not its elevation above
-    sea level.
+    The ground is the terrain when the scenario names a DEM (``terrain``) and the sea-level
+    Earth otherwise; either way ``alt_m`` is above the ground, not above sea level.
     """
 
     lat_deg: float = Field(ge=-90.0, le=90.0)
@@ -91,6 +90,44 @@ class RaidGroup(_Strict):
     speed_m_s: float | None = Field(default=None, gt=0.0, le=10_000.0)
 
 
+class Terrain(_Strict):
+    """The DEM that masks the radars' line of sight.
+
+    ``dem`` is ``etopo5`` (the packaged global 5' grid) or a DEM file (GeoTIFF, SRTM ``.hgt``,
+    any CRS), relative to the scenario file. ``cell_m`` is the spacing of the engine's masking
+    grid (default: the DEM's own, coarsened to at most ``MAX_TERRAIN_CELLS`` across).
+    """
+
+    dem: str = Field(min_length=1)
+    cell_m: float | None = Field(default=None, gt=0.0, le=100_000.0)
+
+
+class Jammer(_Strict):
+    """A noise jammer: carried by every threat of a raid group (self-screening) or standing off.
+
+    Power and antenna gain are towards the radars; ``bandwidth_hz`` is the band it spreads its
+    power over (barrage), ``losses_db`` its own losses. A ``stand-off`` jammer holds ``site``; a
+    ``self-screening`` one rides on each threat of ``raid_group``.
+    """
+
+    name: str = Field(min_length=1)
+    kind: Literal["self-screening", "stand-off"]
+    power_w: float = Field(gt=0.0, le=1e7)
+    antenna_gain_db: float = Field(ge=-30.0, le=60.0)
+    bandwidth_hz: float = Field(gt=0.0, le=1e11)
+    losses_db: float = Field(default=0.0, ge=0.0, le=60.0)
+    raid_group: str | None = None
+    site: Position | None = None
+
+    @model_validator(mode="after")
+    def _placed(self) -> Jammer:
+        if self.kind == "stand-off" and (self.site is None or self.raid_group is not None):
+            raise ValueError("a stand-off jammer needs a site (and no raid_group)")
+        if self.kind == "self-screening" and (self.raid_group is None or self.site is not None):
+            raise ValueError("a self-screening jammer needs a raid_group (and no site)")
+        return self
+
+
 class Origin(_Strict):
     """Origin of the local frame (a notional point near the defended area)."""
 
@@ -113,6 +150,8 @@ class ScenarioFile(_Strict):
     assets: list[Asset] = Field(min_length=1)
     batteries: list[Battery] = Field(default_factory=list)
     raid: list[RaidGroup] = Field(min_length=1)
+    terrain: Terrain | None = None
+    jammers: list[Jammer] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _steps(self) -> ScenarioFile:

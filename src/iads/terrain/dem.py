@@ -7,6 +7,7 @@ so any CRS works. Every problem with a file is an :class:`~iads.errors.InputErro
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ from numpy.typing import NDArray
 from pyproj import CRS, Transformer
 
 from iads.errors import InputError
+from iads.units import EARTH_MEAN_RADIUS_M
 
 #: Heights outside this range (m) are not terrain: a file holding them is refused.
 PLAUSIBLE_HEIGHT_M = (-12_000.0, 9_000.0)
@@ -46,6 +48,22 @@ class Dem:
     def is_geographic(self) -> bool:
         """True when cells are in degrees of latitude/longitude (e.g. SRTM)."""
         return bool(self.crs.is_geographic)
+
+    def cell_size_m(self, row: int | None = None) -> tuple[float, float]:
+        """Cell height and width (m) at a row (default: the middle row).
+
+        Projected grids: the CRS's units in metres. Geographic grids: arc lengths on the mean
+        sphere, the width shrinking with the cosine of the row's latitude.
+        """
+        a, e = self.transform.a, -self.transform.e
+        if self.is_geographic:
+            r = self.shape[0] // 2 if row is None else row
+            lat = math.radians(self.transform.f + self.transform.e * (r + 0.5))
+            k = math.pi / 180.0 * EARTH_MEAN_RADIUS_M
+            return e * k, a * k * max(math.cos(lat), 1e-6)
+        axes = self.crs.axis_info
+        factor = float(axes[0].unit_conversion_factor) if axes else 1.0
+        return e * factor, a * factor
 
     def pixel_of(self, lat_deg: float, lon_deg: float) -> tuple[float, float]:
         """Fractional (row, column) of a WGS84 point on this grid."""

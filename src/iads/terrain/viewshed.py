@@ -76,7 +76,7 @@ def lowest_visible_height_m(
             f"({observer_lat_deg:g}, {observer_lon_deg:g}) lies outside the DEM",
         )
     oy, ox = cell
-    dy_m, dx_m = _cell_size_m(dem, oy)
+    dy_m, dx_m = dem.cell_size_m(oy)
     rows, cols = dem.shape
     r0, r1, c0, c1 = 0, rows, 0, cols
     if max_range_m is not None:
@@ -149,17 +149,6 @@ def _check_nonnegative(name: str, value: float) -> None:
         raise ValueError(f"{name} must be a finite number, got {value!r}")
     if value < 0:
         raise ValueError(f"{name} must not be negative, got {value!r}")
-
-
-def _cell_size_m(dem: Dem, row: int) -> tuple[float, float]:
-    """Cell height and width (m) at a row: metres for projected grids, arc length for degrees."""
-    a, e = dem.transform.a, -dem.transform.e
-    if dem.is_geographic:
-        lat = math.radians(dem.transform.f + dem.transform.e * (row + 0.5))
-        k = math.pi / 180.0 * EARTH_MEAN_RADIUS_M
-        return e * k, a * k * max(math.cos(lat), 1e-6)
-    factor = float(dem.crs.axis_info[0].unit_conversion_factor) if dem.crs.axis_info else 1.0
-    return e * factor, a * factor
 
 
 def _min_cos_ratio(dem: Dem, row: int, range_m: float) -> float:
