@@ -89,3 +89,29 @@ def test_arrays_broadcast():
     sj = signal_to_jamming_db(range_m=r, jammer_power_w=10.0, **RADAR)
     assert sj.shape == (3,)
     assert np.allclose(np.diff(sj), -20 * math.log10(2))  # S/J ~ R^-2 for self-screening
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    r=st.floats(1e3, 5e5),
+    pj=st.floats(1e-2, 1e4),
+    bj=st.floats(1e5, 1e10),
+    loss_db=st.floats(0.0, 10.0),
+    f=st.floats(1e8, 1e10),
+)
+def test_engine_jn_and_the_sj_closed_form_are_one_physics(r, pj, bj, loss_db, f):
+    """The engine's J/N (jamming_to_noise) and S/J agree: S/J = SNR / (J/N) for one pulse
+    of width 1 / B_r, whatever the temperature, frequency and losses."""
+    from iads.radar.equation import snr_linear
+    from iads.radar.jamming import jamming_to_noise
+
+    b_r, temp = 1e6, 500.0
+    snr = snr_linear(1e6, 1.0 / b_r, 1, 40.0, f, 5.0, temp, loss_db, r, xp=np)
+    jn = jamming_to_noise(pj * 10.0, bj, 40.0, f, temp, b_r, r, xp=np)
+    sj = signal_to_jamming_db(
+        **(RADAR | {"jammer_bandwidth_hz": bj}),
+        range_m=r,
+        jammer_power_w=pj,
+        radar_losses_db=loss_db,
+    )
+    assert 10 * math.log10(snr / jn) == pytest.approx(float(sj), abs=1e-9)

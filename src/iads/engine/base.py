@@ -47,6 +47,8 @@ class ThreatParams:
     asset: Array  # [J] int32 target asset
     asset_value: Array  # [J]
     valid: Array  # [J] bool
+    ssj_erp_w: Array  # [J] self-screening jammer ERP towards radars (0: none)
+    ssj_bandwidth_hz: Array  # [J]
 
 
 @jax.tree_util.register_dataclass
@@ -67,6 +69,13 @@ class RadarParams:
     max_elevation_rad: Array  # [D]
     range_noise_m: Array  # [D] 1-sigma
     angle_noise_rad: Array  # [D] 1-sigma
+    gain_db: Array  # [D] antenna gain (main beam)
+    frequency_hz: Array  # [D]
+    noise_temperature_k: Array  # [D] system noise temperature
+    receiver_bandwidth_hz: Array  # [D] matched to the pulse: 1 / pulse width
+    beamwidth_rad: Array  # [D] half-power beamwidth, sqrt(4 pi / G)
+    terrain_lowest_m: Array  # [D, rows, cols] lowest height above ground seen (masking grid)
+    terrain_grid_m: Array  # [3] grid's west edge e0, north edge n0, cell side (frame, m)
 
 
 @jax.tree_util.register_dataclass
@@ -108,6 +117,16 @@ class MissileParams:
 
 @jax.tree_util.register_dataclass
 @dataclass(frozen=True)
+class JammerParams:
+    """Stand-off noise jammers (padded with one of zero power when there are none)."""
+
+    pos_m: Array  # [S, 3]
+    erp_w: Array  # [S] ERP towards the radars, P_j G_j / L_j
+    bandwidth_hz: Array  # [S]
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class Params:
     """Everything static in a run."""
 
@@ -116,6 +135,7 @@ class Params:
     units: UnitParams
     missiles: MissileParams
     asset_pos_m: Array  # [A, 3]
+    jammers: JammerParams
     time_step_s: float = static(1.0)  # type: ignore[assignment]
     n_steps: int = static(1)  # type: ignore[assignment]
     n_substeps: int = static(10)  # type: ignore[assignment]

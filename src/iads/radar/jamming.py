@@ -19,14 +19,64 @@ gain towards the radar, sigma the RCS, R the target range and R_j the jammer ran
 
 (Skolnik, *Radar Handbook*, 3rd ed., ch. 24; Adamy, *EW 101*, ch. 9.) The burn-through range
 scales as P_j^(-1/2) for a self-screening jammer and P_j^(-1/4) for a stand-off one.
+
+The engine works with the jamming-to-noise ratio instead (:func:`jamming_to_noise`): noise
+jamming adds to the receiver's thermal noise, so the signal-to-interference ratio is
+SNR / (1 + J/N) whatever the integration, with
+
+    J/N = ERP_j G_rj lambda^2 / ((4 pi)^2 R_j^2 k T_s max(B_j, B_r)),   ERP_j = P_j G_j / L_j.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
+import jax.numpy as jnp
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from iads.units import BOLTZMANN_J_K, SPEED_OF_LIGHT_M_S
+
+#: Radar receive sidelobe level relative to the main beam (dB) that a stand-off jammer outside
+#: the main beam meets. Modelling value: -30 dB is an average sidelobe level of a low-sidelobe
+#: phased array (Skolnik, *Radar Handbook*, 3rd ed., ch. 13); not a published figure for any
+#: radar in the catalog.
+SIDELOBE_LEVEL_DB = -30.0
+
+
+def jamming_to_noise(
+    jammer_erp_w: Any,
+    jammer_bandwidth_hz: Any,
+    receive_gain_db: Any,
+    frequency_hz: Any,
+    system_noise_temperature_k: Any,
+    receiver_bandwidth_hz: Any,
+    jammer_range_m: Any,
+    xp: Any = jnp,
+) -> Any:
+    """Jamming-to-noise ratio (linear) in a radar receiver from one noise jammer.
+
+        J/N = ERP_j G_rj lambda^2 / ((4 pi)^2 R_j^2 k T_s max(B_j, B_r))
+
+    ``jammer_erp_w`` is P_j G_j / L_j (W) towards the radar, ``receive_gain_db`` the radar's
+    receive gain towards the jammer (the main beam for a self-screening jammer). A jammer
+    narrower than the receiver puts all its power in; a wider one only the fraction B_r / B_j.
+    Pure array function (NumPy or JAX), no checks: the engine calls it inside ``jit``.
+    """
+    lam = SPEED_OF_LIGHT_M_S / xp.asarray(frequency_hz)
+    g_r = 10.0 ** (xp.asarray(receive_gain_db) / 10.0)
+    density = (
+        jammer_erp_w
+        * g_r
+        * lam**2
+        / (
+            (4.0 * math.pi) ** 2
+            * xp.asarray(jammer_range_m) ** 2
+            * xp.maximum(jammer_bandwidth_hz, receiver_bandwidth_hz)
+        )
+    )
+    return density / (BOLTZMANN_J_K * system_noise_temperature_k)
 
 
 def _positive(name: str, value: ArrayLike) -> NDArray[np.float64]:

@@ -2,12 +2,21 @@
 
 A radar looks once per ``scan_period_s``. The threat's RCS is the catalog value for the radar's
 band and the aspect under which the radar sees it (nose, side or tail sector). A threat is
-detectable when it is airborne, above the 4/3-Earth radar horizon, inside the instrumented
-range and the elevation limits; it is then detected with the single-look probability from the
-radar equation and its Swerling case (interpolated in a 0.02 dB table made by
+detectable when it is airborne, in the radar's line of sight, inside the instrumented range and
+the elevation limits; it is then detected with the single-look probability from the radar
+equation and its Swerling case (interpolated in a 0.02 dB table made by
 :func:`iads.radar.equation.detection_probability_table`). Detections carry a noisy position:
 Gaussian range error ``range_noise_m`` along the line of sight and angle error
 ``angle_noise_rad`` across it, expressed in the frame.
+
+Line of sight: over the scenario's terrain when it names a DEM (inside the masking grid, the
+threat's height above the ground must reach the radar's lowest visible height for that cell,
+:mod:`iads.scenario.terrain`), else, and outside the grid, the smooth 4/3-Earth horizon.
+
+Noise jamming (:func:`iads.radar.jamming.jamming_to_noise`) lowers the SNR to
+SNR / (1 + J/N): a self-screening jammer through the main beam when the radar looks at its
+carrier, each stand-off jammer in view through the main beam when it lies within half a
+beamwidth of the threat's direction, else through the sidelobes (``SIDELOBE_LEVEL_DB``).
 """
 
 from __future__ import annotations
@@ -20,8 +29,9 @@ from jax import Array
 
 from iads.engine.base import Params
 from iads.geo import vec
-from iads.geo.sphere import altitude_m, ground_range_m
+from iads.geo.sphere import altitude_m, ground_range_m, xyz_to_enu
 from iads.radar.equation import effective_earth_geometry, lookup_detection_probability
+from iads.radar.jamming import SIDELOBE_LEVEL_DB, jamming_to_noise
 from iads.threats.flight import ThreatKinematics
 
 
@@ -76,6 +86,64 @@ def rcs_seen_m2(rcs_table_m2: Array, band: Array, aspect: Array) -> Array:
     return rcs_table_m2[threat, band[:, None], aspect]
 
 
+def terrain_clear(params: Params, pos_m: Array, smooth_clear: Array) -> Array:
+    """Line of sight [D, N] from every radar to positions [N, 3] over the terrain.
+
+    Inside the masking grid: the position's height above the ground reaches the radar's lowest
+    visible height for its cell. Outside it (or without terrain): ``smooth_clear``, the smooth
+    4/3-Earth horizon.
+    """
+    rp = params.radars
+    e0, n0, cell = rp.terrain_grid_m[0], rp.terrain_grid_m[1], rp.terrain_grid_m[2]
+    rows, cols = rp.terrain_lowest_m.shape[1:]
+    e, n, h = xyz_to_enu(pos_m)
+    col_f = (e - e0) / cell
+    row_f = (n0 - n) / cell
+    inside = (col_f >= 0) & (col_f < cols) & (row_f >= 0) & (row_f < rows)
+    col = jnp.clip(col_f, 0, cols - 1).astype(jnp.int32)
+    row = jnp.clip(row_f, 0, rows - 1).astype(jnp.int32)
+    lowest = rp.terrain_lowest_m[:, row, col]  # [D, N]
+    return jnp.where(inside[None, :], h[None, :] >= lowest, smooth_clear)
+
+
+def jamming_noise_ratio(params: Params, pos_m: Array, jams: Array) -> Array:
+    """J/N [D, J] in each radar's receiver when it looks at each threat (positions [J, 3]).
+
+    ``jams`` [J] marks threats whose self-screening jammer is on (launched and alive).
+    """
+    rp, tp, sp = params.radars, params.threats, params.jammers
+    to_threat = pos_m[None, :, :] - rp.pos_m[:, None, :]  # [D, J, 3]
+    r_t = vec.norm(to_threat)
+    ssj = jamming_to_noise(
+        jnp.where(jams, tp.ssj_erp_w, 0.0)[None, :],
+        tp.ssj_bandwidth_hz[None, :],
+        rp.gain_db[:, None],
+        rp.frequency_hz[:, None],
+        rp.noise_temperature_k[:, None],
+        rp.receiver_bandwidth_hz[:, None],
+        jnp.maximum(r_t, 1.0),
+    )
+    to_jammer = sp.pos_m[None, :, :] - rp.pos_m[:, None, :]  # [D, S, 3]
+    r_s = vec.norm(to_jammer)
+    _, _, smooth = line_of_sight_geometry(rp.pos_m, sp.pos_m, params.k_factor)
+    in_view = terrain_clear(params, sp.pos_m, smooth)  # [D, S]
+    cos_sep = vec.dot(to_threat[:, :, None, :], to_jammer[:, None, :, :]) / jnp.maximum(
+        r_t[:, :, None] * r_s[:, None, :], 1.0
+    )  # [D, J, S]
+    main_beam = cos_sep >= jnp.cos(0.5 * rp.beamwidth_rad)[:, None, None]
+    gain = rp.gain_db[:, None, None] + jnp.where(main_beam, 0.0, SIDELOBE_LEVEL_DB)
+    soj = jamming_to_noise(
+        jnp.where(in_view, sp.erp_w[None, :], 0.0)[:, None, :],
+        sp.bandwidth_hz[None, None, :],
+        gain,
+        rp.frequency_hz[:, None, None],
+        rp.noise_temperature_k[:, None, None],
+        rp.receiver_bandwidth_hz[:, None, None],
+        jnp.maximum(r_s, 1.0)[:, None, :],
+    )
+    return ssj + jnp.sum(soj, axis=-1)
+
+
 def sense(
     params: Params, kin: ThreatKinematics, alive: Array, next_scan_s: Array, t_s: Array, key: Array
 ) -> Detections:
@@ -83,12 +151,14 @@ def sense(
     rp, tp = params.radars, params.threats
     looked = t_s >= next_scan_s
     next_scan = jnp.where(looked, next_scan_s + rp.scan_period_s, next_scan_s)
-    slant, elevation, clear = line_of_sight_geometry(rp.pos_m, kin.pos_m, params.k_factor)
+    slant, elevation, smooth_clear = line_of_sight_geometry(rp.pos_m, kin.pos_m, params.k_factor)
+    clear = terrain_clear(params, kin.pos_m, smooth_clear)
     rcs = rcs_seen_m2(tp.rcs_m2, rp.band, aspect_index(kin.pos_m, kin.vel_m_s, rp.pos_m))
-    snr = rp.snr_coeff[:, None] * rcs / jnp.maximum(slant, 1.0) ** 4
+    airborne = kin.launched & alive & (altitude_m(kin.pos_m) > 0.0)
+    jn = jamming_noise_ratio(params, kin.pos_m, airborne)
+    snr = rp.snr_coeff[:, None] * rcs / jnp.maximum(slant, 1.0) ** 4 / (1.0 + jn)
     radar_idx = jnp.arange(rp.pd_table.shape[0])[:, None]
     pd = lookup_detection_probability(rp.pd_table, radar_idx, tp.swerling[None, :], snr)
-    airborne = kin.launched & alive & (altitude_m(kin.pos_m) > 0.0)
     coverage = (
         clear
         & (slant <= rp.max_range_m[:, None])

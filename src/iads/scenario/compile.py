@@ -16,6 +16,7 @@ from iads.catalog import Catalog, load_catalog
 from iads.catalog.base import BANDS, band_of
 from iads.engine.base import (
     CATEGORIES,
+    JammerParams,
     MissileParams,
     Params,
     RadarParams,
@@ -26,7 +27,8 @@ from iads.engine.base import (
 from iads.errors import InputError, from_validation_error
 from iads.geo.frame import LocalFrame
 from iads.radar.equation import detection_probability_table, snr_linear
-from iads.scenario.base import ScenarioFile
+from iads.scenario.base import Jammer, ScenarioFile
+from iads.scenario.terrain import RadarSite, check_dem_covers, masking_grid, scenario_dem
 from iads.units import STANDARD_GRAVITY_M_S2, g_to_m_s2
 from iads.weapons.flyout import MIN_SPEED_M_S, SCALE_HEIGHT_M
 from iads.yamlio import load_yaml
@@ -94,6 +96,28 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
                 raise InputError(p, f"{section}[{i}].name", f"name {item.name!r} is used twice")
             seen.add(item.name)
     assets = {a.name for a in spec.assets}
+    groups = {g.name for g in spec.raid}
+    jammer_names: set[str] = set()
+    carried: dict[str, str] = {}
+    for i, jam in enumerate(spec.jammers):
+        if jam.name in jammer_names:
+            raise InputError(p, f"jammers[{i}].name", f"name {jam.name!r} is used twice")
+        jammer_names.add(jam.name)
+        if jam.raid_group is None:
+            continue
+        if jam.raid_group not in groups:
+            raise InputError(
+                p,
+                f"jammers[{i}].raid_group",
+                f"unknown raid group {jam.raid_group!r}; groups: {', '.join(sorted(groups))}",
+            )
+        if jam.raid_group in carried:
+            raise InputError(
+                p,
+                f"jammers[{i}].raid_group",
+                f"raid group {jam.raid_group!r} already carries jammer {carried[jam.raid_group]!r}",
+            )
+        carried[jam.raid_group] = jam.name
     for i, g in enumerate(spec.raid):
         if g.threat not in cat.threats:
             raise InputError(
@@ -221,9 +245,14 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
             "max_el",
             "range_noise",
             "angle_noise",
+            "gain_db",
+            "freq",
+            "temp",
+            "bandwidth",
         )
     }
     radar_pos: list[np.ndarray] = []
+    radar_sites: list[RadarSite] = []
     units: dict[str, list] = {
         k: []
         for k in (  # type: ignore[type-arg]
@@ -270,6 +299,19 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
             radars["max_el"].append(math.radians(r.max_elevation_deg.value))
             radars["range_noise"].append(r.range_noise_m.value)
             radars["angle_noise"].append(math.radians(r.angle_noise_deg.value))
+            radars["gain_db"].append(r.antenna_gain_db.value)
+            radars["freq"].append(r.frequency_hz.value)
+            radars["temp"].append(r.system_noise_temperature_k.value)
+            radars["bandwidth"].append(1.0 / r.pulse_width_s.value)
+            radar_sites.append(
+                RadarSite(
+                    f"{b.name}/{name}",
+                    b.lat_deg,
+                    b.lon_deg,
+                    b.alt_m + r.antenna_height_m.value,
+                    r.instrumented_range_m.value,
+                )
+            )
         eng = cat.radars[system.engagement_radar]
         assert eng.target_channels is not None and eng.missile_channels is not None
         units["pos"].append(frame.to_xyz(b.lat_deg, b.lon_deg, b.alt_m))
@@ -321,10 +363,17 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
             "max_el": [0.0],
             "range_noise": [1.0],
             "angle_noise": [1e-3],
+            "gain_db": [0.0],
+            "freq": [1e9],
+            "temp": [290.0],
+            "bandwidth": [1e6],
         }
 
     def arr(x, dt=f):  # type: ignore[no-untyped-def]
         return jnp.asarray(np.asarray(x), dtype=dt)
+
+    lowest, grid = _terrain(scn, frame, radar_sites, len(radars["unit"]))
+    gain = 10.0 ** (np.asarray(radars["gain_db"], float) / 10.0)
 
     radar_params = RadarParams(
         pos_m=arr(np.stack(radar_pos).reshape(-1, 3)),
@@ -340,6 +389,13 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         max_elevation_rad=arr(radars["max_el"]),
         range_noise_m=arr(radars["range_noise"]),
         angle_noise_rad=arr(radars["angle_noise"]),
+        gain_db=arr(radars["gain_db"]),
+        frequency_hz=arr(radars["freq"]),
+        noise_temperature_k=arr(radars["temp"]),
+        receiver_bandwidth_hz=arr(radars["bandwidth"]),
+        beamwidth_rad=arr(np.sqrt(4.0 * math.pi / gain)),
+        terrain_lowest_m=arr(lowest),
+        terrain_grid_m=arr(grid),
     )
     unit_params = UnitParams(
         pos_m=arr(np.stack(units["pos"]).reshape(-1, 3)),
@@ -363,6 +419,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         units=unit_params,
         missiles=missile_params,
         asset_pos_m=arr(asset_pos),
+        jammers=_stand_off_jammers(spec, frame, arr),
         time_step_s=float(spec.time_step_s),
         n_steps=math.ceil(spec.duration_s / spec.time_step_s),
         n_substeps=max(1, math.ceil(spec.time_step_s / MAX_SUBSTEP_S)),
@@ -440,7 +497,10 @@ def _threat_params(
 ):  # type: ignore[no-untyped-def]
     routes, dists, lengths, speeds, launch, ballistic, apogee = [], [], [], [], [], [], []
     rcs, swerling, category, asset, value, types, groups = [], [], [], [], [], [], []
+    ssj_erp, ssj_bw = [], []
+    ssj = {j.raid_group: j for j in spec.jammers if j.kind == "self-screening"}
     for g in spec.raid:
+        jam = ssj.get(g.name)
         th = cat.threats[g.threat]
         a = spec.assets[asset_by_name[g.target]]
         is_bal = th.category == "ballistic_missile"
@@ -474,6 +534,8 @@ def _threat_params(
             value.append(a.value)
             types.append(g.threat)
             groups.append(g.name)
+            ssj_erp.append(0.0 if jam is None else _erp_w(jam))
+            ssj_bw.append(1.0 if jam is None else jam.bandwidth_hz)
     n_w = max(len(r) for r in routes)
     wp = np.zeros((len(routes), n_w, 3))
     wd = np.zeros((len(routes), n_w))
@@ -496,8 +558,49 @@ def _threat_params(
         asset=arr(asset, np.int32),
         asset_value=arr(value),
         valid=arr(np.ones(len(routes), bool), bool),
+        ssj_erp_w=arr(ssj_erp),
+        ssj_bandwidth_hz=arr(ssj_bw),
     )
     return tp, (types, groups, asset)
+
+
+def _erp_w(jam: Jammer) -> float:
+    """A jammer's effective radiated power towards the radars, P G / L (W)."""
+    return jam.power_w * 10.0 ** ((jam.antenna_gain_db - jam.losses_db) / 10.0)
+
+
+def _stand_off_jammers(spec: ScenarioFile, frame: LocalFrame, arr) -> JammerParams:  # type: ignore[no-untyped-def]
+    soj = [j for j in spec.jammers if j.kind == "stand-off"]
+    pos = [frame.to_xyz(j.site.lat_deg, j.site.lon_deg, j.site.alt_m) for j in soj if j.site]
+    if not soj:  # one jammer of zero power keeps the shapes static
+        return JammerParams(pos_m=arr(np.zeros((1, 3))), erp_w=arr([0.0]), bandwidth_hz=arr([1.0]))
+    return JammerParams(
+        pos_m=arr(np.stack(pos).reshape(-1, 3)),
+        erp_w=arr([_erp_w(j) for j in soj]),
+        bandwidth_hz=arr([j.bandwidth_hz for j in soj]),
+    )
+
+
+#: Masking-grid placement that no position falls inside (a scenario without terrain).
+_NO_GRID = (1e30, -1e30, 1.0)
+
+
+def _terrain(
+    scn: Scenario, frame: LocalFrame, sites: list[RadarSite], n_radars: int
+) -> tuple[np.ndarray, tuple[float, float, float]]:
+    """Each radar's lowest visible height on the masking grid, and the grid's placement."""
+    spec = scn.spec
+    if spec.terrain is None or not sites:
+        return np.zeros((n_radars, 1, 1)), _NO_GRID
+    dem = scenario_dem(scn.path, spec.terrain.dem)
+    check_dem_covers(
+        dem,
+        scn.path,
+        [(f"battery {b.name!r}", b.lat_deg, b.lon_deg) for b in spec.batteries]
+        + [(f"asset {a.name!r}", a.lat_deg, a.lon_deg) for a in spec.assets],
+    )
+    grid = masking_grid(dem, frame, sites, spec.terrain.cell_m)
+    return np.nan_to_num(grid.lowest_m, nan=np.inf), (grid.e0_m, grid.n0_m, grid.cell_m)
 
 
 def available_memory_bytes() -> int:
