@@ -29,6 +29,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, optimize, special, stats
 
+from iads.units import db_to_linear, linear_to_db
+
 SWERLING_CASES = (0, 1, 2, 3, 4)
 
 
@@ -98,7 +100,7 @@ def detection_probability(
     Raises ValueError for ``pfa`` outside (0, 1), ``n_pulses`` < 1 or an unknown Swerling case.
     """
     _check_common(pfa, n_pulses, swerling)
-    snr = 10.0 ** (np.asarray(snr_db, dtype=np.float64) / 10.0)
+    snr = db_to_linear(snr_db)
     out = np.vectorize(lambda s: _pd_scalar(float(s), pfa, int(n_pulses), swerling))(snr)
     return np.asarray(out, dtype=np.float64)
 
@@ -115,7 +117,7 @@ def required_snr_db(pd: float, pfa: float, n_pulses: int = 1, swerling: int = 0)
         raise ValueError(f"pd must exceed pfa, got pd={pd!r}, pfa={pfa!r}")
 
     def gap(x_db: float) -> float:
-        return _pd_scalar(10.0 ** (x_db / 10.0), pfa, int(n_pulses), swerling) - pd
+        return _pd_scalar(float(db_to_linear(x_db)), pfa, int(n_pulses), swerling) - pd
 
     lo, hi = -40.0, 80.0
     return float(optimize.brentq(gap, lo, hi, xtol=1e-7))
@@ -173,4 +175,4 @@ def shnidman_snr_db(pd: float, pfa: float, n_pulses: int = 1, swerling: int = 0)
         + (pd - 0.8) * (0.7 * math.log(1e-5 / pfa) + (2.0 * n - 20.0) / 80.0)
     ) / k
     c_db = c1 if pd <= 0.872 else c1 + c2
-    return 10.0 * math.log10(10.0 ** (c_db / 10.0) * x / n)
+    return float(linear_to_db(db_to_linear(c_db) * x / n))

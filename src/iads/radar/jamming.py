@@ -36,7 +36,7 @@ import jax.numpy as jnp
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from iads.units import BOLTZMANN_J_K, SPEED_OF_LIGHT_M_S
+from iads.units import BOLTZMANN_J_K, SPEED_OF_LIGHT_M_S, db_to_linear
 
 #: Radar receive sidelobe level relative to the main beam (dB) that a stand-off jammer outside
 #: the main beam meets. Modelling value: -30 dB is an average sidelobe level of a low-sidelobe
@@ -90,7 +90,7 @@ def _gain(name: str, value_db: ArrayLike) -> NDArray[np.float64]:
     v = np.asarray(value_db, dtype=np.float64)
     if not np.all(np.isfinite(v)):
         raise ValueError(f"{name} must be finite, got {value_db!r}")
-    return 10.0 ** (v / 10.0)
+    return db_to_linear(v)
 
 
 def _bandwidth_ratio(

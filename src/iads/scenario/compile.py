@@ -29,7 +29,7 @@ from iads.geo.frame import LocalFrame
 from iads.radar.equation import detection_probability_table, snr_linear
 from iads.scenario.base import Jammer, ScenarioFile
 from iads.scenario.terrain import RadarSite, check_dem_covers, masking_grid, scenario_dem
-from iads.units import STANDARD_GRAVITY_M_S2, g_to_m_s2
+from iads.units import STANDARD_GRAVITY_M_S2, db_to_linear, deg_to_rad, g_to_m_s2
 from iads.weapons.flyout import MIN_SPEED_M_S, SCALE_HEIGHT_M
 from iads.yamlio import load_yaml
 
@@ -295,10 +295,10 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
             radars["pfa"].append(r.false_alarm_probability.value)
             radars["scan"].append(r.scan_period_s.value)
             radars["max_range"].append(r.instrumented_range_m.value)
-            radars["min_el"].append(math.radians(r.min_elevation_deg.value))
-            radars["max_el"].append(math.radians(r.max_elevation_deg.value))
+            radars["min_el"].append(float(deg_to_rad(r.min_elevation_deg.value)))
+            radars["max_el"].append(float(deg_to_rad(r.max_elevation_deg.value)))
             radars["range_noise"].append(r.range_noise_m.value)
-            radars["angle_noise"].append(math.radians(r.angle_noise_deg.value))
+            radars["angle_noise"].append(float(deg_to_rad(r.angle_noise_deg.value)))
             radars["gain_db"].append(r.antenna_gain_db.value)
             radars["freq"].append(r.frequency_hz.value)
             radars["temp"].append(r.system_noise_temperature_k.value)
@@ -373,7 +373,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         return jnp.asarray(np.asarray(x), dtype=dt)
 
     lowest, grid = _terrain(scn, frame, radar_sites, len(radars["unit"]))
-    gain = 10.0 ** (np.asarray(radars["gain_db"], float) / 10.0)
+    gain = db_to_linear(radars["gain_db"])
 
     radar_params = RadarParams(
         pos_m=arr(np.stack(radar_pos).reshape(-1, 3)),
@@ -566,7 +566,7 @@ def _threat_params(
 
 def _erp_w(jam: Jammer) -> float:
     """A jammer's effective radiated power towards the radars, P G / L (W)."""
-    return jam.power_w * 10.0 ** ((jam.antenna_gain_db - jam.losses_db) / 10.0)
+    return jam.power_w * float(db_to_linear(jam.antenna_gain_db - jam.losses_db))
 
 
 def _stand_off_jammers(spec: ScenarioFile, frame: LocalFrame, arr) -> JammerParams:  # type: ignore[no-untyped-def]
