@@ -313,3 +313,20 @@ def test_a_large_run_gives_a_modest_file_with_a_readable_timeline(tmp_path: Path
     timeline = timeline_svg(data.events, 0, data.duration_s)
     assert timeline is not None
     assert timeline.rows_shown == 100
+
+
+def test_stand_off_jammers_get_their_own_map_layer_and_legend(
+    tmp_path: Path, report_data: ReportData
+) -> None:
+    import dataclasses
+
+    from iads.report import Site
+
+    jammer = Site("Escort", "jammer", 39.7, 30.9, system="stand-off noise jammer, 500 W")
+    data = dataclasses.replace(report_data, sites=(*report_data.sites, jammer))
+    text = _write(tmp_path, data)
+    if report_html.find_map_assets() is not None:
+        payload = _no_nan_json(_outline(text).scripts["iads-map-data"])
+        assert isinstance(payload, dict)
+        assert [s["kind"] for s in payload["sites"]][-1] == "jammer"
+    assert "Stand-off jammers (" in text and "JAMMER_SVG" in text

@@ -19,10 +19,10 @@ class Ring:
 
 @dataclass(frozen=True)
 class Site:
-    """A battery (fire unit) or a defended asset on the map."""
+    """A battery (fire unit), a defended asset or a stand-off jammer on the map."""
 
     name: str
-    kind: str  # "battery" or "asset"
+    kind: str  # "battery", "asset" or "jammer" (stand-off)
     lat_deg: float
     lon_deg: float
     system: str = ""

@@ -53,6 +53,8 @@ OUTCOME_COLORS = {
 EVENT_COLORS = {"intercept": "#2e8b3e", "miss": "#6b6b6b", "leak": "#d62728"}
 BATTERY_COLOR = "#1f3b73"
 ASSET_COLOR = "#f2b701"
+#: Stand-off jammers on the map.
+JAMMER_COLOR = "#7b3fa0"
 _KNOWN_CATEGORY_COLORS = {
     "ballistic": "#d62728",
     "quasi-ballistic": "#e377c2",
@@ -548,13 +550,16 @@ def static_map_svg(
                     va="bottom",
                 )
                 lats += [float(ring_lat.min()), float(ring_lat.max())]
-            is_battery = site.kind == "battery"
+            marker, size, face = {
+                "battery": ("^", 8, color),
+                "jammer": ("D", 7, JAMMER_COLOR),
+            }.get(site.kind, ("*", 13, ASSET_COLOR))
             ax.plot(
                 site.lon_deg,
                 site.lat_deg,
-                marker="^" if is_battery else "*",
-                ms=8 if is_battery else 13,
-                color=color if is_battery else ASSET_COLOR,
+                marker=marker,
+                ms=size,
+                color=face,
                 mec="#111111",
                 mew=0.6,
                 ls="",

@@ -112,6 +112,9 @@ MAP_JS = r"""
   var ASSET_SVG = '<svg viewBox="0 0 24 24" width="22" height="22"><path d="M12 1.8l3 6.9 ' +
     '7.3.6-5.6 4.8 1.7 7.2L12 17.4l-6.4 3.9 1.7-7.2L1.7 9.3l7.3-.6z" fill="#f2b701" ' +
     'stroke="#222222" stroke-width="1.1"/></svg>';
+  var JAMMER_SVG = '<svg viewBox="0 0 20 20" width="16" height="16"><path d="M10 1 L19 10 ' +
+    'L10 19 L1 10 Z" fill="#7b3fa0" stroke="#ffffff" stroke-width="1.4"/><path d="M11 4 L7 11 ' +
+    'L10 11 L9 16 L13 9 L10 9 Z" fill="#ffffff"/></svg>';
 
   var D = JSON.parse(document.getElementById("iads-map-data").textContent);
   var S = D.strings;
@@ -133,8 +136,8 @@ MAP_JS = r"""
   }).addTo(map);
 
   var rings = L.layerGroup(), ringLabels = L.layerGroup(), batteries = L.layerGroup(),
-      assets = L.layerGroup(), routes = L.layerGroup(), intercepts = L.layerGroup(),
-      leaks = L.layerGroup();
+      assets = L.layerGroup(), jammers = L.layerGroup(), routes = L.layerGroup(),
+      intercepts = L.layerGroup(), leaks = L.layerGroup();
   // Intercepts: many points, on a canvas. Leaks: fewer, on SVG above the site markers, since
   // they pile up on the defended assets they reach.
   var interceptRenderer = L.canvas({padding: 0.5});
@@ -163,6 +166,11 @@ MAP_JS = r"""
                            html: '<span style="color:' + s.color + '">' + text + "</span>"}),
           interactive: false, keyboard: false}).addTo(ringLabels);
       });
+    } else if (s.kind === "jammer") {
+      L.marker(ll, {icon: L.divIcon({className: "site-icon", iconSize: [16, 16],
+                                     html: JAMMER_SVG}),
+                    title: s.name + " — " + s.system, zIndexOffset: 800})
+        .bindTooltip(tip, label).addTo(jammers);
     } else {
       L.marker(ll, {icon: L.divIcon({className: "site-icon", iconSize: [22, 22],
                                      html: ASSET_SVG}),
@@ -196,7 +204,7 @@ MAP_JS = r"""
   addPoints(D.points.intercept, intercepts, D.colors.intercept, "Intercept", interceptRenderer);
   addPoints(D.points.leak, leaks, D.colors.leak, "Leak", leakRenderer);
 
-  [rings, ringLabels, routes, intercepts, leaks, batteries, assets].forEach(function (g) {
+  [rings, ringLabels, routes, intercepts, leaks, batteries, assets, jammers].forEach(function (g) {
     g.addTo(map);
   });
   var overlays = {};
@@ -204,6 +212,9 @@ MAP_JS = r"""
   overlays["Range rings"] = rings;
   overlays["Ring labels"] = ringLabels;
   overlays["Defended assets (" + assets.getLayers().length + ")"] = assets;
+  if (jammers.getLayers().length) {
+    overlays["Stand-off jammers (" + jammers.getLayers().length + ")"] = jammers;
+  }
   overlays["Raid routes (" + D.routes.length + ")"] = routes;
   overlays["Intercepts (" + D.points.intercept.length + ", " + D.replications_label + ")"] =
     intercepts;
@@ -223,6 +234,9 @@ MAP_JS = r"""
     });
     html += "<div>" + ASSET_SVG.replace('width="22" height="22"', 'width="16" height="16"') +
       "defended asset</div>";
+    if (D.sites.some(function (s) { return s.kind === "jammer"; })) {
+      html += "<div>" + JAMMER_SVG + "stand-off jammer</div>";
+    }
     html += '<b>Outcomes</b><div><i class="dot" style="background:' + D.colors.intercept +
       '"></i>intercept</div><div><i class="dot" style="background:' + D.colors.leak +
       '"></i>leak</div>';

@@ -60,6 +60,35 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
         )
     for a in spec.assets:
         sites.append(Site(name=a.name, kind="asset", lat_deg=a.lat_deg, lon_deg=a.lon_deg))
+    for j in spec.jammers:
+        if j.site is not None:
+            sites.append(
+                Site(
+                    name=j.name,
+                    kind="jammer",
+                    lat_deg=j.site.lat_deg,
+                    lon_deg=j.site.lon_deg,
+                    system=f"stand-off noise jammer, {j.power_w:g} W, {j.antenna_gain_db:g} dBi",
+                )
+            )
+    notes = [
+        "Kill probabilities and radar power-aperture are modelling values (no public "
+        "figures); see the catalog for sources and ranges.",
+        "Threat association is perfect in the engine; kill assessment is immediate.",
+        "Positions and routes are notional.",
+    ]
+    if spec.terrain is not None:
+        notes.append(
+            f"Line of sight over the terrain of {spec.terrain.dem} (4/3 Earth); threats hold "
+            "their height above the ground."
+        )
+    if spec.jammers:
+        carriers = [j.raid_group for j in spec.jammers if j.raid_group]
+        notes.append(
+            "Noise jamming: SNR / (1 + J/N)"
+            + (f"; self-screening jammers on {', '.join(carriers)}" if carriers else "")
+            + "; radar sidelobes at -30 dB (modelling value)."
+        )
     assets = {a.name: a for a in spec.assets}
     routes = []
     for g in spec.raid:
@@ -87,12 +116,7 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
             k: np.asarray(v) for k, v in reps["missiles_fired"].items()
         },
         duration_s=spec.duration_s,
-        notes=(
-            "Kill probabilities and radar power-aperture are modelling values (no public "
-            "figures); see the catalog for sources and ranges.",
-            "Threat association is perfect in the engine; kill assessment is immediate.",
-            "Positions and routes are notional.",
-        ),
+        notes=tuple(notes),
     )
 
 
