@@ -63,6 +63,8 @@ def make_threat(
         asset=arr([0], jnp.int32),
         asset_value=arr([1.0]),
         valid=arr([True], bool),
+        ssj_erp_w=arr([0.0]),
+        ssj_bandwidth_hz=arr([1.0]),
     )
 
 
