@@ -117,6 +117,22 @@ BAD = [
     ),
     ("time_step_s", 0.0, "time_step_s", "greater than"),
     ("schema_version", 99, "schema_version", "1"),
+    ("terrain", {"dem": ""}, "terrain.dem", "at least 1 character"),
+    (
+        "jammers",
+        [
+            {
+                "name": "j",
+                "kind": "stand-off",
+                "power_w": -1.0,
+                "antenna_gain_db": 0.0,
+                "bandwidth_hz": 1e8,
+                "site": {"lat_deg": 40.0, "lon_deg": 33.0},
+            }
+        ],
+        "jammers[0].power_w",
+        "greater than",
+    ),
 ]
 
 
@@ -264,3 +280,33 @@ def test_values_outside_physical_or_catalog_limits_are_refused(
     res = invoke("validate", str(scn))
     assert res.exit_code == 2, res.output
     assert field in res.output and problem in res.output, res.output
+
+
+@pytest.mark.parametrize(
+    ("dem", "problem"),
+    [
+        ("missing.tif", "missing.tif: dem: file not found"),
+        ("garbage.tif", "garbage.tif: dem: not a readable elevation raster"),
+        ("nocrs.tif", "nocrs.tif: dem: has no coordinate reference system"),
+        ("far.tif", "far.tif: dem: does not cover battery 'bn'"),
+    ],
+)
+def test_bad_dem_gives_one_line_naming_the_dem_file_and_exit_2(tmp_path, dem, problem):
+    import numpy as np
+    from affine import Affine
+
+    from tests.terrain.helpers import write_geotiff
+
+    (tmp_path / "garbage.tif").write_text("no raster here")
+    write_geotiff(tmp_path / "nocrs.tif", np.zeros((4, 4)), Affine(10, 0, 0, 0, -10, 0), None)
+    far = Affine(0.01, 0.0, 10.0, 0.0, -0.01, 10.0)  # 10 N 10 E: nowhere near the battery
+    write_geotiff(tmp_path / "far.tif", np.zeros((8, 8)), far, "EPSG:4326")
+    scn = write(tmp_path, small(terrain={"dem": dem}), name="terrain.yaml")
+    out = tmp_path / "out"
+    for cmd in (["validate", str(scn)], ["run", str(scn), "--out", str(out)]):
+        res = invoke(*cmd)
+        assert res.exit_code == 2, res.output
+        err = res.stderr.strip() if res.stderr else res.output.strip()
+        assert len(err.splitlines()) == 1, err
+        assert problem in err, err
+    assert not out.exists()
