@@ -1,4 +1,4 @@
-"""Radar physics: range equation, detection probability and required SNR, horizon."""
+"""Radar physics: range equation, detection probability and required SNR, horizon, geometry."""
 
 from iads.radar.detection import (
     albersheim_snr_db,
@@ -12,8 +12,10 @@ from iads.radar.equation import (
     effective_earth_geometry,
     effective_earth_radius_m,
     horizon_range_m,
+    snr_db,
     snr_linear,
 )
+from iads.radar.geometry import elevation_rad, ground_range_m, slant_range_m, target_height_m
 from iads.radar.jamming import burn_through_range_m, signal_to_jamming_db
 
 __all__ = [
@@ -24,9 +26,14 @@ __all__ = [
     "detection_probability_single_look",
     "effective_earth_geometry",
     "effective_earth_radius_m",
+    "elevation_rad",
+    "ground_range_m",
     "horizon_range_m",
     "required_snr_db",
     "shnidman_snr_db",
     "signal_to_jamming_db",
+    "slant_range_m",
+    "snr_db",
     "snr_linear",
+    "target_height_m",
 ]

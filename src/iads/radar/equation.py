@@ -8,8 +8,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import jax.scipy.special as jsp
+import numpy as np
 
 from iads.geo.sphere import EARTH_RADIUS_M
 from iads.units import BOLTZMANN_J_K, SPEED_OF_LIGHT_M_S
@@ -46,6 +48,170 @@ def snr_linear(
     num = peak_power_w * pulse_width_s * pulses_integrated * gain**2 * lam**2 * rcs_m2
     den = (4.0 * math.pi) ** 3 * xp.asarray(range_m) ** 4 * BOLTZMANN_J_K
     return num / (den * system_noise_temperature_k * loss)
+
+
+def snr_db(
+    peak_power_w: Any,
+    pulse_width_s: Any,
+    transmit_gain_db: Any,
+    rcs_m2: Any,
+    system_noise_temperature_k: Any,
+    *,
+    range_m: Any = None,
+    transmitter_range_m: Any = None,
+    receiver_range_m: Any = None,
+    frequency_hz: Any = None,
+    wavelength_m: Any = None,
+    receive_gain_db: Any = None,
+    pulses_integrated: Any = 1,
+    losses_db: Any = 0.0,
+    xp: Any = jnp,
+) -> Any:
+    """Signal-to-noise ratio (dB) from the radar range equation, monostatic or bistatic.
+
+        SNR = P_t tau n G_t G_r lambda^2 sigma / ((4 pi)^3 R_t^2 R_r^2 k T_s L)
+
+    with P_t peak power (W), tau pulse width (s), n pulses integrated coherently, G_t and G_r
+    transmit and receive gains (linear), lambda wavelength (m), sigma RCS (m^2), R_t and R_r the
+    transmitter-to-target and target-to-receiver ranges (m; R_t = R_r = R for a monostatic
+    radar), k Boltzmann's constant (J/K), T_s system noise temperature (K) and L total losses
+    (linear). ``tau n`` is the coherent integration time: pass a dwell time as ``pulse_width_s``
+    with ``pulses_integrated=1`` (and the average power as ``peak_power_w``) for the
+    energy-on-target form.
+
+    It evaluates :func:`snr_linear` (one implementation of the equation): G_t G_r = G^2 with
+    G the geometric mean of the two gains, and R_t^2 R_r^2 = R^4 with R = sqrt(R_t R_r).
+
+    Parameters
+    ----------
+    peak_power_w : array_like
+        Peak transmit power P_t, W, > 0.
+    pulse_width_s : array_like
+        Pulse width tau (or dwell time), s, > 0.
+    transmit_gain_db : array_like
+        Transmit antenna gain G_t, dB (finite).
+    rcs_m2 : array_like
+        Target radar cross-section sigma, m^2, > 0.
+    system_noise_temperature_k : array_like
+        System noise temperature T_s, K, > 0 (a noise figure F at reference temperature T_0
+        enters as T_s = T_0 F).
+    range_m : array_like, optional
+        Monostatic range R, m, > 0. Give either this or both bistatic ranges.
+    transmitter_range_m, receiver_range_m : array_like, optional
+        Bistatic ranges R_t (transmitter to target) and R_r (target to receiver), m, > 0.
+    frequency_hz, wavelength_m : array_like, optional
+        Carrier frequency f (Hz, lambda = c / f) or wavelength lambda (m); exactly one, > 0.
+    receive_gain_db : array_like, optional
+        Receive antenna gain G_r, dB (finite); defaults to ``transmit_gain_db``.
+    pulses_integrated : array_like, optional
+        Number of pulses n integrated coherently, > 0 (default 1).
+    losses_db : array_like, optional
+        Total losses L, dB (finite; default 0).
+    xp : module, optional
+        Array namespace, ``jax.numpy`` (default) or ``numpy``.
+
+    Returns
+    -------
+    array
+        SNR in dB, the broadcast shape of the arguments.
+
+    Raises
+    ------
+    ValueError
+        If both or neither of ``frequency_hz`` and ``wavelength_m`` are given, if the ranges are
+        not exactly ``range_m`` or both bistatic ranges, or, for concrete (not traced) inputs, if
+        a power, time, count, RCS, temperature, frequency, wavelength or range is zero, negative
+        or not finite, or a gain or loss is not finite. The message names the argument. Inside
+        ``jax.jit`` the values are not checked.
+    """
+    if (frequency_hz is None) == (wavelength_m is None):
+        raise ValueError("give exactly one of frequency_hz and wavelength_m")
+    legs = (transmitter_range_m is not None, receiver_range_m is not None)
+    monostatic = range_m is not None and not any(legs)
+    bistatic = range_m is None and all(legs)
+    if not (monostatic or bistatic):
+        raise ValueError(
+            "give either range_m (monostatic) or both transmitter_range_m and receiver_range_m"
+        )
+    positive = {
+        "peak_power_w": peak_power_w,
+        "pulse_width_s": pulse_width_s,
+        "rcs_m2": rcs_m2,
+        "system_noise_temperature_k": system_noise_temperature_k,
+        "pulses_integrated": pulses_integrated,
+        "range_m": range_m,
+        "transmitter_range_m": transmitter_range_m,
+        "receiver_range_m": receiver_range_m,
+        "frequency_hz": frequency_hz,
+        "wavelength_m": wavelength_m,
+    }
+    finite = {
+        "transmit_gain_db": transmit_gain_db,
+        "receive_gain_db": receive_gain_db,
+        "losses_db": losses_db,
+    }
+    if _is_concrete(*positive.values(), *finite.values()):
+        for name, value in positive.items():
+            if value is not None:
+                _check_positive(name, value)
+        for name, value in finite.items():
+            if value is not None:
+                _check_finite(name, value)
+
+    if receive_gain_db is None:
+        gain_db = xp.asarray(transmit_gain_db)
+    else:
+        gain_db = 0.5 * (xp.asarray(transmit_gain_db) + xp.asarray(receive_gain_db))
+    if bistatic:
+        range_m = xp.sqrt(xp.asarray(transmitter_range_m) * xp.asarray(receiver_range_m))
+    if frequency_hz is None:
+        frequency_hz = SPEED_OF_LIGHT_M_S / xp.asarray(wavelength_m)
+    snr = snr_linear(
+        peak_power_w,
+        pulse_width_s,
+        pulses_integrated,
+        gain_db,
+        frequency_hz,
+        rcs_m2,
+        system_noise_temperature_k,
+        losses_db,
+        range_m,
+        xp=xp,
+    )
+    return 10.0 * xp.log10(snr)
+
+
+def _is_concrete(*values: Any) -> bool:
+    """True when no value is a JAX tracer (inside ``jit``/``vmap`` values cannot be checked)."""
+    return not any(isinstance(v, jax.core.Tracer) for v in values)
+
+
+def _first_bad(arr: Any, ok: Any) -> float:
+    return float(arr[~ok].flat[0])
+
+
+def _check_finite(name: str, value: Any) -> None:
+    """Raise ValueError naming ``name`` unless every element of ``value`` is finite."""
+    arr = np.asarray(value, dtype=np.float64)
+    ok = np.isfinite(arr)
+    if not ok.all():
+        raise ValueError(f"{name} must be finite, got {_first_bad(arr, ok)!r}")
+
+
+def _check_positive(name: str, value: Any) -> None:
+    """Raise ValueError naming ``name`` unless every element of ``value`` is finite and > 0."""
+    arr = np.asarray(value, dtype=np.float64)
+    ok = np.isfinite(arr) & (arr > 0)
+    if not ok.all():
+        raise ValueError(f"{name} must be positive and finite, got {_first_bad(arr, ok)!r}")
+
+
+def _check_nonnegative(name: str, value: Any) -> None:
+    """Raise ValueError naming ``name`` unless every element of ``value`` is finite and >= 0."""
+    arr = np.asarray(value, dtype=np.float64)
+    ok = np.isfinite(arr) & (arr >= 0)
+    if not ok.all():
+        raise ValueError(f"{name} must be non-negative and finite, got {_first_bad(arr, ok)!r}")
 
 
 def detection_probability_single_look(
