@@ -29,6 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, optimize, special, stats
 
+from iads.radar.equation import detection_probability_single_look
 from iads.units import db_to_linear, linear_to_db
 
 SWERLING_CASES = (0, 1, 2, 3, 4)
@@ -67,9 +68,11 @@ def _energy_distribution(snr: float, n: int, swerling: int) -> Any:
 
 
 def _pd_scalar(snr: float, pfa: float, n: int, swerling: int) -> float:
-    t = threshold(pfa, n)
     if snr <= 0.0:
         return pfa
+    if n == 1:  # one look: the closed forms the engine's tables are built from
+        return float(detection_probability_single_look(snr, pfa, swerling, xp=np))
+    t = threshold(pfa, n)
 
     def given(u: float) -> float:
         return float(stats.ncx2.sf(2.0 * t, 2 * n, 2.0 * u))
