@@ -29,19 +29,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate, optimize, special, stats
 
+from iads.checks import check_probability
 from iads.radar.equation import detection_probability_single_look
 from iads.units import db_to_linear, linear_to_db
 
 SWERLING_CASES = (0, 1, 2, 3, 4)
 
 
-def _check_probability(name: str, p: float) -> None:
-    if not (0.0 < p < 1.0) or not math.isfinite(p):
-        raise ValueError(f"{name} must lie strictly between 0 and 1, got {p!r}")
-
-
 def _check_common(pfa: float, n_pulses: int, swerling: int) -> None:
-    _check_probability("pfa", pfa)
+    check_probability("pfa", pfa)
     if int(n_pulses) != n_pulses or n_pulses < 1:
         raise ValueError(f"n_pulses must be a positive integer, got {n_pulses!r}")
     if swerling not in SWERLING_CASES:
@@ -114,7 +110,7 @@ def required_snr_db(pd: float, pfa: float, n_pulses: int = 1, swerling: int = 0)
     Exact (root of the quadrature P_d, to 1e-6 dB). Raises ValueError for probabilities outside
     (0, 1), ``pd`` <= ``pfa``, ``n_pulses`` < 1 or an unknown Swerling case.
     """
-    _check_probability("pd", pd)
+    check_probability("pd", pd)
     _check_common(pfa, n_pulses, swerling)
     if pd <= pfa:
         raise ValueError(f"pd must exceed pfa, got pd={pd!r}, pfa={pfa!r}")
@@ -138,7 +134,7 @@ def albersheim_snr_db(pd: float, pfa: float, n_pulses: int = 1) -> float:
     within 0.2 dB for one pulse and P_d >= 0.5, within 0.5 dB for 4-64 pulses, and 0.9 dB off
     at P_d = 0.2, P_fa = 1e-3.
     """
-    _check_probability("pd", pd)
+    check_probability("pd", pd)
     _check_common(pfa, n_pulses, 0)
     a = math.log(0.62 / pfa)
     b = math.log(pd / (1.0 - pd))
@@ -163,7 +159,7 @@ def shnidman_snr_db(pd: float, pfa: float, n_pulses: int = 1, swerling: int = 0)
     Published accuracy about 1 dB for 0.1 <= P_d <= 0.99, 1e-9 <= P_fa <= 1e-3, 1 <= N <= 100
     (Shnidman 2002; Richards, *Fundamentals of Radar Signal Processing*, sec. 6.3.7).
     """
-    _check_probability("pd", pd)
+    check_probability("pd", pd)
     _check_common(pfa, n_pulses, swerling)
     n = float(n_pulses)
     k = {0: math.inf, 1: 1.0, 2: n, 3: 2.0, 4: 2.0 * n}[swerling]

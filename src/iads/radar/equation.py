@@ -8,11 +8,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import jax
 import jax.numpy as jnp
 import jax.scipy.special as jsp
 import numpy as np
 
+from iads.checks import check_finite, check_positive, is_concrete
 from iads.geo.sphere import EARTH_RADIUS_M
 from iads.units import BOLTZMANN_J_K, SPEED_OF_LIGHT_M_S
 
@@ -150,13 +150,13 @@ def snr_db(
         "receive_gain_db": receive_gain_db,
         "losses_db": losses_db,
     }
-    if _is_concrete(*positive.values(), *finite.values()):
+    if is_concrete(*positive.values(), *finite.values()):
         for name, value in positive.items():
             if value is not None:
-                _check_positive(name, value)
+                check_positive(name, value)
         for name, value in finite.items():
             if value is not None:
-                _check_finite(name, value)
+                check_finite(name, value)
 
     if receive_gain_db is None:
         gain_db = xp.asarray(transmit_gain_db)
@@ -179,39 +179,6 @@ def snr_db(
         xp=xp,
     )
     return 10.0 * xp.log10(snr)
-
-
-def _is_concrete(*values: Any) -> bool:
-    """True when no value is a JAX tracer (inside ``jit``/``vmap`` values cannot be checked)."""
-    return not any(isinstance(v, jax.core.Tracer) for v in values)
-
-
-def _first_bad(arr: Any, ok: Any) -> float:
-    return float(arr[~ok].flat[0])
-
-
-def _check_finite(name: str, value: Any) -> None:
-    """Raise ValueError naming ``name`` unless every element of ``value`` is finite."""
-    arr = np.asarray(value, dtype=np.float64)
-    ok = np.isfinite(arr)
-    if not ok.all():
-        raise ValueError(f"{name} must be finite, got {_first_bad(arr, ok)!r}")
-
-
-def _check_positive(name: str, value: Any) -> None:
-    """Raise ValueError naming ``name`` unless every element of ``value`` is finite and > 0."""
-    arr = np.asarray(value, dtype=np.float64)
-    ok = np.isfinite(arr) & (arr > 0)
-    if not ok.all():
-        raise ValueError(f"{name} must be positive and finite, got {_first_bad(arr, ok)!r}")
-
-
-def _check_nonnegative(name: str, value: Any) -> None:
-    """Raise ValueError naming ``name`` unless every element of ``value`` is finite and >= 0."""
-    arr = np.asarray(value, dtype=np.float64)
-    ok = np.isfinite(arr) & (arr >= 0)
-    if not ok.all():
-        raise ValueError(f"{name} must be non-negative and finite, got {_first_bad(arr, ok)!r}")
 
 
 def detection_probability_single_look(
@@ -252,7 +219,6 @@ def detection_probability_table(false_alarm_probability: float) -> Any:
     The engine interpolates in this table (made with :func:`detection_probability_single_look`
     itself) instead of evaluating the Swerling-0 series at every look.
     """
-    import numpy as np
 
     snr_db = PD_TABLE_SNR_DB_MIN + PD_TABLE_STEP_DB * np.arange(PD_TABLE_SIZE)
     snr = 10.0 ** (snr_db / 10.0)

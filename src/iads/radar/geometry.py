@@ -36,14 +36,9 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
+from iads.checks import check_finite, check_nonnegative, check_positive, is_concrete
 from iads.geo.sphere import EARTH_RADIUS_M
-from iads.radar.equation import (
-    K_FACTOR_STANDARD,
-    _check_finite,
-    _check_nonnegative,
-    _check_positive,
-    _is_concrete,
-)
+from iads.radar.equation import K_FACTOR_STANDARD
 
 
 def target_height_m(
@@ -90,10 +85,10 @@ def target_height_m(
         For concrete inputs: a negative or non-finite range or height, an elevation outside
         [-pi/2, pi/2] or NaN, or a non-positive ``k_factor`` or ``earth_radius_m``.
     """
-    if _is_concrete(slant_range_m, elevation_rad, radar_height_m, k_factor, earth_radius_m):
-        _check_nonnegative("slant_range_m", slant_range_m)
+    if is_concrete(slant_range_m, elevation_rad, radar_height_m, k_factor, earth_radius_m):
+        check_nonnegative("slant_range_m", slant_range_m)
         _check_elevation(elevation_rad)
-        _check_nonnegative("radar_height_m", radar_height_m)
+        check_nonnegative("radar_height_m", radar_height_m)
         _check_earth(k_factor, earth_radius_m)
     r_e = k_factor * earth_radius_m
     h_r = xp.asarray(radar_height_m)
@@ -201,12 +196,10 @@ def slant_range_m(
         [-pi/2, pi/2] or NaN, a ray that never reaches ``target_height_m`` (named as
         ``elevation_rad``), or a non-positive ``k_factor`` or ``earth_radius_m``.
     """
-    concrete = _is_concrete(
-        radar_height_m, target_height_m, elevation_rad, k_factor, earth_radius_m
-    )
+    concrete = is_concrete(radar_height_m, target_height_m, elevation_rad, k_factor, earth_radius_m)
     if concrete:
-        _check_nonnegative("radar_height_m", radar_height_m)
-        _check_nonnegative("target_height_m", target_height_m)
+        check_nonnegative("radar_height_m", radar_height_m)
+        check_nonnegative("target_height_m", target_height_m)
         _check_elevation(elevation_rad)
         _check_earth(k_factor, earth_radius_m)
     r_e = k_factor * earth_radius_m
@@ -296,10 +289,10 @@ def _triangle(
     s = 2 kR + h_r + h_t, r the slant range, across = sqrt(r^2 - dh^2) and
     along = sqrt(s^2 - r^2): no difference of two Earth radii is ever formed.
     """
-    if _is_concrete(radar_height_m, target_height_m, slant_range_m, k_factor, earth_radius_m):
-        _check_nonnegative("radar_height_m", radar_height_m)
-        _check_nonnegative("target_height_m", target_height_m)
-        check_range = _check_positive if range_positive else _check_nonnegative
+    if is_concrete(radar_height_m, target_height_m, slant_range_m, k_factor, earth_radius_m):
+        check_nonnegative("radar_height_m", radar_height_m)
+        check_nonnegative("target_height_m", target_height_m)
+        check_range = check_positive if range_positive else check_nonnegative
         check_range("slant_range_m", slant_range_m)
         _check_earth(k_factor, earth_radius_m)
         _check_triangle(radar_height_m, target_height_m, slant_range_m, k_factor * earth_radius_m)
@@ -314,7 +307,7 @@ def _triangle(
 
 
 def _check_elevation(elevation: Any) -> None:
-    _check_finite("elevation_rad", elevation)
+    check_finite("elevation_rad", elevation)
     arr = np.asarray(elevation, dtype=np.float64)
     outside = np.abs(arr) > math.pi / 2
     if outside.any():
@@ -324,8 +317,8 @@ def _check_elevation(elevation: Any) -> None:
 
 
 def _check_earth(k_factor: float, earth_radius_m: float) -> None:
-    _check_positive("k_factor", k_factor)
-    _check_positive("earth_radius_m", earth_radius_m)
+    check_positive("k_factor", k_factor)
+    check_positive("earth_radius_m", earth_radius_m)
 
 
 def _check_triangle(

@@ -36,6 +36,7 @@ import jax.numpy as jnp
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from iads.checks import check_finite, check_positive
 from iads.units import BOLTZMANN_J_K, SPEED_OF_LIGHT_M_S, db_to_linear
 
 #: Radar receive sidelobe level relative to the main beam (dB) that a stand-off jammer outside
@@ -79,25 +80,15 @@ def jamming_to_noise(
     return density / (BOLTZMANN_J_K * system_noise_temperature_k)
 
 
-def _positive(name: str, value: ArrayLike) -> NDArray[np.float64]:
-    v = np.asarray(value, dtype=np.float64)
-    if not np.all(np.isfinite(v)) or np.any(v <= 0):
-        raise ValueError(f"{name} must be positive and finite, got {value!r}")
-    return v
-
-
 def _gain(name: str, value_db: ArrayLike) -> NDArray[np.float64]:
-    v = np.asarray(value_db, dtype=np.float64)
-    if not np.all(np.isfinite(v)):
-        raise ValueError(f"{name} must be finite, got {value_db!r}")
-    return db_to_linear(v)
+    return db_to_linear(check_finite(name, value_db))
 
 
 def _bandwidth_ratio(
     receiver_bandwidth_hz: ArrayLike, jammer_bandwidth_hz: ArrayLike
 ) -> NDArray[np.float64]:
-    b_r = _positive("receiver_bandwidth_hz", receiver_bandwidth_hz)
-    b_j = _positive("jammer_bandwidth_hz", jammer_bandwidth_hz)
+    b_r = check_positive("receiver_bandwidth_hz", receiver_bandwidth_hz)
+    b_j = check_positive("jammer_bandwidth_hz", jammer_bandwidth_hz)
     return np.minimum(b_r / b_j, 1.0)  # a jammer narrower than the receiver puts it all in
 
 
@@ -120,11 +111,11 @@ def signal_to_jamming_db(
     For a stand-off jammer give ``jammer_range_m`` and ``gain_towards_jammer_db`` (the radar's
     receive gain in the jammer's direction, a sidelobe level unless it is in the main beam).
     """
-    p_t = _positive("peak_power_w", peak_power_w)
+    p_t = check_positive("peak_power_w", peak_power_w)
     g = _gain("antenna_gain_db", antenna_gain_db)
-    sigma = _positive("rcs_m2", rcs_m2)
-    r = _positive("range_m", range_m)
-    p_j = _positive("jammer_power_w", jammer_power_w)
+    sigma = check_positive("rcs_m2", rcs_m2)
+    r = check_positive("range_m", range_m)
+    p_j = check_positive("jammer_power_w", jammer_power_w)
     g_j = _gain("jammer_gain_db", jammer_gain_db)
     ratio = _bandwidth_ratio(receiver_bandwidth_hz, jammer_bandwidth_hz)
     losses = _gain("jammer_losses_db", jammer_losses_db) / _gain("radar_losses_db", radar_losses_db)
@@ -133,7 +124,7 @@ def signal_to_jamming_db(
     else:
         if gain_towards_jammer_db is None:
             raise ValueError("gain_towards_jammer_db is required with jammer_range_m")
-        r_j = _positive("jammer_range_m", jammer_range_m)
+        r_j = check_positive("jammer_range_m", jammer_range_m)
         g_rj = _gain("gain_towards_jammer_db", gain_towards_jammer_db)
         sj = (
             p_t
