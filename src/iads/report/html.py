@@ -26,6 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from iads.jsonio import json_safe
 from iads.report import figures
 from iads.report.base import ReportData
 from iads.report.figures import MapPoint
@@ -529,7 +530,7 @@ def _page_tail(data: ReportData, assets: MapAssets | None, points: Sequence[MapP
     tail = footer + "</main>\n"
     if assets is not None:
         payload = json.dumps(
-            _json_safe(map_data(data, points)), separators=(",", ":"), allow_nan=False
+            json_safe(map_data(data, points)), separators=(",", ":"), allow_nan=False
         )
         tail += (
             f"<script>{_script_safe_js(assets.leaflet_js.read_text(encoding='utf-8'))}</script>\n"
@@ -542,17 +543,6 @@ def _page_tail(data: ReportData, assets: MapAssets | None, points: Sequence[MapP
             f"<script>{MAP_JS}</script>\n"
         )
     return tail + "</body>\n</html>\n"
-
-
-def _json_safe(value: Any) -> Any:
-    """``value`` with every non-finite float replaced by None (JSON ``null``)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    return value
 
 
 # --- Writing ---------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ place only when complete; a run that fails leaves the destination as it was.
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,24 +18,13 @@ import numpy as np
 import pyarrow.parquet as pq
 
 from iads.errors import InputError
+from iads.jsonio import json_safe
 from iads.report import ReportData, Ring, Route, Site, write_report
 from iads.simulate import SimulationResult
 
 SUMMARY_FILE = "summary.json"
 EVENTS_FILE = "events.parquet"
 REPORT_FILE = "report.html"
-
-
-def _json_safe(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {k: _json_safe(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_json_safe(v) for v in x]
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, np.generic):
-        return _json_safe(x.item())
-    return x
 
 
 def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData:
@@ -122,8 +111,28 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
 
 def write_outputs(result: SimulationResult, out_dir: str | Path) -> dict[str, Any]:
     """Write summary.json, events.parquet and report.html into ``out_dir`` atomically."""
+    summary = json_safe(result.summary())
+
+    def write(tmp: Path) -> None:
+        (tmp / SUMMARY_FILE).write_text(
+            json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8"
+        )
+        pq.write_table(result.events, tmp / EVENTS_FILE)
+        write_report(tmp / REPORT_FILE, report_data(result, summary))
+
+    write_directory(out_dir, write, is_run_output)
+    return summary
+
+
+def write_directory(
+    out_dir: str | Path, write: Callable[[Path], None], ours: Callable[[str], bool]
+) -> None:
+    """Fill a fresh temporary directory with ``write``, then rename it to ``out_dir``.
+
+    A failure leaves ``out_dir`` as it was. An existing ``out_dir`` is replaced only when every
+    file in it is ``ours`` (an earlier output of the same command).
+    """
     out = Path(out_dir)
-    summary = _json_safe(result.summary())
     parent = out.absolute().parent
     created = [p for p in (parent, *parent.parents) if not p.exists()]
     try:
@@ -133,12 +142,8 @@ def write_outputs(result: SimulationResult, out_dir: str | Path) -> dict[str, An
         _remove_empty(created)
         raise InputError(out, "--out", f"cannot write there: {exc.strerror or exc}") from None
     try:
-        (tmp / SUMMARY_FILE).write_text(
-            json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8"
-        )
-        pq.write_table(result.events, tmp / EVENTS_FILE)
-        write_report(tmp / REPORT_FILE, report_data(result, summary))
-        _replace_dir(tmp, out)
+        write(tmp)
+        _replace_dir(tmp, out, ours)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         _remove_empty(created)
@@ -147,7 +152,6 @@ def write_outputs(result: SimulationResult, out_dir: str | Path) -> dict[str, An
         shutil.rmtree(tmp, ignore_errors=True)
         _remove_empty(created)
         raise
-    return summary
 
 
 def _remove_empty(dirs: list[Path]) -> None:
@@ -162,7 +166,12 @@ def _remove_empty(dirs: list[Path]) -> None:
 OUTPUT_FILES = frozenset({SUMMARY_FILE, EVENTS_FILE, REPORT_FILE})
 
 
-def check_output_dir(out_dir: str | Path) -> None:
+def is_run_output(name: str) -> bool:
+    """A file ``iads run`` writes."""
+    return name in OUTPUT_FILES
+
+
+def check_output_dir(out_dir: str | Path, ours: Callable[[str], bool] = is_run_output) -> None:
     """Refuse an output directory that would overwrite something that is not an earlier run."""
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -173,7 +182,7 @@ def check_output_dir(out_dir: str | Path) -> None:
     if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
         raise InputError(out, "--out", f"cannot create it: {ancestor} is not a writable directory")
     if out.is_dir():
-        others = sorted(p.name for p in out.iterdir() if p.name not in OUTPUT_FILES)
+        others = sorted(p.name for p in out.iterdir() if not ours(p.name))
         if others:
             raise InputError(
                 out,
@@ -182,10 +191,10 @@ def check_output_dir(out_dir: str | Path) -> None:
             )
 
 
-def _replace_dir(new: Path, dest: Path) -> None:
+def _replace_dir(new: Path, dest: Path, ours: Callable[[str], bool]) -> None:
     """Move ``new`` to ``dest``; an earlier run's ``dest`` is swapped out, then removed."""
     if dest.exists() or dest.is_symlink():
-        check_output_dir(dest)
+        check_output_dir(dest, ours)
         old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".old", dir=dest.parent))
         os.rmdir(old)
         os.replace(dest, old)

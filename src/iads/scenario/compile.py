@@ -13,7 +13,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from iads.catalog import Catalog, load_catalog
-from iads.catalog.base import BANDS, band_of
+from iads.catalog.base import BANDS, Radar, band_of
 from iads.engine.base import (
     CATEGORIES,
     JammerParams,
@@ -204,6 +204,52 @@ def _ballistic_ground_speed(range_m: float, apogee_m: float) -> float:
     return range_m / flight_time
 
 
+@dataclass(frozen=True)
+class ScenarioRadar:
+    """One radar of one battery: its catalog entry and its antenna's site."""
+
+    unit: int  # battery index
+    engagement: bool  # the fire-control radar (else surveillance)
+    radar: Radar
+    site: RadarSite  # name "battery/radar"; antenna height above the ground
+
+
+def scenario_radars(spec: ScenarioFile, cat: Catalog) -> list[ScenarioRadar]:
+    """Every battery's surveillance and engagement radars, in engine order."""
+    out = []
+    for u, b in enumerate(spec.batteries):
+        system = cat.systems[b.system]
+        for name, is_eng in ((system.surveillance_radar, False), (system.engagement_radar, True)):
+            r = cat.radars[name]
+            site = RadarSite(
+                f"{b.name}/{name}",
+                b.lat_deg,
+                b.lon_deg,
+                b.alt_m + r.antenna_height_m.value,
+                r.instrumented_range_m.value,
+            )
+            out.append(ScenarioRadar(u, is_eng, r, site))
+    return out
+
+
+def radar_snr_coeff(r: Radar) -> float:
+    """The radar's SNR for 1 m^2 at 1 m: SNR = coeff * rcs_m2 / range_m**4 (radar equation)."""
+    return float(
+        snr_linear(
+            r.peak_power_w.value,
+            r.pulse_width_s.value,
+            r.pulses_integrated.value,
+            r.antenna_gain_db.value,
+            r.frequency_hz.value,
+            1.0,
+            r.system_noise_temperature_k.value,
+            r.losses_db.value,
+            1.0,
+            xp=np,
+        )
+    )
+
+
 def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, Layout]:
     """Turn a scenario into engine ``Params`` (SI arrays) and the ``Layout`` to read results."""
     f = np.dtype(dtype or scn.spec.dtype)
@@ -268,50 +314,27 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
             "inventory",
         )
     }
-    for u, b in enumerate(spec.batteries):
+    for sr in scenario_radars(spec, cat):
+        r, site = sr.radar, sr.site
+        radar_pos.append(frame.to_xyz(site.lat_deg, site.lon_deg, site.antenna_height_m))
+        radar_sites.append(site)
+        radars["unit"].append(sr.unit)
+        radars["engagement"].append(sr.engagement)
+        radars["band"].append(BANDS.index(band_of(r.frequency_hz.value)))
+        radars["snr_coeff"].append(radar_snr_coeff(r))
+        radars["pfa"].append(r.false_alarm_probability.value)
+        radars["scan"].append(r.scan_period_s.value)
+        radars["max_range"].append(r.instrumented_range_m.value)
+        radars["min_el"].append(float(deg_to_rad(r.min_elevation_deg.value)))
+        radars["max_el"].append(float(deg_to_rad(r.max_elevation_deg.value)))
+        radars["range_noise"].append(r.range_noise_m.value)
+        radars["angle_noise"].append(float(deg_to_rad(r.angle_noise_deg.value)))
+        radars["gain_db"].append(r.antenna_gain_db.value)
+        radars["freq"].append(r.frequency_hz.value)
+        radars["temp"].append(r.system_noise_temperature_k.value)
+        radars["bandwidth"].append(1.0 / r.pulse_width_s.value)
+    for b in spec.batteries:
         system = cat.systems[b.system]
-        for name, is_eng in ((system.surveillance_radar, False), (system.engagement_radar, True)):
-            r = cat.radars[name]
-            radar_pos.append(frame.to_xyz(b.lat_deg, b.lon_deg, b.alt_m + r.antenna_height_m.value))
-            radars["unit"].append(u)
-            radars["engagement"].append(is_eng)
-            radars["band"].append(BANDS.index(band_of(r.frequency_hz.value)))
-            radars["snr_coeff"].append(
-                float(
-                    snr_linear(
-                        r.peak_power_w.value,
-                        r.pulse_width_s.value,
-                        r.pulses_integrated.value,
-                        r.antenna_gain_db.value,
-                        r.frequency_hz.value,
-                        1.0,
-                        r.system_noise_temperature_k.value,
-                        r.losses_db.value,
-                        1.0,
-                        xp=np,
-                    )
-                )
-            )
-            radars["pfa"].append(r.false_alarm_probability.value)
-            radars["scan"].append(r.scan_period_s.value)
-            radars["max_range"].append(r.instrumented_range_m.value)
-            radars["min_el"].append(float(deg_to_rad(r.min_elevation_deg.value)))
-            radars["max_el"].append(float(deg_to_rad(r.max_elevation_deg.value)))
-            radars["range_noise"].append(r.range_noise_m.value)
-            radars["angle_noise"].append(float(deg_to_rad(r.angle_noise_deg.value)))
-            radars["gain_db"].append(r.antenna_gain_db.value)
-            radars["freq"].append(r.frequency_hz.value)
-            radars["temp"].append(r.system_noise_temperature_k.value)
-            radars["bandwidth"].append(1.0 / r.pulse_width_s.value)
-            radar_sites.append(
-                RadarSite(
-                    f"{b.name}/{name}",
-                    b.lat_deg,
-                    b.lon_deg,
-                    b.alt_m + r.antenna_height_m.value,
-                    r.instrumented_range_m.value,
-                )
-            )
         eng = cat.radars[system.engagement_radar]
         assert eng.target_channels is not None and eng.missile_channels is not None
         units["pos"].append(frame.to_xyz(b.lat_deg, b.lon_deg, b.alt_m))

@@ -10,6 +10,7 @@ with it. Outside the DEM the ground is taken at sea level.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def frame_crs(frame: LocalFrame) -> CRS:
 
 
 def grid_dem(
-    dem: Dem,
+    dem: Dem | None,
     frame: LocalFrame,
     centre_e_m: float,
     centre_n_m: float,
@@ -93,10 +94,13 @@ def grid_dem(
     cell_m: float | None = None,
     max_cells: int = MAX_TERRAIN_CELLS,
 ) -> Dem:
-    """The DEM resampled onto a square grid of the frame around (centre_e_m, centre_n_m)."""
+    """The DEM resampled onto a square grid of the frame around (centre_e_m, centre_n_m).
+
+    Without a DEM (``None``) the grid is at sea level.
+    """
     from rasterio.warp import Resampling, reproject
 
-    native = min(dem.cell_size_m())
+    native = 0.0 if dem is None else min(dem.cell_size_m())
     cell = cell_m if cell_m is not None else max(native, 2.0 * half_width_m / max_cells)
     n = max(2, min(max_cells, math.ceil(2.0 * half_width_m / cell)))
     cell = max(cell, 2.0 * half_width_m / n)
@@ -105,6 +109,8 @@ def grid_dem(
     transform = Affine(cell, 0.0, e0, 0.0, -cell, n0)
     out = np.full((n, n), np.nan, dtype=np.float32)
     crs = frame_crs(frame)
+    if dem is None:
+        return dem_from_array(np.zeros((n, n)), transform, crs, source="sea level")
     reproject(
         source=dem.heights_m,
         destination=out,
@@ -120,21 +126,27 @@ def grid_dem(
 
 
 def masking_grid(
-    dem: Dem,
+    dem: Dem | None,
     frame: LocalFrame,
     radars: list[RadarSite],
     cell_m: float | None = None,
     k_factor: float = K_FACTOR_STANDARD,
+    max_cells: int = MAX_TERRAIN_CELLS,
+    on_radar: Callable[[RadarSite], None] | None = None,
 ) -> MaskingGrid:
-    """The masking grid over every radar's range, with each radar's lowest visible height."""
+    """The masking grid over every radar's range, with each radar's lowest visible height.
+
+    ``dem`` None is a sea-level Earth. ``on_radar`` is called after each radar's viewshed.
+    """
     es, ns = frame.ground([r.lat_deg for r in radars], [r.lon_deg for r in radars])
     reach = np.asarray([r.max_range_m for r in radars])
     lo_e, hi_e = float(np.min(es - reach)), float(np.max(es + reach))
     lo_n, hi_n = float(np.min(ns - reach)), float(np.max(ns + reach))
     half = 0.5 * max(hi_e - lo_e, hi_n - lo_n)
-    grid = grid_dem(dem, frame, 0.5 * (lo_e + hi_e), 0.5 * (lo_n + hi_n), half, cell_m)
-    lowest = np.stack(
-        [
+    grid = grid_dem(dem, frame, 0.5 * (lo_e + hi_e), 0.5 * (lo_n + hi_n), half, cell_m, max_cells)
+    layers = []
+    for r in radars:
+        layers.append(
             lowest_visible_height_m(
                 grid,
                 r.lat_deg,
@@ -144,8 +156,9 @@ def masking_grid(
                 earth_radius_m=EARTH_MEAN_RADIUS_M,
                 max_range_m=r.max_range_m,
             ).astype(np.float32)
-            for r in radars
-        ]
-    )
+        )
+        if on_radar is not None:
+            on_radar(r)
+    lowest = np.stack(layers)
     t = grid.transform
     return MaskingGrid(dem=grid, e0_m=t.c, n0_m=t.f, cell_m=t.a, lowest_m=lowest)
