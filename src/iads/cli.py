@@ -76,6 +76,20 @@ def _warn(message: str | None) -> None:
         )
 
 
+def _progress(label: str, unit: str) -> Progress:
+    """A progress bar on stderr, shown only on a terminal and removed when done."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not sys.stderr.isatty(),
+    )
+
+
 def _run(
     scenario: Path,
     out: Path,
@@ -94,16 +108,7 @@ def _run(
             raise InputError(scenario, "--replications", f"must be >= 1, got {replications}")
         check_output_dir(out)
         n = replications or scn.spec.replications
-        with Progress(
-            TextColumn("[bold]simulating"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("replications"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=not sys.stderr.isatty(),
-        ) as bar:
+        with _progress("[bold]simulating", "replications") as bar:
             task = bar.add_task("run", total=n)
             result = simulate(
                 scn,
@@ -165,6 +170,65 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file."
         f"{scenario}: valid ({len(scn.spec.batteries)} batteries, "
         f"{sum(g.count for g in scn.spec.raid)} threats in {len(scn.spec.raid)} "
         f"raid groups)",
+        highlight=False,
+    )
+
+
+@app.command()
+def coverage(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    altitude_m: Annotated[
+        float, typer.Option("--altitude-m", help="Target height above the ground, m.")
+    ],
+    rcs_m2: Annotated[float, typer.Option("--rcs-m2", help="Target radar cross-section, m².")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    pd: Annotated[
+        float, typer.Option("--pd", help="Single-look detection probability that counts.")
+    ] = 0.5,
+    swerling: Annotated[int, typer.Option("--swerling", help="Target's Swerling case, 0-4.")] = 1,
+    cell_m: Annotated[
+        float | None,
+        typer.Option("--cell-m", help="Grid spacing, m (default: the terrain's, or 1024 cells)."),
+    ] = None,
+) -> None:
+    """Coverage maps at one altitude (per radar and combined) and vertical diagrams; see --out."""
+    from iads.radar.coverage import coverage_request, is_coverage_output, write_coverage
+    from iads.results.output import check_output_dir
+    from iads.scenario.compile import load_scenario
+
+    try:
+        scn = load_scenario(scenario)
+        request = coverage_request(scenario, altitude_m, rcs_m2, pd, swerling, cell_m)
+        check_output_dir(out, is_coverage_output)
+        with _progress("[bold]{task.description}", "radars") as bar:
+            task = bar.add_task("line of sight", total=None)
+
+            def progress(stage: str, done: int, total: int) -> None:
+                bar.update(task, description=stage, completed=done, total=total)
+
+            result = write_coverage(scn, request, out, progress)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    t = Table(
+        title=f"Coverage at {altitude_m:g} m above ground, RCS {rcs_m2:g} m², "
+        f"P_d >= {pd:g} (Swerling {swerling})"
+    )
+    for col in ("radar", "detection range km", "horizon km", "covered km²", "lowest alt. median m"):
+        t.add_column(col, justify="left" if col == "radar" else "right", no_wrap=col == "radar")
+    for r in [*result["radars"], {"name": "combined", **result["combined"]}]:
+        median = r["lowest_altitude_m"]["median"]
+        t.add_row(
+            r["name"],
+            f"{r['detection_range_m'] / 1e3:,.0f}" if "detection_range_m" in r else "",
+            f"{r['horizon_range_m'] / 1e3:,.0f}" if "horizon_range_m" in r else "",
+            f"{r['covered_area_km2']:,.0f}",
+            "-" if median is None else f"{median:,.0f}",
+        )
+    console.print(t)
+    console.print(
+        f"Maps in {out}/: coverage.json, coverage_*.tif/.geojson/.png, lowest_altitude_*.tif/.png, "
+        "vertical_*.png",
         highlight=False,
     )
 
