@@ -162,9 +162,7 @@ def test_self_screening_jammer_lowers_pd_as_snr_over_one_plus_jn(tmp_path):
     p = replace_threats(p, rcs_m2=np.full((1, 5, 3), rcs), swerling=np.array([1], np.int32))
     speed = float(p.threats.ground_speed_m_s[0])
     grid = np.linspace(150_000.0 - speed, 150_000.0, 101)
-    jn = np.array(
-        [_jn_textbook(radar, 2.5, 1.0e9, r, radar.antenna_gain_db.value) for r in grid]
-    )
+    jn = np.array([_jn_textbook(radar, 2.5, 1.0e9, r, radar.antenna_gain_db.value) for r in grid])
     snr = snr_coeff * rcs / grid**4
     expected = float(np.mean(pfa ** (1.0 / (1.0 + snr / (1.0 + jn)))))
     assert 0.2 < expected < 0.7  # the jammer matters: unjammed it would be 0.9

@@ -131,7 +131,8 @@ def load_dem(path: str | Path) -> Dem:
                 raise InputError(p, "dem", "has no coordinate reference system (CRS)")
             if ds.transform == Affine.identity():
                 raise InputError(p, "dem", "has no georeferencing (geotransform)")
-            data = ds.read(1, masked=True)
+            data = ds.read(1)
+            nodata = ds.nodata
             crs = CRS.from_user_input(ds.crs.to_wkt())
             transform = ds.transform
     except InputError:
@@ -139,8 +140,8 @@ def load_dem(path: str | Path) -> Dem:
     except (RasterioError, OSError, ValueError) as exc:
         problem = " ".join(str(exc).split()) or type(exc).__name__
         raise InputError(p, "dem", f"not a readable elevation raster ({problem})") from None
-    mask = np.ma.getmaskarray(data)
-    heights = np.ma.filled(data.astype(np.float32), np.nan)
+    mask = None if nodata is None or np.isnan(nodata) else data == nodata
+    heights = data.astype(np.float32, copy=False)
     return _checked(heights, transform, crs, str(p), mask)
 
 
@@ -159,12 +160,17 @@ def _checked(
         raise InputError(source, "dem", "rotated grids are not supported; warp it north-up first")
     if transform.a <= 0 or transform.e >= 0:
         raise InputError(source, "dem", "grid must be north-up with positive cell width")
+    # Few full passes over the grid: a large DEM is mostly time spent here.
     voids = ~np.isfinite(heights)
     if void_mask is not None:
         voids |= void_mask
+    n_voids = int(np.count_nonzero(voids))
+    if n_voids == voids.size:
+        raise InputError(source, "dem", "holds no valid heights (every cell is nodata)")
+    valid = heights[~voids] if n_voids else heights
     lo, hi = PLAUSIBLE_HEIGHT_M
-    bad = ~voids & ((heights < lo) | (heights > hi))
-    if bad.any():
+    if valid.min() < lo or valid.max() > hi:
+        bad = ~voids & ((heights < lo) | (heights > hi))
         r, c = np.argwhere(bad)[0]
         raise InputError(
             source,
@@ -172,10 +178,9 @@ def _checked(
             f"height {heights[r, c]:g} m at row {r}, column {c} is outside [{lo:g}, {hi:g}] m; "
             "is the nodata value set?",
         )
-    if voids.all():
-        raise InputError(source, "dem", "holds no valid heights (every cell is nodata)")
-    heights = np.where(voids, np.float32(0.0), heights).astype(np.float32, copy=False)
-    return Dem(heights, transform, crs, source, int(voids.sum()))
+    if n_voids:
+        heights = np.where(voids, np.float32(0.0), heights)
+    return Dem(np.asarray(heights, dtype=np.float32), transform, crs, source, n_voids)
 
 
 #: The packaged global DEM (see ``src/iads/terrain/data/README.md``).
