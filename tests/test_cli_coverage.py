@@ -147,6 +147,7 @@ BAD_OPTIONS = [
     (["--pd", "1e-7"], "--pd"),  # at or below the radars' false-alarm probability
     (["--swerling", "7"], "--swerling"),
     (["--cell-m", "0"], "--cell-m"),
+    (["--cell-m", "10"], "--cell-m"),  # a grid of 120,000 cells across the 91N6E's reach
 ]
 
 

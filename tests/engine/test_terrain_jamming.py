@@ -233,3 +233,13 @@ def test_stand_off_jammer_without_a_site_is_refused(tmp_path):
     }
     with pytest.raises(InputError, match=r"jammers\[0\]: a stand-off jammer needs a site"):
         load_scenario(write(tmp_path, base(jammers=[jam])))
+
+
+def test_terrain_cell_is_honoured_and_a_too_fine_one_is_refused(tmp_path):
+    dem = _ridge_dem(tmp_path, 10.0)
+    _, params, _ = compiled(tmp_path, base(terrain={"dem": dem, "cell_m": 2000.0}))
+    assert float(params.radars.terrain_grid_m[2]) == pytest.approx(2000.0, rel=1e-3)
+    # The 91N6E reaches 600 km: 10 m cells would need a grid of some 120,000 cells across.
+    scn = load_scenario(write(tmp_path, base(terrain={"dem": dem, "cell_m": 10.0})))
+    with pytest.raises(InputError, match=r"terrain\.cell_m: 10 m needs a \d+ x \d+ grid"):
+        compile_scenario(scn)

@@ -269,7 +269,11 @@ def coverage_grid(
             [(f"battery {b.name!r}", b.lat_deg, b.lon_deg) for b in spec.batteries],
         )
         cell_m = cell_m if cell_m is not None else spec.terrain.cell_m
-    return masking_grid(dem, frame, [r.site for r in radars], cell_m, on_radar=on_radar)
+    try:
+        return masking_grid(dem, frame, [r.site for r in radars], cell_m, on_radar=on_radar)
+    except ValueError as exc:
+        problem = str(exc).removeprefix("cell_m: ")
+        raise InputError(scn.path, "--cell-m (or terrain.cell_m)", problem) from None
 
 
 @dataclass(frozen=True)

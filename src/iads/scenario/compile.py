@@ -622,7 +622,10 @@ def _terrain(
         [(f"battery {b.name!r}", b.lat_deg, b.lon_deg) for b in spec.batteries]
         + [(f"asset {a.name!r}", a.lat_deg, a.lon_deg) for a in spec.assets],
     )
-    grid = masking_grid(dem, frame, sites, spec.terrain.cell_m)
+    try:
+        grid = masking_grid(dem, frame, sites, spec.terrain.cell_m)
+    except ValueError as exc:
+        raise InputError(scn.path, "terrain.cell_m", str(exc).removeprefix("cell_m: ")) from None
     return np.nan_to_num(grid.lowest_m, nan=np.inf), (grid.e0_m, grid.n0_m, grid.cell_m)
 
 

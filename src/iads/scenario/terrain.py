@@ -26,8 +26,11 @@ from iads.terrain import Dem, dem_from_array, global_dem, load_dem, lowest_visib
 from iads.terrain.dem import GLOBAL_DEM_NAME
 from iads.units import EARTH_MEAN_RADIUS_M
 
-#: Most cells across the masking grid (memory: 4 bytes x cells^2 per radar).
+#: Most cells across the masking grid by default (memory: 4 bytes x cells^2 per radar).
 MAX_TERRAIN_CELLS = 1024
+#: Most cells across when the spacing is asked for (``terrain.cell_m``, ``--cell-m``): 64 MiB
+#: per radar.
+MAX_REQUESTED_TERRAIN_CELLS = 4096
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,25 @@ def grid_dem(
 ) -> Dem:
     """The DEM resampled onto a square grid of the frame around (centre_e_m, centre_n_m).
 
-    Without a DEM (``None``) the grid is at sea level.
+    Without a DEM (``None``) the grid is at sea level. Without ``cell_m`` the spacing is the
+    DEM's, coarsened to at most ``max_cells`` across; a ``cell_m`` that needs more than
+    ``MAX_REQUESTED_TERRAIN_CELLS`` across is a ValueError naming ``cell_m``.
     """
     from rasterio.warp import Resampling, reproject
 
     native = 0.0 if dem is None else min(dem.cell_size_m())
-    cell = cell_m if cell_m is not None else max(native, 2.0 * half_width_m / max_cells)
-    n = max(2, min(max_cells, math.ceil(2.0 * half_width_m / cell)))
+    if cell_m is None:
+        cell = max(native, 2.0 * half_width_m / max_cells)
+        n = max(2, min(max_cells, math.ceil(2.0 * half_width_m / cell)))
+    else:
+        n = max(2, math.ceil(2.0 * half_width_m / cell_m))
+        if n > MAX_REQUESTED_TERRAIN_CELLS:
+            most = MAX_REQUESTED_TERRAIN_CELLS
+            raise ValueError(
+                f"cell_m: {cell_m:g} m needs a {n} x {n} grid over the radars' reach, more than "
+                f"{most} x {most}; use at least {math.ceil(2.0 * half_width_m / most):d} m"
+            )
+        cell = cell_m
     cell = max(cell, 2.0 * half_width_m / n)
     e0 = centre_e_m - 0.5 * n * cell
     n0 = centre_n_m + 0.5 * n * cell
