@@ -147,7 +147,9 @@ BAD_OPTIONS = [
     (["--pd", "1e-7"], "--pd"),  # at or below the radars' false-alarm probability
     (["--swerling", "7"], "--swerling"),
     (["--cell-m", "0"], "--cell-m"),
-    (["--cell-m", "10"], "--cell-m"),  # a grid of 120,000 cells across the 91N6E's reach
+    (["--cell-m", "10"], "--cell-m"),
+    (["--pd", "0.9999999"], "--pd"),  # beyond the SNR search range: refused, not a traceback
+    (["--rcs-m2", "1e30"], "--rcs-m2"),  # a grid of 120,000 cells across the 91N6E's reach
 ]
 
 

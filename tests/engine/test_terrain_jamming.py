@@ -243,3 +243,23 @@ def test_terrain_cell_is_honoured_and_a_too_fine_one_is_refused(tmp_path):
     scn = load_scenario(write(tmp_path, base(terrain={"dem": dem, "cell_m": 10.0})))
     with pytest.raises(InputError, match=r"terrain\.cell_m: 10 m needs a \d+ x \d+ grid"):
         compile_scenario(scn)
+
+
+def test_stand_off_jammer_beyond_a_radars_range_still_jams_it_over_terrain(tmp_path):
+    """A jammer 450 km east, high up: beyond the 92N6E's range but well above the horizon.
+    Over a sea-level-flat DEM its J/N must be what it is without terrain, for both radars."""
+    import jax.numpy as jnp
+
+    from iads.radar.sensing import jamming_noise_ratio
+
+    soj = _soj(40.0, 33.0 + 450 / KM_PER_DEG_LON_40N, 15_000.0, 50.0)
+    d = base(jammers=[soj])
+    _, plain, _ = compiled(tmp_path, d)
+    _, hilly, _ = compiled(tmp_path, dict(d, terrain={"dem": _ridge_dem(tmp_path, 0.0)}))
+    assert np.isinf(np.asarray(hilly.radars.terrain_lowest_m)).any()  # out of some radar's range
+    target = jnp.asarray(plain.radars.pos_m[:1]) + jnp.asarray([[0.0, 100_000.0, 8_000.0]])
+    on = jnp.asarray([True])
+    a = np.asarray(jamming_noise_ratio(plain, target, on))
+    b = np.asarray(jamming_noise_ratio(hilly, target, on))
+    assert np.all(a > 0)
+    np.testing.assert_allclose(b, a, rtol=1e-6)

@@ -97,6 +97,8 @@ COMBINED = "combined"
 MAX_ALTITUDE_M = 200_000.0
 #: Largest grid cell accepted (m), as for a scenario's terrain cell.
 MAX_CELL_M = 100_000.0
+#: Largest target RCS accepted (m^2): far beyond any aircraft (a large ship is ~1e5).
+MAX_RCS_M2 = 1e6
 #: Samples of the vertical diagram's Pd field: ground ranges x heights.
 VERTICAL_SAMPLES = (900, 450)
 #: Values of the coverage GeoTIFF.
@@ -141,8 +143,8 @@ def coverage_request(
         raise bad(
             "--altitude-m", f"must be a height in [0, {MAX_ALTITUDE_M:g}] m, got {altitude_m}"
         )
-    if not (math.isfinite(rcs_m2) and rcs_m2 > 0.0):
-        raise bad("--rcs-m2", f"must be positive and finite, got {rcs_m2}")
+    if not (math.isfinite(rcs_m2) and 0.0 < rcs_m2 <= MAX_RCS_M2):
+        raise bad("--rcs-m2", f"must be in (0, {MAX_RCS_M2:g}] m², got {rcs_m2}")
     if not (math.isfinite(pd) and 0.0 < pd < 1.0):
         raise bad("--pd", f"must be a probability strictly between 0 and 1, got {pd}")
     if swerling not in (0, 1, 2, 3, 4):
@@ -223,6 +225,13 @@ def check_pd(scn: Scenario, radars: list[CoverageRadar], pd: float) -> None:
                 "--pd",
                 f"must exceed {r.name}'s false-alarm probability {r.false_alarm_probability:g}",
             )
+        try:
+            for case in range(5):
+                required_snr(pd, r.false_alarm_probability, case)
+        except ValueError:
+            raise InputError(
+                scn.path, "--pd", f"{pd:g} needs an SNR outside -40..80 dB for {r.name}"
+            ) from None
 
 
 # ----------------------------------------------------------------------------- physics
@@ -480,6 +489,7 @@ def write_coverage(
         "swerling": request.swerling,
         "k_factor": request.k_factor,
         "terrain": grid.dem.source,
+        "jamming": "not included: the radars are shown unjammed",
         "grid": {
             "crs": frame_crs(frame).srs,
             "cell_m": grid.cell_m,

@@ -89,9 +89,9 @@ def rcs_seen_m2(rcs_table_m2: Array, band: Array, aspect: Array) -> Array:
 def terrain_clear(params: Params, pos_m: Array, smooth_clear: Array) -> Array:
     """Line of sight [D, N] from every radar to positions [N, 3] over the terrain.
 
-    Inside the masking grid: the position's height above the ground reaches the radar's lowest
-    visible height for its cell. Outside it (or without terrain): ``smooth_clear``, the smooth
-    4/3-Earth horizon.
+    Inside the masking grid and the radar's range: the position's height above the ground reaches
+    the radar's lowest visible height for its cell. Elsewhere (or without terrain):
+    ``smooth_clear``, the smooth 4/3-Earth horizon.
     """
     rp = params.radars
     e0, n0, cell = rp.terrain_grid_m[0], rp.terrain_grid_m[1], rp.terrain_grid_m[2]
@@ -103,7 +103,10 @@ def terrain_clear(params: Params, pos_m: Array, smooth_clear: Array) -> Array:
     col = jnp.clip(col_f, 0, cols - 1).astype(jnp.int32)
     row = jnp.clip(row_f, 0, rows - 1).astype(jnp.int32)
     lowest = rp.terrain_lowest_m[:, row, col]  # [D, N]
-    return jnp.where(inside[None, :], h[None, :] >= lowest, smooth_clear)
+    # Beyond a radar's instrumented range its layer holds no answer (inf): a stand-off jammer
+    # there still radiates into the radar, so the smooth horizon decides.
+    known = inside[None, :] & jnp.isfinite(lowest)
+    return jnp.where(known, h[None, :] >= lowest, smooth_clear)
 
 
 def jamming_noise_ratio(params: Params, pos_m: Array, jams: Array) -> Array:

@@ -142,6 +142,10 @@ def write_directory(
         _remove_empty(created)
         raise InputError(out, "--out", f"cannot write there: {exc.strerror or exc}") from None
     try:
+        # mkdtemp makes the directory private (0700); give it the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
         write(tmp)
         _replace_dir(tmp, out, ours)
     except OSError as exc:
