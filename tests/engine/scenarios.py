@@ -71,6 +71,20 @@ def base(**over: Any) -> dict[str, Any]:
     return d
 
 
+def first_look_scenario(**over: Any) -> dict[str, Any]:
+    """One F-16-class fighter from 151.5 km north, 12 s: the first looks inside 150 km."""
+    raid = [
+        {
+            "name": "f",
+            "threat": "f16_class",
+            "count": 1,
+            "target": "asset",
+            "route": [north_of(151.5, 8000.0)],
+        }
+    ]
+    return base(duration_s=12.0, raid=raid, **over)
+
+
 def write(tmp_path: Path, d: dict[str, Any], name: str = "scenario.yaml") -> Path:
     """Write a scenario dict to YAML and return the path."""
     p = tmp_path / name

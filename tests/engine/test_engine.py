@@ -17,6 +17,7 @@ from iads.threats.flight import threat_position
 from tests.engine.scenarios import (
     base,
     compiled,
+    first_look_scenario,
     north_of,
     replace_radars,
     replace_threats,
@@ -103,19 +104,7 @@ def test_first_look_in_range_detects_with_the_radar_equation_probability(tmp_pat
     # target's RCS chosen so that Pd(150 km) ~ 0.5 by the radar equation and the Swerling-1
     # closed form Pd = Pfa^(1/(1+SNR)). The first look inside 150 km happens at a range uniform in
     # [150 km - v*1 s, 150 km]; the fraction of replications that detect there must match.
-    d = base(
-        duration_s=12.0,
-        raid=[
-            {
-                "name": "f",
-                "threat": "f16_class",
-                "count": 1,
-                "target": "asset",
-                "route": [north_of(151.5, 8000.0)],
-            }
-        ],
-    )
-    scn, params, _ = compiled(tmp_path, d, dtype="float64")
+    scn, params, _ = compiled(tmp_path, first_look_scenario(), dtype="float64")
     radar = scn.catalog.radars["91N6E"]
     pfa = radar.false_alarm_probability.value
     r_max = 150_000.0

@@ -12,7 +12,15 @@ from scipy import stats
 from iads.engine.run import run_batches
 from iads.errors import InputError
 from iads.scenario.compile import compile_scenario, load_scenario
-from tests.engine.scenarios import base, compiled, north_of, replace_radars, replace_threats, write
+from tests.engine.scenarios import (
+    base,
+    compiled,
+    first_look_scenario,
+    north_of,
+    replace_radars,
+    replace_threats,
+    write,
+)
 from tests.terrain.helpers import UTM36N, write_geotiff
 
 BOLTZMANN = 1.380649e-23
@@ -110,20 +118,7 @@ def test_missing_dem_names_the_file(tmp_path):
 
 def _one_look(tmp_path, jammers: list[dict]):  # type: ignore[no-untyped-def]
     """The first-look scenario of test_engine: Pd ~ 0.5 at the 150 km cut, one radar looking."""
-    d = base(
-        duration_s=12.0,
-        raid=[
-            {
-                "name": "f",
-                "threat": "f16_class",
-                "count": 1,
-                "target": "asset",
-                "route": [north_of(151.5, 8000.0)],
-            }
-        ],
-        jammers=jammers,
-    )
-    scn, params, _ = compiled(tmp_path, d, dtype="float64")
+    scn, params, _ = compiled(tmp_path, first_look_scenario(jammers=jammers), dtype="float64")
     p = replace_radars(
         params, scan_period_s=np.array([1.0, 1e9]), max_range_m=np.array([150_000.0, 0.0])
     )

@@ -162,17 +162,31 @@ class CoverageRadar:
     slug: str  # file-name form of ``name``, unique in the scenario
     battery: str
     radar: str
-    lat_deg: float
-    lon_deg: float
     east_m: float  # site in the scenario frame
     north_m: float
-    antenna_height_m: float  # above the ground: battery alt_m + the radar's antenna height
     snr_coeff: float  # SNR at 1 m range for 1 m^2 (the radar equation's C)
     false_alarm_probability: float
-    instrumented_range_m: float  # slant
     min_elevation_rad: float
     max_elevation_rad: float
-    site: RadarSite  # the antenna, for the line-of-sight grid
+    site: RadarSite  # the antenna: position, height above the ground, instrumented range
+
+    @property
+    def lat_deg(self) -> float:
+        return self.site.lat_deg
+
+    @property
+    def lon_deg(self) -> float:
+        return self.site.lon_deg
+
+    @property
+    def antenna_height_m(self) -> float:
+        """Above the ground: battery alt_m + the radar's antenna height."""
+        return self.site.antenna_height_m
+
+    @property
+    def instrumented_range_m(self) -> float:
+        """Slant range, m."""
+        return self.site.max_range_m
 
 
 def coverage_radars(scn: Scenario) -> list[CoverageRadar]:
@@ -200,14 +214,10 @@ def coverage_radars(scn: Scenario) -> list[CoverageRadar]:
                 slug=slug,
                 battery=battery,
                 radar=radar_name,
-                lat_deg=site.lat_deg,
-                lon_deg=site.lon_deg,
                 east_m=float(east),
                 north_m=float(north),
-                antenna_height_m=site.antenna_height_m,
                 snr_coeff=radar_snr_coeff(r),
                 false_alarm_probability=r.false_alarm_probability.value,
-                instrumented_range_m=r.instrumented_range_m.value,
                 min_elevation_rad=float(deg_to_rad(r.min_elevation_deg.value)),
                 max_elevation_rad=float(deg_to_rad(r.max_elevation_deg.value)),
                 site=site,
