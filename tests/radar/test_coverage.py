@@ -21,13 +21,10 @@ from iads.radar.coverage import (
     coverage_radars,
     detection_range_m,
     ground_range_grid_m,
-    height_at_elevation_m,
-    height_at_slant_range_m,
     horizontal_coverage,
     required_snr,
     vertical_coverage,
 )
-from iads.radar.equation import effective_earth_geometry
 from iads.scenario.compile import load_scenario
 from tests.engine.scenarios import base, write
 
@@ -182,26 +179,6 @@ def test_combined_is_the_union_of_the_radars_and_the_lowest_of_their_altitudes(s
         union.lowest_altitude_m, np.fmin(*[p.lowest_altitude_m for p in per])
     )
     assert union.covered.sum() > max(p.covered.sum() for p in per) - 1
-
-
-@settings(max_examples=50, deadline=None)
-@given(
-    radar_height=st.floats(0.0, 100.0),
-    elevation_deg=st.floats(-1.0, 80.0),
-    ground_range=st.floats(1_000.0, 500_000.0),
-)
-def test_ray_heights_agree_with_the_effective_earth_geometry(
-    radar_height, elevation_deg, ground_range
-):
-    """Heights on a ray of given elevation, and at a given slant range, invert the geometry."""
-    e = math.radians(elevation_deg)
-    h = float(height_at_elevation_m(radar_height, e, ground_range, K))
-    if not (math.isfinite(h) and 0.0 <= h < 1e6):
-        return
-    slant, elevation, _ = effective_earth_geometry(radar_height, h, ground_range, K, xp=np)
-    assert float(elevation) == pytest.approx(e, abs=1e-9)
-    back = float(height_at_slant_range_m(radar_height, float(slant), ground_range, K))
-    assert back == pytest.approx(h, abs=1e-6 * max(1.0, float(slant)))
 
 
 def test_vertical_diagram_contour_is_the_horizon_low_and_the_free_space_range_high(sea_level):

@@ -39,7 +39,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from iads.radar.equation import (
@@ -48,7 +48,14 @@ from iads.radar.equation import (
     effective_earth_radius_m,
     horizon_range_m,
 )
-from iads.radar.geometry import elevation_rad, ground_range_m, slant_range_m, target_height_m
+from iads.radar.geometry import (
+    elevation_rad,
+    ground_range_m,
+    height_at_elevation_m,
+    heights_at_slant_range_m,
+    slant_range_m,
+    target_height_m,
+)
 
 MATLAB_EARTH_RADIUS_M = 6_371_000.0
 MATLAB_K_FACTOR = 1.0 / (1.0 - 39e-9 * MATLAB_EARTH_RADIUS_M)
@@ -233,6 +240,73 @@ def test_float32_keeps_heights_to_centimetres_and_angles_to_microradians(
     assert abs(float(el32) - el64) <= 2e-6
     g64 = float(ground_range_m(float(hr), float(ht), float(r), xp=np))
     assert abs(float(ground_range_m(hr, ht, r, xp=np)) - g64) <= 1e-6 * float(r) + 5e-2
+
+
+def test_a_steep_look_down_lands_on_matlabs_depressionang_surface_point() -> None:
+    """depressionang(300, 1000) = 17.4608 deg: from 300 m, a surface point 1 km away (slant).
+    The ray at that depression meets the surface there, and that point is the *lower* of the two
+    heights at 1 km slant range (the ray points further down than the central angle)."""
+    s = float(ground_range_m(300.0, 0.0, 1000.0, **MATLAB))
+    depression = math.radians(17.4608)
+    h = float(height_at_elevation_m(300.0, -depression, s, **MATLAB))
+    assert h == pytest.approx(0.0, abs=0.05)  # 1e-4 deg at 1 km is 1.7 mm; 4-digit rounding
+    lower, upper = heights_at_slant_range_m(300.0, 1000.0, s, **MATLAB)
+    assert float(lower) == pytest.approx(0.0, abs=1e-6)
+    assert float(upper) > 300.0  # the other point at 1 km slant range, above the radar
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    radar_height=st.floats(0.0, 100.0),
+    elevation_deg=st.floats(-1.0, 80.0),
+    ground_range=st.floats(1_000.0, 500_000.0),
+)
+@example(radar_height=18.0, elevation_deg=-1.0, ground_range=1_000.0)  # once failed: "+" root only
+def test_the_height_on_a_ray_is_the_root_of_its_side_of_the_depression_angle(
+    radar_height: float, elevation_deg: float, ground_range: float
+) -> None:
+    """A ray of elevation theta reaches height h at ground range s; at that slant range the
+    vertical at s holds two heights, and h is the lower one exactly when the ray points further
+    down than the central angle (theta < -phi)."""
+    e = math.radians(elevation_deg)
+    h = float(height_at_elevation_m(radar_height, e, ground_range, xp=np))
+    assume(math.isfinite(h) and 0.0 <= h < 1e6)
+    slant, elevation, _ = effective_earth_geometry(radar_height, h, ground_range, xp=np)
+    assert float(elevation) == pytest.approx(e, abs=1e-9)
+    lower, upper = heights_at_slant_range_m(radar_height, float(slant), ground_range, xp=np)
+    phi = ground_range / effective_earth_radius_m()
+    back = float(lower) if e < -phi else float(upper)
+    assert back == pytest.approx(h, abs=1e-6 * max(1.0, float(slant)))
+    assert float(lower) <= h + 1e-6 * float(slant) and h <= float(upper) + 1e-6 * float(slant)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    radar_height=st.floats(0.0, 100.0),
+    slant=st.floats(100.0, 100e3),
+    fraction=st.floats(0.0, 0.99),
+)
+def test_on_a_flat_earth_the_heights_at_a_slant_range_are_pythagoras(
+    radar_height: float, slant: float, fraction: float
+) -> None:
+    """With k huge the Earth is flat: h = h_r -/+ sqrt(r^2 - s^2), and a ray's height at s is
+    h_r + s tan(theta)."""
+    s = fraction * slant
+    lower, upper = heights_at_slant_range_m(radar_height, slant, s, 1e9, xp=np)
+    root = math.sqrt(slant * slant - s * s)
+    tol = 1e-6 * slant + 1e-3
+    assert float(lower) == pytest.approx(radar_height - root, abs=tol)
+    assert float(upper) == pytest.approx(radar_height + root, abs=tol)
+    ray = float(height_at_elevation_m(radar_height, 0.3, s, 1e9, xp=np))
+    assert ray == pytest.approx(radar_height + s * math.tan(0.3), abs=tol)
+
+
+def test_beyond_the_slant_range_no_height_is_reached_and_past_the_zenith_no_ray() -> None:
+    lower, upper = heights_at_slant_range_m(10.0, 1000.0, 2000.0, xp=np)
+    assert float(lower) == -math.inf and float(upper) == -math.inf
+    assert float(height_at_elevation_m(10.0, 1.5, 0.1 * effective_earth_radius_m(), xp=np)) == (
+        math.inf
+    )
 
 
 def test_under_jit_the_functions_run_unchecked_on_jax_arrays() -> None:

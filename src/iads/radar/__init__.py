@@ -15,7 +15,14 @@ from iads.radar.equation import (
     snr_db,
     snr_linear,
 )
-from iads.radar.geometry import elevation_rad, ground_range_m, slant_range_m, target_height_m
+from iads.radar.geometry import (
+    elevation_rad,
+    ground_range_m,
+    height_at_elevation_m,
+    heights_at_slant_range_m,
+    slant_range_m,
+    target_height_m,
+)
 from iads.radar.jamming import burn_through_range_m, signal_to_jamming_db
 
 __all__ = [
@@ -28,6 +35,8 @@ __all__ = [
     "effective_earth_radius_m",
     "elevation_rad",
     "ground_range_m",
+    "height_at_elevation_m",
+    "heights_at_slant_range_m",
     "horizon_range_m",
     "required_snr_db",
     "shnidman_snr_db",

@@ -76,6 +76,7 @@ from iads.radar.equation import (
     effective_earth_radius_m,
     horizon_range_m,
 )
+from iads.radar.geometry import height_at_elevation_m, heights_at_slant_range_m
 from iads.results.output import check_output_dir, write_directory
 from iads.scenario.compile import Scenario, radar_snr_coeff, scenario_radars
 from iads.scenario.terrain import (
@@ -312,43 +313,6 @@ def ground_range_grid_m(grid: MaskingGrid, east_m: float, north_m: float) -> NDA
     return np.hypot(e[None, :], n[:, None])
 
 
-def height_at_elevation_m(
-    radar_height_m: float, elevation_rad: float, ground_range_m: Any, k_factor: float
-) -> NDArray[np.float64]:
-    """Height (m) above the effective surface of the ray leaving the radar at ``elevation_rad``.
-
-        r = (kR + h_r) cos e / cos(e + phi),   phi = s / (kR),   h = r - kR
-
-    (law of sines in the triangle Earth centre, radar, target); +inf where ``e + phi >= pi/2``
-    (the ray never gets that far round). Written without a difference of two Earth radii.
-    """
-    re = effective_earth_radius_m(k_factor)
-    phi = np.asarray(ground_range_m, dtype=np.float64) / re
-    e = float(elevation_rad)
-    den = np.cos(e + phi)
-    num = radar_height_m * math.cos(e) + 2.0 * re * np.sin(e + 0.5 * phi) * np.sin(0.5 * phi)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        h = num / den
-    return np.where(e + phi < 0.5 * math.pi, h, np.inf)
-
-
-def height_at_slant_range_m(
-    radar_height_m: float, slant_range_m: float, ground_range_m: Any, k_factor: float
-) -> NDArray[np.float64]:
-    """Height (m) above the effective surface at which the slant range equals ``slant_range_m``.
-
-        r = (kR + h_r) cos phi + sqrt(R^2 - (kR + h_r)^2 sin^2 phi),   h = r - kR
-
-    (law of cosines); -inf where the ground range is out of reach (R < (kR + h_r) sin phi).
-    """
-    re = effective_earth_radius_m(k_factor)
-    phi = np.asarray(ground_range_m, dtype=np.float64) / re
-    ra = re + radar_height_m
-    disc = slant_range_m**2 - (ra * np.sin(phi)) ** 2
-    base = radar_height_m * np.cos(phi) - 2.0 * re * np.sin(0.5 * phi) ** 2
-    return np.where(disc >= 0.0, base + np.sqrt(np.maximum(disc, 0.0)), -np.inf)
-
-
 def horizontal_coverage(
     grid: MaskingGrid, index: int, radar: CoverageRadar, request: CoverageRequest
 ) -> HorizontalCoverage:
@@ -369,13 +333,15 @@ def horizontal_coverage(
             & (elevation >= radar.min_elevation_rad)
             & (elevation <= radar.max_elevation_rad)
         )
+        below_reach, above_reach = heights_at_slant_range_m(h_r, reach, s, k, xp=np)
         lowest = np.maximum(
             np.maximum(terrain_lowest, 0.0),
-            height_at_elevation_m(h_r, radar.min_elevation_rad, s, k),
+            np.maximum(
+                height_at_elevation_m(h_r, radar.min_elevation_rad, s, k, xp=np), below_reach
+            ),
         )
         highest = np.minimum(
-            height_at_elevation_m(h_r, radar.max_elevation_rad, s, k),
-            height_at_slant_range_m(h_r, reach, s, k),
+            height_at_elevation_m(h_r, radar.max_elevation_rad, s, k, xp=np), above_reach
         )
         seen = in_range & (lowest <= highest)
     return HorizontalCoverage(
@@ -842,12 +808,12 @@ def _write_vertical(
     s = vert.ground_range_m
     h_r = radar.antenna_height_m
     grazing = -math.acos(effective_earth_radius_m(k) / (effective_earth_radius_m(k) + h_r))
-    horizon = np.maximum(height_at_elevation_m(h_r, grazing, s, k), 0.0)
+    horizon = np.maximum(height_at_elevation_m(h_r, grazing, s, k, xp=np), 0.0)
     ax.plot(s_km, horizon / 1e3, color="#e67e22", lw=1.5, ls="--")
     for el in (radar.min_elevation_rad, radar.max_elevation_rad):
-        line = height_at_elevation_m(h_r, el, s, k)
+        line = height_at_elevation_m(h_r, el, s, k, xp=np)
         ax.plot(s_km, np.where(line >= 0.0, line, np.nan) / 1e3, color="#555555", lw=1.0, ls=":")
-    instr = height_at_slant_range_m(h_r, radar.instrumented_range_m, s, k)
+    _, instr = heights_at_slant_range_m(h_r, radar.instrumented_range_m, s, k, xp=np)
     ax.plot(s_km, np.where(np.isfinite(instr), instr, np.nan) / 1e3, color="#444444", lw=1.0)
     ax.axhline(request.altitude_m / 1e3, color="#2ca02c", lw=1.0, ls="-.")
     ax.set_xlim(0.0, s_km[-1])

@@ -274,6 +274,112 @@ def ground_range_m(
     return 2.0 * k_factor * earth_radius_m * xp.arctan2(across, along)
 
 
+def height_at_elevation_m(
+    radar_height_m: Any,
+    elevation_rad: Any,
+    ground_range_m: Any,
+    k_factor: float = K_FACTOR_STANDARD,
+    *,
+    earth_radius_m: float = EARTH_RADIUS_M,
+    xp: Any = jnp,
+) -> Any:
+    """Height (m) above the effective surface of the ray leaving the radar at an elevation.
+
+        b = a cos(theta) / cos(theta + phi),   phi = s / r_e,   h = b - r_e
+          = (h_r cos(theta) + 2 r_e sin(theta + phi/2) sin(phi/2)) / cos(theta + phi)
+
+    (law of sines in the triangle effective-Earth centre, radar, target; the second form has
+    no difference of two Earth radii).
+
+    Parameters
+    ----------
+    radar_height_m : array_like
+        Radar antenna height h_r above the surface, m, >= 0.
+    elevation_rad : array_like
+        Elevation theta of the ray above the radar's local horizontal, rad, in [-pi/2, pi/2].
+    ground_range_m : array_like
+        Ground range s along the effective surface, m, >= 0.
+    k_factor, earth_radius_m, xp
+        As in :func:`target_height_m`.
+
+    Returns
+    -------
+    array
+        Height of the ray above the effective surface at ground range s, m (negative where a
+        descending ray has passed below the surface); +inf where theta + phi >= pi/2 (the ray
+        never gets that far round the Earth).
+    """
+    if is_concrete(radar_height_m, elevation_rad, ground_range_m, k_factor, earth_radius_m):
+        check_nonnegative("radar_height_m", radar_height_m)
+        _check_elevation(elevation_rad)
+        check_nonnegative("ground_range_m", ground_range_m)
+        _check_earth(k_factor, earth_radius_m)
+    r_e = k_factor * earth_radius_m
+    phi = xp.asarray(ground_range_m) / r_e
+    theta = xp.asarray(elevation_rad)
+    den = xp.cos(theta + phi)
+    num = xp.asarray(radar_height_m) * xp.cos(theta) + 2.0 * r_e * xp.sin(
+        theta + 0.5 * phi
+    ) * xp.sin(0.5 * phi)
+    reaches = theta + phi < 0.5 * math.pi
+    return xp.where(reaches, num / xp.where(reaches, den, 1.0), xp.inf)
+
+
+def heights_at_slant_range_m(
+    radar_height_m: Any,
+    slant_range_m: Any,
+    ground_range_m: Any,
+    k_factor: float = K_FACTOR_STANDARD,
+    *,
+    earth_radius_m: float = EARTH_RADIUS_M,
+    xp: Any = jnp,
+) -> tuple[Any, Any]:
+    """The two heights (m) at a ground range whose slant range from the radar is given.
+
+    On the vertical at ground range s (central angle phi = s / r_e), the law of cosines
+    r^2 = a^2 + b^2 - 2 a b cos(phi) has two roots in b:
+
+        b = a cos(phi) -/+ sqrt((r - a sin(phi)) (r + a sin(phi))),   h = b - r_e
+          = h_r cos(phi) - 2 r_e sin^2(phi/2) -/+ sqrt(...)
+
+    The upper root is seen above the radar's depression angle -phi, the lower below it (a ray
+    pointing down steeply, as from a mast to nearby ground); the slant range is at most r
+    between them. Both are real only where r >= a sin(phi).
+
+    Parameters
+    ----------
+    radar_height_m : array_like
+        Radar antenna height h_r above the surface, m, >= 0.
+    slant_range_m : array_like
+        Slant range r, m, >= 0.
+    ground_range_m : array_like
+        Ground range s along the effective surface, m, >= 0.
+    k_factor, earth_radius_m, xp
+        As in :func:`target_height_m`.
+
+    Returns
+    -------
+    (lower, upper) : arrays
+        Heights above the effective surface, m (the lower one may be below it); both -inf
+        where the ground range is out of reach (r < a sin(phi)).
+    """
+    if is_concrete(radar_height_m, slant_range_m, ground_range_m, k_factor, earth_radius_m):
+        check_nonnegative("radar_height_m", radar_height_m)
+        check_nonnegative("slant_range_m", slant_range_m)
+        check_nonnegative("ground_range_m", ground_range_m)
+        _check_earth(k_factor, earth_radius_m)
+    r_e = k_factor * earth_radius_m
+    h_r = xp.asarray(radar_height_m)
+    r = xp.asarray(slant_range_m)
+    phi = xp.asarray(ground_range_m) / r_e
+    across = (r_e + h_r) * xp.sin(phi)
+    disc = (r - across) * (r + across)
+    root = xp.sqrt(xp.maximum(disc, 0.0))
+    base = h_r * xp.cos(phi) - 2.0 * r_e * xp.sin(0.5 * phi) ** 2
+    reach = disc >= 0.0
+    return xp.where(reach, base - root, -xp.inf), xp.where(reach, base + root, -xp.inf)
+
+
 def _triangle(
     radar_height_m: Any,
     target_height_m: Any,
