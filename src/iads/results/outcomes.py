@@ -14,10 +14,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pyarrow as pa
-from scipy import stats
 
 from iads.engine.base import OUTCOME_KILL, OUTCOME_MISS, Params, State, ThreatParams, precision
 from iads.scenario.compile import Layout
+from iads.stats import mean_count_ci, mean_t_ci
 from iads.threats.flight import threat_position
 
 EVENT_KINDS = ("detect", "track", "assign", "launch", "intercept", "miss", "leak")
@@ -39,21 +39,27 @@ EVENT_SCHEMA = pa.schema(
 )
 
 
-def mean_ci95(x: np.ndarray) -> dict[str, Any]:
-    """Mean and Student-t 95% confidence interval of the mean over replications.
+def _estimate(mean: float, lo: float, hi: float) -> dict[str, Any]:
+    """``{"mean", "ci95"}`` with NaN written as None (JSON null)."""
 
-    NaNs (e.g. a range where nothing was detected) are left out; with fewer than two values the
-    interval is ``[null, null]``.
+    def num(x: float) -> float | None:
+        return x if math.isfinite(x) else None
+
+    return {"mean": num(mean), "ci95": [num(lo), num(hi)]}
+
+
+def mean_ci95(x: np.ndarray, seed: int = 0) -> dict[str, Any]:
+    """Mean of a per-replication count and its bootstrap 95% interval (``iads.stats``).
+
+    NaNs are left out; with fewer than two values the interval is ``[null, null]``. The
+    interval stays within the values' range, so a count's never goes below zero.
     """
-    v = np.asarray(x, float)
-    v = v[np.isfinite(v)]
-    if v.size == 0:
-        return {"mean": None, "ci95": [None, None]}
-    m = float(np.mean(v))
-    if v.size < 2:
-        return {"mean": m, "ci95": [None, None]}
-    half = float(stats.t.ppf(0.975, v.size - 1) * np.std(v, ddof=1) / math.sqrt(v.size))
-    return {"mean": m, "ci95": [m - half, m + half]}
+    return _estimate(*mean_count_ci(x, seed))
+
+
+def mean_t_ci95(x: np.ndarray) -> dict[str, Any]:
+    """Mean and Student-t 95% interval of a continuous per-replication value (a range)."""
+    return _estimate(*mean_t_ci(x))
 
 
 def per_replication(states: State, layout: Layout) -> dict[str, Any]:
@@ -100,16 +106,10 @@ def summarise(
                 "type": ttype,
                 "count": d["count"],
                 **{
-                    k: mean_ci95(d[k])
-                    for k in (
-                        "detected",
-                        "engaged",
-                        "destroyed",
-                        "leaked",
-                        "unresolved",
-                        "first_detection_range_m",
-                    )
+                    k: mean_ci95(d[k], seed)
+                    for k in ("detected", "engaged", "destroyed", "leaked", "unresolved")
                 },
+                "first_detection_range_m": mean_t_ci95(d["first_detection_range_m"]),
             }
         )
     return {
@@ -118,9 +118,9 @@ def summarise(
         "seed": seed,
         "iads_version": version,
         "threats": threats,
-        "missiles_fired": {k: mean_ci95(v) for k, v in reps["missiles_fired"].items()},
+        "missiles_fired": {k: mean_ci95(v, seed) for k, v in reps["missiles_fired"].items()},
         "assets": [
-            {"name": a, "leakers": mean_ci95(v)} for a, v in reps["leakers_by_asset"].items()
+            {"name": a, "leakers": mean_ci95(v, seed)} for a, v in reps["leakers_by_asset"].items()
         ],
     }
 
