@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from iads import interrupt
 from iads.errors import InputError
 
 app = typer.Typer(
@@ -23,6 +24,26 @@ console = Console(width=None if sys.stdout.isatty() else 130)
 err_console = Console(stderr=True)
 
 DEMO_SCENARIO = Path(__file__).parent / "examples" / "ankara.yaml"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from iads import __version__
+
+        console.print(f"iads {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """iads: simulate long-range air defence (simulation only; public figures)."""
 
 
 def _fail(exc: Exception) -> None:
@@ -46,19 +67,26 @@ def print_summary(summary: dict[str, Any]) -> None:
         f"seed {summary['seed']} (mean [95% CI])"
     )
     t.add_column("threat type", no_wrap=True)
-    for col in ("count", "detected", "engaged", "destroyed", "leaked", "first detection km"):
+    unresolved = any((th.get("unresolved") or {}).get("mean") for th in summary["threats"])
+    outcomes = ["detected", "engaged", "destroyed", "leaked"] + (
+        ["unresolved"] if unresolved else []
+    )
+    for col in ("count", *outcomes, "first detection km"):
         t.add_column(col, justify="right")
     for th in summary["threats"]:
         t.add_row(
             th["type"],
             str(th["count"]),
-            _fmt(th["detected"]),
-            _fmt(th["engaged"]),
-            _fmt(th["destroyed"]),
-            _fmt(th["leaked"]),
+            *(_fmt(th[k]) for k in outcomes),
             _fmt(th["first_detection_range_m"], 1000.0, 0),
         )
     console.print(t)
+    if unresolved:
+        console.print(
+            "unresolved: still flying when the run ended (neither destroyed nor leaked); "
+            "a longer duration_s resolves them",
+            highlight=False,
+        )
     m = Table(title="Missiles fired and leakers per asset")
     m.add_column("item")
     m.add_column("mean [95% CI]", justify="right")
@@ -99,11 +127,13 @@ def _run(
     batch_size: int | None,
 ) -> dict[str, Any]:
     from iads.results.output import check_output_dir, write_outputs
-    from iads.scenario.compile import late_threats_warning, load_scenario
+    from iads.scenario.compile import late_threats_warning, load_scenario, route_warnings
     from iads.simulate import simulate
 
     try:
         scn = load_scenario(scenario)
+        for message in route_warnings(scn):
+            _warn(message)
         if replications is not None and replications < 1:
             raise InputError(scenario, "--replications", f"must be >= 1, got {replications}")
         check_output_dir(out)
@@ -142,7 +172,7 @@ def run(
     """Simulate a scenario; write summary.json, events.parquet and report.html to --out."""
     if dtype not in (None, "float32", "float64"):
         _fail(InputError(scenario, "--dtype", f"must be float32 or float64, got {dtype!r}"))
-    _run(scenario, out, replications, seed, dtype, batch_size)
+    interrupt.run_interruptibly(lambda: _run(scenario, out, replications, seed, dtype, batch_size))
 
 
 @app.command()
@@ -151,25 +181,42 @@ def demo(
     replications: Annotated[int | None, typer.Option(help="Replications.")] = None,
 ) -> None:
     """Run the bundled notional Ankara scenario and say where the report is."""
-    _run(DEMO_SCENARIO, out, replications, None, None, None)
+    interrupt.run_interruptibly(lambda: _run(DEMO_SCENARIO, out, replications, None, None, None))
     console.print(f"Open the report: {(out / 'report.html').resolve()}", highlight=False)
 
 
 @app.command()
 def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) -> None:
     """Check a scenario file against the schema and the catalog."""
-    from iads.scenario.compile import compile_scenario, late_threats_warning, load_scenario
+    interrupt.run_interruptibly(lambda: _validate(scenario))
+
+
+def _plural(n: int, word: str, words: str | None = None) -> str:
+    """``1 battery``, ``2 batteries``."""
+    return f"{n} {word}" if n == 1 else f"{n} {words or word + 's'}"
+
+
+def _validate(scenario: Path) -> None:
+    from iads.scenario.compile import (
+        compile_scenario,
+        late_threats_warning,
+        load_scenario,
+        route_warnings,
+    )
 
     try:
         scn = load_scenario(scenario)
         _, layout = compile_scenario(scn)
     except InputError as exc:
         _fail(exc)
+    for message in route_warnings(scn):
+        _warn(message)
     _warn(late_threats_warning(scn, layout))
+    spec = scn.spec
     console.print(
-        f"{scenario}: valid ({len(scn.spec.batteries)} batteries, "
-        f"{sum(g.count for g in scn.spec.raid)} threats in {len(scn.spec.raid)} "
-        f"raid groups)",
+        f"{scenario}: valid ({_plural(len(spec.batteries), 'battery', 'batteries')}, "
+        f"{_plural(sum(g.count for g in spec.raid), 'threat')} in "
+        f"{_plural(len(spec.raid), 'raid group')})",
         highlight=False,
     )
 
@@ -192,6 +239,20 @@ def coverage(
     ] = None,
 ) -> None:
     """Coverage maps at one altitude (per radar and combined) and vertical diagrams; see --out."""
+    interrupt.run_interruptibly(
+        lambda: _coverage(scenario, altitude_m, rcs_m2, out, pd, swerling, cell_m)
+    )
+
+
+def _coverage(
+    scenario: Path,
+    altitude_m: float,
+    rcs_m2: float,
+    out: Path,
+    pd: float,
+    swerling: int,
+    cell_m: float | None,
+) -> None:
     from iads.radar.coverage import coverage_request, is_coverage_output, write_coverage
     from iads.results.output import check_output_dir
     from iads.scenario.compile import load_scenario
@@ -233,9 +294,38 @@ def coverage(
     )
 
 
+@app.command()
+def catalog(
+    kind: Annotated[
+        str | None,
+        typer.Argument(help="systems, radars, missiles, threats, launchers or command_posts."),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Argument(help="One entry's designation: print every figure of it.")
+    ] = None,
+) -> None:
+    """List what the catalog holds: all kinds, one kind as a table, or every figure of one entry."""
+    from iads.catalog import load_catalog
+    from iads.catalog.listing import entry_lines, kind_table, overview_lines
+
+    try:
+        cat = load_catalog()
+        if kind is not None and name is None:
+            console.print(kind_table(cat, kind))
+            return
+        lines = overview_lines(cat) if kind is None else entry_lines(cat, kind, name or "")
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    for line in lines:
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point; Ctrl-C and SIGTERM end any command with one line (iads.interrupt)."""
+    from iads.__main__ import main as entry
+
+    entry()
 
 
 if __name__ == "__main__":

@@ -87,7 +87,8 @@ def proportion_ci(successes: int, trials: int) -> tuple[float, float, float]:
     z = float(stats.norm.ppf(0.5 + CONFIDENCE / 2))
     p = successes / trials
     centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
+    spread = math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials))
+    half = z * spread / (1 + z * z / trials)
     return p, max(0.0, centre - half), min(1.0, centre + half)
 
 

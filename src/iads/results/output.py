@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow.parquet as pq
 
+from iads import interrupt
 from iads.errors import InputError
 from iads.jsonio import json_safe
 from iads.report import ReportData, Ring, Route, Site, write_report
@@ -130,7 +131,8 @@ def write_directory(
     """Fill a fresh temporary directory with ``write``, then rename it to ``out_dir``.
 
     A failure leaves ``out_dir`` as it was. An existing ``out_dir`` is replaced only when every
-    file in it is ``ours`` (an earlier output of the same command).
+    file in it is ``ours`` (an earlier output of the same command). The temporary directory is
+    registered with :mod:`iads.interrupt`, so Ctrl-C or SIGTERM removes it too.
     """
     out = Path(out_dir)
     parent = out.absolute().parent
@@ -142,12 +144,14 @@ def write_directory(
         _remove_empty(created)
         raise InputError(out, "--out", f"cannot write there: {exc.strerror or exc}") from None
     try:
-        # mkdtemp makes the directory private (0700); give it the usual permissions.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)
-        write(tmp)
-        _replace_dir(tmp, out, ours)
+        with interrupt.temporary(tmp, tuple(created)):
+            # mkdtemp makes the directory private (0700); give it the usual permissions.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o777 & ~umask)
+            write(tmp)
+            with interrupt.committing(out):
+                _replace_dir(tmp, out, ours)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         _remove_empty(created)
