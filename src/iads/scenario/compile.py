@@ -657,6 +657,35 @@ def late_threats_warning(scn: Scenario, layout: Layout) -> str | None:
     )
 
 
+def route_warnings(scn: Scenario) -> list[str]:
+    """Warnings for raid groups whose route starts within one time step's flight of the target.
+
+    (The route's great-circle length to the target.) Such a group leaks on its first step,
+    before any radar has looked: usually a mistyped
+    coordinate (the route's first point is the launch point; the target is appended).
+    """
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    spec, out = scn.spec, []
+    assets = {a.name: a for a in spec.assets}
+    for i, g in enumerate(spec.raid):
+        a = assets[g.target]
+        lons = [w.lon_deg for w in g.route] + [a.lon_deg]
+        lats = [w.lat_deg for w in g.route] + [a.lat_deg]
+        dist_m = float(geod.line_length(lons, lats))
+        th = scn.catalog.threats[g.threat]
+        speed = g.speed_m_s or th.speed_m_s.value
+        step_m = speed * spec.time_step_s
+        if dist_m <= step_m:
+            out.append(
+                f"{scn.path}: raid[{i}].route: group {g.name!r} flies {dist_m:,.0f} m to its "
+                f"target {g.target!r}, within one time step's flight ({step_m:,.0f} m): it leaks "
+                "at once, before any radar looks"
+            )
+    return out
+
+
 def memory_check(source: str | Path, params: Params, replications: int, batch_size: int) -> None:
     """Refuse a run whose results would not fit in memory (InputError on ``replications``)."""
     import jax
