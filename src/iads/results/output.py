@@ -22,6 +22,7 @@ from iads.errors import InputError
 from iads.jsonio import json_safe
 from iads.report import ReportData, Ring, Route, Site, write_report
 from iads.simulate import SimulationResult
+from iads.stats import BOOTSTRAP_RESAMPLES
 
 SUMMARY_FILE = "summary.json"
 EVENTS_FILE = "events.parquet"
@@ -66,6 +67,9 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
         "figures); see the catalog for sources and ranges.",
         "Threat association is perfect in the engine; kill assessment is immediate.",
         "Positions and routes are notional.",
+        "Brackets are 95% confidence intervals over replications: for counts a percentile "
+        f"bootstrap ({BOOTSTRAP_RESAMPLES:,} resamples), which stays within the counts' range; "
+        "for first-detection ranges Student's t.",
     ]
     if spec.terrain is not None:
         notes.append(
