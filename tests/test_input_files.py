@@ -13,12 +13,15 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from iads import yamlio
 from iads.cli import app
-from iads.errors import InputError
+from iads.errors import InputError, from_validation_error
+from iads.scenario.base import Battery, ScenarioFile
 from iads.yamlio import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, load_yaml
+from tests.engine.scenarios import base, write
 
 runner = CliRunner()
 
@@ -234,3 +237,94 @@ def test_malformed_yaml_is_reported_in_pyyaml_words_whichever_parser_counted(
     assert str(info.value) == (
         f"{p}: line 2, column 1: malformed YAML: expected ',' or ']', but got '<stream end>'"
     )
+
+
+# --- unknown keys -------------------------------------------------------------------------
+
+
+def _battery_typo(key: str, value: object = 33.0, drop: str | None = "lon_deg") -> dict:  # type: ignore[type-arg]
+    d = base()
+    battery = d["batteries"][0]
+    if drop:
+        del battery[drop]
+    battery[key] = value
+    return d
+
+
+def test_a_typo_in_a_key_is_named_with_the_field_it_was_meant_to_be(tmp_path):
+    p = write(tmp_path, _battery_typo("lon_degs"), name="typo.yaml")
+    err = _cli_error(tmp_path, p)
+    assert err == (
+        f"iads: error: {p}: batteries[0].lon_degs: unknown field 'lon_degs'; "
+        "did you mean 'lon_deg'?"
+    )
+
+
+def test_an_unknown_key_with_no_close_field_is_still_named(tmp_path):
+    p = write(tmp_path, _battery_typo("foo", 1, drop=None), name="extra.yaml")
+    err = _cli_error(tmp_path, p)
+    assert err == f"iads: error: {p}: batteries[0].foo: unknown field 'foo'"
+
+
+def test_a_missing_field_with_no_typo_beside_it_is_still_missing(tmp_path):
+    d = base()
+    del d["batteries"][0]["lon_deg"]
+    d["batteries"][0]["foo"] = 1  # nothing like lon_deg: two problems, the first reported
+    p = write(tmp_path, d, name="missing.yaml")
+    err = _cli_error(tmp_path, p)
+    assert err == (
+        f"iads: error: {p}: batteries[0].lon_deg: missing required field (and 1 more problem)"
+    )
+
+
+def _error(d: dict, model: type | None = None) -> str:  # type: ignore[type-arg]
+    try:
+        ScenarioFile.model_validate(d)
+    except ValidationError as exc:
+        return str(from_validation_error("s.yaml", exc, model))
+    raise AssertionError("expected a validation error")
+
+
+def test_each_typo_and_its_missing_field_count_as_one_problem():
+    d = base()
+    d["durations_s"] = d.pop("duration_s")
+    d["terrain"] = {"dme": "x.tif"}
+    assert _error(d) == (
+        "s.yaml: durations_s: unknown field 'durations_s'; did you mean 'duration_s'? "
+        "(and 1 more problem)"
+    )
+
+
+def test_a_typo_of_an_optional_field_is_matched_against_the_model():
+    d = base()
+    d["raid"][0]["sped_m_s"] = 250.0
+    assert _error(d) == "s.yaml: raid[0].sped_m_s: unknown field 'sped_m_s'"
+    assert _error(d, ScenarioFile) == (
+        "s.yaml: raid[0].sped_m_s: unknown field 'sped_m_s'; did you mean 'speed_m_s'?"
+    )
+    d = base()
+    d["jammers"] = [
+        {
+            "name": "j",
+            "kind": "stand-off",
+            "power_w": 1.0,
+            "antenna_gain_db": 0.0,
+            "bandwidth_hz": 1e8,
+            "site": {"lat_deg": 40.0, "lon_deg": 33.0, "alt_mm": 10.0},  # Position | None
+        }
+    ]
+    assert _error(d, ScenarioFile) == (
+        "s.yaml: jammers[0].site.alt_mm: unknown field 'alt_mm'; did you mean 'alt_m'?"
+    )
+
+
+@given(key=st.text(min_size=1, max_size=12))
+@settings(max_examples=100, deadline=None)
+def test_any_unknown_key_is_named_on_one_line(key):
+    if key in Battery.model_fields:
+        return
+    d = base()
+    d["batteries"][0][key] = 1
+    msg = _error(d, ScenarioFile)
+    assert len(msg.splitlines()) == 1, msg
+    assert " ".join(f"unknown field {key!r}".split()) in msg, msg  # runs of spaces collapse
