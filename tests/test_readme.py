@@ -28,7 +28,9 @@ def test_docs_point_only_at_files_of_the_project() -> None:
 def test_the_readmes_duckdb_query_runs_with_what_pip_installs(tmp_path) -> None:
     (line,) = [ln for ln in README.splitlines() if "import duckdb" in ln]
     out = tmp_path / "iads-demo"
-    scn = write(tmp_path, base(replications=2))
+    d = base(duration_s=120.0, replications=1)
+    d["raid"][0]["count"] = 1
+    scn = write(tmp_path, d)
     res = CliRunner().invoke(app, ["run", str(scn), "--out", str(out)])
     assert res.exit_code == 0, res.output
     command = line.strip().replace(".venv/bin/python", sys.executable, 1)

@@ -39,7 +39,7 @@ def test_rare_count_interval_never_goes_below_zero() -> None:
     mean, lo, hi = mean_count_ci(samples, seed=3)
     assert mean == pytest.approx(0.4)
     assert 0.0 <= lo < mean < hi <= 4.0
-    t_mean, t_lo, _ = mean_t_ci(samples)
+    _, t_lo, _ = mean_t_ci(samples)
     assert t_lo < 0.0 <= lo  # the normal interval this replaces went below zero
 
 

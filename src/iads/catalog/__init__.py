@@ -113,7 +113,7 @@ def load_catalog_dir(directory: Path) -> Catalog:
         try:
             parsed = CatalogFile.model_validate(raw)
         except ValidationError as exc:
-            raise from_validation_error(path, exc) from None
+            raise from_validation_error(path, exc, CatalogFile) from None
         for section in _SECTIONS:
             for key, entry in getattr(parsed, section).items():
                 if key in merged[section]:

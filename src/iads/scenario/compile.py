@@ -77,7 +77,7 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
-        raise from_validation_error(p, exc) from None
+        raise from_validation_error(p, exc, ScenarioFile) from None
     cat = catalog or load_catalog()
     _check_against_catalog(p, spec, cat)
     return Scenario(path=p, spec=spec, catalog=cat)
