@@ -34,14 +34,14 @@ SITES = (
 ROUTES = (
     Route(
         "Black Sea cruise group",
-        "generic subsonic cruise missile",
-        "cruise",
+        "subsonic_cruise_missile",
+        "cruise_missile",
         ((42.1, 34.9, 50.0), (41.2, 33.9, 50.0), (40.4, 33.1, 50.0), (*ANKARA, 0.0)),
     ),
     Route(
         "Southern ballistic salvo",
-        "generic SRBM",
-        "ballistic",
+        "srbm",
+        "ballistic_missile",
         ((36.6, 36.2, 0.0), (38.3, 34.5, 90_000.0), (*ANKARA, 0.0)),
     ),
 )
@@ -66,7 +66,7 @@ def synthetic_events(replications: int, threats_per_replication: int) -> pa.Tabl
     for rep in range(replications):
         for tid in range(threats_per_replication):
             ballistic = tid % 3 == 2
-            ttype = "generic SRBM" if ballistic else "generic subsonic cruise missile"
+            ttype = "srbm" if ballistic else "subsonic_cruise_missile"
             unit, mtype = (
                 ("Battery Bravo", "PAC-3 MSE") if ballistic else ("Battery Alpha", "48N6E3")
             )
@@ -89,7 +89,8 @@ def synthetic_events(replications: int, threats_per_replication: int) -> pa.Tabl
 def synthetic_report_data(
     replications: int = 3, threats_per_replication: int = 4, title: str = "Synthetic raid on Ankara"
 ) -> ReportData:
-    """A small hand-built run: 2 batteries, 1 asset, 2 routes, a NaN in the summary."""
+    """A small hand-built run: 2 batteries, 1 asset, 2 routes (catalog threat types), a NaN in
+    the summary, 0.1 SRBM per replication still in flight at the end."""
     summary = {
         "scenario": "synthetic-ankara",
         "replications": replications,
@@ -97,21 +98,23 @@ def synthetic_report_data(
         "iads_version": "0.1.0",
         "threats": [
             {
-                "type": "generic subsonic cruise missile",
+                "type": "subsonic_cruise_missile",
                 "count": 3,
                 "detected": _estimate(2.9, 0.1),
                 "engaged": _estimate(2.7, 0.3),
                 "destroyed": _estimate(2.2, 0.5),
                 "leaked": _estimate(0.8, 0.5),
+                "unresolved": _estimate(0.0, 0.0),
                 "first_detection_range_m": _estimate(41_000.0, 3_000.0),
             },
             {
-                "type": "generic SRBM",
+                "type": "srbm",
                 "count": 1,
                 "detected": _estimate(1.0, 0.0),
                 "engaged": _estimate(1.0, 0.0),
-                "destroyed": _estimate(0.67, 0.4),
-                "leaked": _estimate(0.33, 0.4),
+                "destroyed": _estimate(0.6, 0.4),
+                "leaked": _estimate(0.3, 0.3),
+                "unresolved": {"mean": 0.1, "ci95": [0.0, 0.3]},
                 "first_detection_range_m": {"mean": math.nan, "ci95": [math.nan, math.nan]},
             },
         ],

@@ -196,7 +196,7 @@ def test_missing_map_assets_give_a_static_map_and_an_install_note(
     # The rest of the report is still complete.
     assert 'id="timeline-title"' in text
     assert 'id="outcomes-title"' in text
-    assert "<table" in text and "generic SRBM" in text
+    assert "<table" in text and "Short-range ballistic missile" in text
     assert text.rstrip().endswith("</html>")
 
 
@@ -269,7 +269,9 @@ def test_failure_mid_write_keeps_the_previous_report(
 
 def test_nan_statistics_show_as_a_dash_not_nan(tmp_path: Path, report_data: ReportData) -> None:
     text = _write(tmp_path, report_data)
-    table_rows = re.findall(r"<tr><td>generic SRBM</td>.*?</tr>", text)
+    table_rows = re.findall(
+        r'<tr><td title="srbm">Short-range ballistic missile</td>.*?</tr>', text
+    )
     assert len(table_rows) == 1
     assert table_rows[0].endswith('<td title="not available">—</td></tr>')
     assert not re.search(r">\s*nan\b", text, re.IGNORECASE)

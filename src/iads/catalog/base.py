@@ -198,6 +198,10 @@ class Threat(_Strict):
     """A threat type (a class of aircraft, missile or drone, not one model)."""
 
     name: str
+    #: Short human-readable name that the report shows in legends, axes and tables
+    #: ("Subsonic cruise missile"); ``name`` is the full description. None: the report
+    #: derives one from the key.
+    display_name: str | None = Field(default=None, min_length=1, max_length=40)
     category: ThreatCategory
     examples: str
     speed_m_s: Figure

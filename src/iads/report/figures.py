@@ -24,6 +24,13 @@ from matplotlib.lines import Line2D
 
 from iads.report.base import Route, Site
 from iads.report.geometry import ring_north_point_deg, ring_outline_deg
+from iads.report.names import (
+    category_color,
+    category_name,
+    missile_color,
+    system_color,
+    threat_name,
+)
 from iads.report.summary import THREAT_OUTCOMES, Estimate, ThreatRow
 
 FONT_STACK = (
@@ -31,61 +38,42 @@ FONT_STACK = (
     '"Noto Sans", "Liberation Sans", sans-serif'
 )
 
-# Tableau 10: distinct, colour-blind-tolerant, prints acceptably in grey.
-PALETTE = (
-    "#4e79a7",
-    "#f28e2b",
-    "#e15759",
-    "#76b7b2",
-    "#59a14f",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-)
 OUTCOME_COLORS = {
     "detected": "#4e79a7",
     "engaged": "#f28e2b",
     "destroyed": "#59a14f",
     "leaked": "#e15759",
+    "unresolved": "#a0a0a0",
+}
+#: Legend labels of the outcomes.
+OUTCOME_LABELS = {
+    "detected": "detected",
+    "engaged": "engaged",
+    "destroyed": "destroyed",
+    "leaked": "leaked",
+    "unresolved": "unresolved (in flight at the end)",
 }
 EVENT_COLORS = {"intercept": "#2e8b3e", "miss": "#6b6b6b", "leak": "#d62728"}
 BATTERY_COLOR = "#1f3b73"
 ASSET_COLOR = "#f2b701"
 #: Stand-off jammers on the map.
 JAMMER_COLOR = "#7b3fa0"
-_KNOWN_CATEGORY_COLORS = {
-    "ballistic": "#d62728",
-    "quasi-ballistic": "#e377c2",
-    "hypersonic": "#8c564b",
-    "cruise": "#ff7f0e",
-    "cruise_missile": "#ff7f0e",
-    "aircraft": "#1f77b4",
-    "fighter": "#1f77b4",
-    "bomber": "#17becf",
-    "helicopter": "#2ca02c",
-    "uav": "#9467bd",
-    "drone": "#9467bd",
-    "loitering": "#9467bd",
-    "decoy": "#7f7f7f",
-}
 _TIMELINE_MAX_ROWS = 150
 
 
 def category_colors(categories: Iterable[str]) -> dict[str, str]:
-    """A colour per threat category: fixed for known categories, else from ``PALETTE``."""
-    colors: dict[str, str] = {}
-    spare = iter(c for c in PALETTE if c not in _KNOWN_CATEGORY_COLORS.values())
-    for category in sorted(set(categories)):
-        known = _KNOWN_CATEGORY_COLORS.get(category.lower())
-        colors[category] = known if known is not None else next(spare, "#444444")
-    return colors
+    """The fixed colour of each threat category (``names.category_color``), sorted by name."""
+    return {category: category_color(category) for category in sorted(set(categories))}
 
 
-def palette_colors(names: Iterable[str]) -> dict[str, str]:
-    """A colour per name (missile type, system), in sorted order, cycling ``PALETTE``."""
-    return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(sorted(set(names)))}
+def missile_colors(missile_types: Iterable[str]) -> dict[str, str]:
+    """The fixed colour of each interceptor type (``names.missile_color``), sorted by name."""
+    return {name: missile_color(name) for name in sorted(set(missile_types))}
+
+
+def system_colors(systems: Iterable[str]) -> dict[str, str]:
+    """The fixed colour of each system (``names.system_color``), sorted by name."""
+    return {name: system_color(name) for name in sorted(set(systems))}
 
 
 @contextmanager
@@ -181,6 +169,11 @@ class _ThreatTrack:
     misses: list[float] = field(default_factory=list)
     leaks: list[float] = field(default_factory=list)
 
+    @property
+    def in_flight_at_end(self) -> bool:
+        """Neither intercepted nor leaked by the end of the run (unresolved)."""
+        return not self.intercepts and not self.leaks
+
 
 @dataclass(frozen=True)
 class Timeline:
@@ -258,7 +251,7 @@ def timeline_svg(
         return None
     shown = tracks[:max_rows]
     n = len(shown)
-    missile_colors = palette_colors(mt for tr in shown for _, mt in tr.launches)
+    launch_colors = missile_colors(mt for tr in shown for _, mt in tr.launches)
     t_max = max(
         [duration_s if math.isfinite(duration_s) else 0.0]
         + [tr.end_s for tr in shown if math.isfinite(tr.end_s)]
@@ -276,7 +269,7 @@ def timeline_svg(
         detected = np.isfinite(starts)
         ax.hlines(y[detected], starts[detected], ends[detected], colors="#4d4d4d", lw=2.0)
         launch_offset = -0.22
-        for missile_type, color in missile_colors.items():
+        for missile_type, color in launch_colors.items():
             points = [
                 (t, i) for i, tr in enumerate(shown) for t, mt in tr.launches if mt == missile_type
             ]
@@ -308,7 +301,18 @@ def timeline_svg(
                 linewidths=1.0,
                 **style,  # type: ignore[arg-type]
             )
-        ax.set_yticks(y, [f"{tr.threat_type} #{tr.threat_id}" for tr in shown])
+        in_flight = [(tr.end_s, i) for i, tr in enumerate(shown) if tr.in_flight_at_end]
+        ax.scatter(
+            [p[0] for p in in_flight],
+            [p[1] for p in in_flight],
+            marker=">",
+            facecolors="white",
+            edgecolors=OUTCOME_COLORS["unresolved"],
+            s=34,
+            linewidths=1.2,
+            zorder=4,
+        )
+        ax.set_yticks(y, [f"{threat_name(tr.threat_type)} #{tr.threat_id}" for tr in shown])
         ax.tick_params(axis="y", labelsize=6.5 if small else 8, length=0)
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(0.0, t_max * 1.01 if t_max > 0 else 1.0)
@@ -320,7 +324,7 @@ def timeline_svg(
             Line2D([], [], color="#4d4d4d", lw=2, label="first detection → end"),
             *(
                 Line2D([], [], ls="", marker=">", color=c, label=f"launch {mt}")
-                for mt, c in missile_colors.items()
+                for mt, c in launch_colors.items()
             ),
             Line2D(
                 [],
@@ -342,6 +346,18 @@ def timeline_svg(
             ),
             Line2D([], [], ls="", marker="X", color=EVENT_COLORS["leak"], label="leak"),
         ]
+        if in_flight:
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    ls="",
+                    marker=">",
+                    mfc="white",
+                    color=OUTCOME_COLORS["unresolved"],
+                    label="in flight at the end",
+                )
+            )
         fig.legend(
             handles=handles,
             loc="outside upper center",
@@ -364,6 +380,11 @@ def _no_data(ax: Axes, text: str = "no data") -> None:
     ax.set_yticks([])
 
 
+def _wrap(label: str, width: int) -> str:
+    """A tick label on lines of about ``width`` characters, broken between words only."""
+    return textwrap.fill(label, width, break_long_words=False, break_on_hyphens=False)
+
+
 def _bars_with_ci(
     ax: Axes, x: np.ndarray, estimates: Sequence[Estimate], width: float, **kwargs: object
 ) -> None:
@@ -384,10 +405,11 @@ def _bars_with_ci(
 
 
 def outcomes_svg(rows: Sequence[ThreatRow]) -> str:
-    """Grouped bars: mean threats detected, engaged, destroyed and leaked per replication.
+    """Grouped bars: mean threats detected, engaged, destroyed, leaked and unresolved (still
+    in flight at the end) per replication.
 
-    One group per threat type, 95 % CI error bars, and a dashed tick at the number of threats
-    of that type in the raid.
+    One group per threat type (its display name), 95 % CI error bars, and a dashed tick at the
+    number of threats of that type in the raid.
     """
     with _style():
         fig = Figure(figsize=(10.5, 3.9), layout="constrained")
@@ -397,14 +419,15 @@ def outcomes_svg(rows: Sequence[ThreatRow]) -> str:
         else:
             x = np.arange(len(rows), dtype=float)
             width = 0.8 / len(THREAT_OUTCOMES)
+            middle = 0.5 * (len(THREAT_OUTCOMES) - 1)
             for k, outcome in enumerate(THREAT_OUTCOMES):
                 _bars_with_ci(
                     ax,
-                    x + (k - 1.5) * width,
+                    x + (k - middle) * width,
                     [row.outcome(outcome) for row in rows],
                     width,
                     color=OUTCOME_COLORS[outcome],
-                    label=outcome,
+                    label=OUTCOME_LABELS[outcome],
                 )
             ax.hlines(
                 [row.count for row in rows],
@@ -416,9 +439,10 @@ def outcomes_svg(rows: Sequence[ThreatRow]) -> str:
                 label="in raid",
             )
             rotate = len(rows) > 8
+            names = [threat_name(row.threat_type) for row in rows]
             ax.set_xticks(
                 x,
-                [row.threat_type if rotate else textwrap.fill(row.threat_type, 22) for row in rows],
+                [name if rotate else _wrap(name, 20) for name in names],
                 rotation=30 if rotate else 0,
                 ha="right" if rotate else "center",
                 rotation_mode="anchor",
@@ -426,7 +450,7 @@ def outcomes_svg(rows: Sequence[ThreatRow]) -> str:
             ax.grid(axis="x", visible=False)
             ax.set_ylabel("Threats per replication")
             ax.set_ylim(bottom=0)
-            ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+            fig.legend(loc="outside lower center", ncol=6, handletextpad=0.4, columnspacing=1.2)
             ax.set_title("Threat outcomes by type (mean, 95 % CI)", loc="left")
         return render_svg(fig, "outcomes", "Threat outcomes by type")
 
@@ -450,13 +474,17 @@ def leakers_histogram_svg(leakers_per_replication: np.ndarray) -> str:
             if top <= 20:
                 ax.set_xticks(np.arange(0, top + 1))
             ax.grid(axis="x", visible=False)
-        mean_text = f", mean {values.mean():.2f} (dashed)" if values.size else ""
+        mean_text = f", mean {values.mean():.1f} (dashed)" if values.size else ""
         ax.set_title(f"Leakers per replication (n = {values.size}{mean_text})", loc="left")
         return render_svg(fig, "leakers", "Histogram of leakers per replication")
 
 
-def missiles_svg(estimates: dict[str, Estimate], colors: dict[str, str]) -> str:
-    """Bars of mean interceptors fired per replication by missile type, 95 % CI."""
+def missiles_svg(estimates: dict[str, Estimate], colors: dict[str, str] | None = None) -> str:
+    """Bars of mean interceptors fired per replication by missile type, 95 % CI.
+
+    Each bar has its type's fixed colour (``names.missile_color``) unless ``colors`` names one.
+    """
+    colors = colors or {}
     with _style():
         fig = Figure(figsize=(5.2, 3.3), layout="constrained")
         ax = fig.add_subplot()
@@ -470,7 +498,7 @@ def missiles_svg(estimates: dict[str, Estimate], colors: dict[str, str]) -> str:
                 x,
                 [estimates[n] for n in names],
                 0.6,
-                color=[colors.get(n, PALETTE[0]) for n in names],
+                color=[colors.get(n) or missile_color(n) for n in names],
             )
             rotate = len(names) > 4
             ax.set_xticks(
@@ -593,14 +621,14 @@ def static_map_svg(
         ax.set_ylabel("Latitude (°N)")
         handles = [
             *(
-                Line2D([], [], ls="", marker="^", color=c, mec="#111", label=system)
+                Line2D([], [], ls="", marker="^", color=c, mec="#111", label=_wrap(system, 28))
                 for system, c in site_colors.items()
             ),
             Line2D([], [], ls="", marker="*", ms=11, color=ASSET_COLOR, mec="#111", label="asset"),
             Line2D([], [], color="#555555", lw=1.0, label="missile range"),
             Line2D([], [], color="#555555", ls="--", lw=1.0, label="radar range"),
             *(
-                Line2D([], [], color=c, lw=1.8, label=f"route: {cat}")
+                Line2D([], [], color=c, lw=1.8, label=f"route: {category_name(cat)}")
                 for cat, c in route_colors.items()
             ),
             Line2D([], [], ls="", marker="o", color=EVENT_COLORS["intercept"], label="intercept"),

@@ -31,16 +31,28 @@ from iads.report import figures
 from iads.report.base import ReportData
 from iads.report.figures import MapPoint
 from iads.report.geometry import ring_north_point_deg, ring_outline_deg
+from iads.report.names import (
+    category_name,
+    format_count,
+    format_km,
+    missile_color,
+    threat_name,
+)
+from iads.report.reading import no_leaker_phrase, reading
 from iads.report.summary import (
+    THREAT_OUTCOMES,
     Estimate,
     asset_estimates,
     missile_estimates,
     threat_rows,
 )
 from iads.report.templates import MAP_JS, PAGE_CSS
+from iads.units import EARTH_MEAN_RADIUS_M
 
 SCOPE_NOTE = "Simulation only; public figures; site positions notional."
 MAP_MAX_REPLICATIONS = 20  # intercept/leak points drawn for replications 0..19 only
+#: The map opens on the batteries, assets and leak points, and at least this far around them.
+MAP_VIEW_MIN_HALF_WIDTH_M = 75_000.0
 TIMELINE_REPLICATION = 0
 INSTALL_HINT = "npm ci --prefix web"
 
@@ -189,7 +201,18 @@ def map_points(events: pa.Table, max_replications: int = MAP_MAX_REPLICATIONS) -
     return points
 
 
+def _box(lats: Sequence[float], lons: Sequence[float]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the finite points, degrees; None without any."""
+    pairs = [(a, o) for a, o in zip(lats, lons, strict=True) if math.isfinite(a + o)]
+    if not pairs:
+        return None
+    south, north = min(a for a, _ in pairs), max(a for a, _ in pairs)
+    west, east = min(o for _, o in pairs), max(o for _, o in pairs)
+    return [[round(south, 4), round(west, 4)], [round(north, 4), round(east, 4)]]
+
+
 def _map_bounds(data: ReportData, points: Sequence[MapPoint]) -> list[list[float]] | None:
+    """The whole picture: every site with its range rings, every route, every point."""
     lats: list[float] = []
     lons: list[float] = []
     for site in data.sites:
@@ -204,22 +227,37 @@ def _map_bounds(data: ReportData, points: Sequence[MapPoint]) -> list[list[float
         lons += [p[1] for p in route.points]
     lats += [p.lat_deg for p in points]
     lons += [p.lon_deg for p in points]
-    pairs = [(a, o) for a, o in zip(lats, lons, strict=True) if math.isfinite(a + o)]
-    if not pairs:
+    return _box(lats, lons)
+
+
+def _map_view(data: ReportData, points: Sequence[MapPoint]) -> list[list[float]] | None:
+    """The initial view: batteries, defended assets and leak points, at least
+    ``MAP_VIEW_MIN_HALF_WIDTH_M`` around their middle, so the defence is legible."""
+    centre_sites = [s for s in data.sites if s.kind in ("battery", "asset")]
+    lats = [s.lat_deg for s in centre_sites] + [p.lat_deg for p in points if p.kind == "leak"]
+    lons = [s.lon_deg for s in centre_sites] + [p.lon_deg for p in points if p.kind == "leak"]
+    box = _box(lats, lons)
+    if box is None:
         return None
-    south, north = min(a for a, _ in pairs), max(a for a, _ in pairs)
-    west, east = min(o for _, o in pairs), max(o for _, o in pairs)
-    return [[round(south, 4), round(west, 4)], [round(north, 4), round(east, 4)]]
+    (south, west), (north, east) = box
+    mid_lat, mid_lon = 0.5 * (south + north), 0.5 * (west + east)
+    half_lat = math.degrees(MAP_VIEW_MIN_HALF_WIDTH_M / EARTH_MEAN_RADIUS_M)
+    half_lon = half_lat / max(math.cos(math.radians(mid_lat)), 0.05)
+    return _box(
+        [south, north, mid_lat - half_lat, mid_lat + half_lat],
+        [west, east, mid_lon - half_lon, mid_lon + half_lon],
+    )
 
 
 def _site_colors(data: ReportData) -> dict[str, str]:
-    return figures.palette_colors(s.system or s.name for s in data.sites if s.kind == "battery")
+    return figures.system_colors(s.system or s.name for s in data.sites if s.kind == "battery")
 
 
 def map_data(data: ReportData, points: Sequence[MapPoint]) -> dict[str, Any]:
     """The JSON the map script draws: sites, rings, routes, points, colours and bounds."""
     system_colors = _site_colors(data)
     route_colors = figures.category_colors(r.category for r in data.routes)
+    named_categories = {category_name(c): color for c, color in route_colors.items()}
     strings: list[str] = [""]
     index: dict[str, int] = {"": 0}
 
@@ -231,6 +269,7 @@ def map_data(data: ReportData, points: Sequence[MapPoint]) -> dict[str, Any]:
 
     sites = []
     for site in data.sites:
+        site_color = system_colors.get(site.system or site.name, figures.BATTERY_COLOR)
         rings = []
         for ring in site.rings:
             label_lat, label_lon = ring_north_point_deg(site.lat_deg, site.lon_deg, ring.radius_m)
@@ -250,15 +289,15 @@ def map_data(data: ReportData, points: Sequence[MapPoint]) -> dict[str, Any]:
                 "lat": _rounded(site.lat_deg, 5),
                 "lon": _rounded(site.lon_deg, 5),
                 "system": site.system,
-                "color": system_colors.get(site.system or site.name, figures.BATTERY_COLOR),
+                "color": site_color,
                 "rings": [r for r in rings if r["radius_m"] is not None],
             }
         )
     routes = [
         {
             "name": route.name,
-            "threat_type": route.threat_type,
-            "category": route.category,
+            "threat_type": threat_name(route.threat_type),
+            "category": category_name(route.category),
             "color": route_colors[route.category],
             "points": [
                 [_rounded(lat, 5), _rounded(lon, 5)]
@@ -276,7 +315,7 @@ def map_data(data: ReportData, points: Sequence[MapPoint]) -> dict[str, Any]:
                 _rounded(p.lon_deg, 4),
                 p.replication,
                 _rounded(p.time_s, 1) if math.isfinite(p.time_s) else 0.0,
-                intern(p.threat_type),
+                intern(threat_name(p.threat_type)),
                 p.threat_id,
                 intern(p.unit),
                 intern(p.missile_type),
@@ -287,12 +326,13 @@ def map_data(data: ReportData, points: Sequence[MapPoint]) -> dict[str, Any]:
         "routes": routes,
         "points": point_rows,
         "strings": strings,
-        "categories": route_colors,
+        "categories": named_categories,
         "systems": system_colors,
         "colors": {"intercept": figures.EVENT_COLORS["intercept"], "leak": "#d62728"},
         "label_sites": len(data.sites) <= 15,
         "replications_label": _replications_label(data),
         "bounds": _map_bounds(data, points),
+        "view": _map_view(data, points),
     }
 
 
@@ -317,26 +357,14 @@ def _as_int(value: Any) -> int | None:
     return None
 
 
-def _number(value: float, scale: float = 1.0) -> str:
-    if not math.isfinite(value):
-        return "—"
-    value /= scale
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
-
-
-def _estimate_cell(estimate: Estimate, scale: float = 1.0) -> str:
+def _estimate_cell(estimate: Estimate, distance: bool = False) -> str:
+    """A table cell "mean [lo, hi]": counts with one decimal, distances (m) in whole km."""
     if not estimate.is_known:
         return '<td title="not available">—</td>'
-    cell = _number(estimate.mean, scale)
+    number = format_km if distance else format_count
+    cell = number(estimate.mean)
     if math.isfinite(estimate.lo) and math.isfinite(estimate.hi):
-        cell += (
-            f' <span class="ci">[{_number(estimate.lo, scale)}, {_number(estimate.hi, scale)}]'
-            "</span>"
-        )
+        cell += f' <span class="ci">[{number(estimate.lo)}, {number(estimate.hi)}]</span>'
     return f"<td>{cell}</td>"
 
 
@@ -369,13 +397,17 @@ def _header(data: ReportData) -> str:
         ("Scenario file", data.scenario_file),
         ("Replications", summary.get("replications")),
         ("Seed", summary.get("seed")),
-        ("Duration", f"{_number(data.duration_s)} s" if math.isfinite(data.duration_s) else None),
+        ("Duration", f"{data.duration_s:,.0f} s" if math.isfinite(data.duration_s) else None),
         ("iads version", summary.get("iads_version")),
     ]
     meta = "".join(f"<dt>{escape(k)}</dt><dd>{_text(v)}</dd>" for k, v in rows)
+    estimates = missile_estimates(data.summary, data.missiles_fired_per_replication)
+    text = reading(data.summary, data.leakers_per_replication, estimates)
+    result = f'<p class="reading" id="reading">{escape(text)}</p>\n' if text else ""
     return (
         '<header class="report">\n'
         f"<h1>{escape(data.title)}</h1>\n"
+        f"{result}"
         f'<dl class="meta">{meta}</dl>\n'
         f'<p class="scope">{escape(SCOPE_NOTE)}</p>\n'
         '<nav class="toc"><a href="#map-section">Map</a><a href="#timeline">Timeline</a>'
@@ -430,7 +462,7 @@ def _timeline_section(data: ReportData) -> str:
     )
     return (
         head
-        + f"<figure>{timeline.svg}</figure>\n"
+        + f'<figure class="wide">{timeline.svg}</figure>\n'
         + f'<p class="caption">One row per threat ({shown}), ordered by first detection. The '
         "line runs from first detection to intercept or leak (or the end of the run); triangles "
         "above it are launches at that threat, coloured by missile type.</p>\n</section>\n"
@@ -442,10 +474,10 @@ def _threats_table(data: ReportData) -> str:
     if not rows:
         return '<p class="muted">No threat statistics in the summary.</p>\n'
     body = "".join(
-        f"<tr><td>{escape(r.threat_type)}</td><td>{r.count}</td>"
-        + "".join(_estimate_cell(r.outcome(o)) for o in ("detected", "engaged", "destroyed"))
-        + _estimate_cell(r.leaked)
-        + _estimate_cell(r.first_detection_range_m, scale=1000.0)
+        f'<tr><td title="{escape(r.threat_type)}">{escape(threat_name(r.threat_type))}</td>'
+        f"<td>{r.count}</td>"
+        + "".join(_estimate_cell(r.outcome(o)) for o in THREAT_OUTCOMES)
+        + _estimate_cell(r.first_detection_range_m, distance=True)
         + "</tr>"
         for r in rows
     )
@@ -454,16 +486,28 @@ def _threats_table(data: ReportData) -> str:
         '<div class="table-wrap"><table class="stacked">\n'
         "<thead><tr><th>Threat type</th><th>In raid</th>"
         "<th>Detected</th><th>Engaged</th><th>Destroyed</th><th>Leaked</th>"
+        '<th title="still in flight when the run ended">Unresolved</th>'
         "<th>First detection<br>range (km)</th></tr></thead>\n"
         f"<tbody>{body}</tbody>\n</table></div>\n"
+        '<p class="caption">Destroyed, leaked and unresolved add up to the number in the raid; '
+        "unresolved threats were still in flight when the run ended "
+        f"({_duration_text(data)}).</p>\n"
     )
+
+
+def _duration_text(data: ReportData) -> str:
+    if math.isfinite(data.duration_s):
+        return f"after {data.duration_s:,.0f} s"
+    return "at the end of the scenario"
 
 
 def _missiles_table(estimates: dict[str, Estimate]) -> str:
     if not estimates:
         return ""
     body = "".join(
-        f"<tr><td>{escape(name)}</td>{_estimate_cell(e)}</tr>" for name, e in estimates.items()
+        f'<tr><td><i class="swatch" style="background:{missile_color(name)}"></i>'
+        f"{escape(name)}</td>{_estimate_cell(e)}</tr>"
+        for name, e in estimates.items()
     )
     return (
         "<h3>Interceptors fired per replication (mean [95 % CI])</h3>\n"
@@ -479,12 +523,10 @@ def _leakers_table(data: ReportData) -> str:
     leakers = leakers[np.isfinite(leakers)]
     body = "".join(f"<tr><td>{escape(name)}</td>{_estimate_cell(e)}</tr>" for name, e in assets)
     if leakers.size:
-        zero = int(np.count_nonzero(leakers == 0))
         body += (
-            f"<tr><td><strong>All assets</strong></td><td>{_number(float(leakers.mean()))} "
-            f'<span class="ci">median {_number(float(np.median(leakers)))}, max '
-            f"{_number(float(leakers.max()))}; no leaker in {zero} of {leakers.size} "
-            "replications</span></td></tr>"
+            f"<tr><td><strong>All assets</strong></td><td>{format_count(float(leakers.mean()))} "
+            f'<span class="ci">median {float(np.median(leakers)):g}, max '
+            f"{float(leakers.max()):g}; {escape(no_leaker_phrase(leakers))}</span></td></tr>"
         )
     if not body:
         return ""
@@ -498,10 +540,10 @@ def _leakers_table(data: ReportData) -> str:
 
 def _statistics_section(data: ReportData) -> str:
     estimates = missile_estimates(data.summary, data.missiles_fired_per_replication)
-    missile_colors = figures.palette_colors(estimates)
+    missile_colors = figures.missile_colors(estimates)
     return (
         '<section id="statistics">\n<h2>Statistics</h2>\n'
-        f"<figure>{figures.outcomes_svg(threat_rows(data.summary))}</figure>\n"
+        f'<figure class="wide">{figures.outcomes_svg(threat_rows(data.summary))}</figure>\n'
         '<div class="fig-row">'
         f"<figure>{figures.leakers_histogram_svg(data.leakers_per_replication)}</figure>"
         f"<figure>{figures.missiles_svg(estimates, missile_colors)}</figure>"

@@ -12,7 +12,11 @@ from typing import Any
 
 import numpy as np
 
-THREAT_OUTCOMES = ("detected", "engaged", "destroyed", "leaked")
+from iads.stats import mean_count_ci
+
+#: Per-threat-type outcomes, each a mean count per replication. ``unresolved``: threats still
+#: flying when the run ended (neither destroyed nor leaked).
+THREAT_OUTCOMES = ("detected", "engaged", "destroyed", "leaked", "unresolved")
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class ThreatRow:
     engaged: Estimate
     destroyed: Estimate
     leaked: Estimate
+    unresolved: Estimate
     first_detection_range_m: Estimate
 
     def outcome(self, name: str) -> Estimate:
@@ -75,17 +80,20 @@ def parse_estimate(value: Any) -> Estimate:
     return Estimate(as_float(value), math.nan, math.nan)
 
 
-def estimate_from_samples(samples: np.ndarray) -> Estimate:
-    """Mean and normal-approximation 95 % CI (mean ± 1.96 s/√n) of per-replication samples."""
-    values = np.asarray(samples, dtype=float)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return Estimate(math.nan, math.nan, math.nan)
-    mean = float(values.mean())
-    if values.size < 2:
-        return Estimate(mean, math.nan, math.nan)
-    half_width = 1.96 * float(values.std(ddof=1)) / math.sqrt(values.size)
-    return Estimate(mean, mean - half_width, mean + half_width)
+def estimate_from_samples(samples: np.ndarray, seed: int = 0) -> Estimate:
+    """Mean count per replication and its percentile-bootstrap 95 % CI.
+
+    The interval is :func:`iads.stats.mean_count_ci`'s, the one summary.json uses for counts:
+    it lies within the samples' range, so it never goes below 0 for a count.
+
+    Parameters
+    ----------
+    samples : array, shape [R]
+        One count per replication; non-finite values are left out.
+    seed : int
+        Seed of the bootstrap's generator.
+    """
+    return Estimate(*mean_count_ci(np.asarray(samples, dtype=float), seed=seed))
 
 
 def threat_rows(summary: dict[str, Any]) -> list[ThreatRow]:
@@ -103,6 +111,7 @@ def threat_rows(summary: dict[str, Any]) -> list[ThreatRow]:
                 engaged=parse_estimate(item.get("engaged")),
                 destroyed=parse_estimate(item.get("destroyed")),
                 leaked=parse_estimate(item.get("leaked")),
+                unresolved=parse_estimate(item.get("unresolved")),
                 first_detection_range_m=parse_estimate(item.get("first_detection_range_m")),
             )
         )
@@ -115,7 +124,7 @@ def missile_estimates(
     """Mean missiles fired per replication, by missile type.
 
     Taken from ``summary["missiles_fired"]``; a type present only in ``per_replication`` is
-    estimated from its samples (normal approximation).
+    estimated from its samples (``estimate_from_samples``).
     """
     fired = summary.get("missiles_fired") or {}
     result: dict[str, Estimate] = {}

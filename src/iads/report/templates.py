@@ -28,6 +28,9 @@ main > section, header.report {
   background: var(--card); border: 1px solid var(--line); border-radius: 8px;
   padding: 18px 20px; margin: 0 0 18px;
 }
+.reading {
+  margin: 10px 0 0; font-size: 1.02rem; line-height: 1.55; max-width: 68em;
+}
 .meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 12px 0 0; }
 .meta dt { color: var(--muted); }
 .meta dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
@@ -47,8 +50,23 @@ nav.toc a:hover { text-decoration: underline; }
 code { font: 0.9em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   background: #eef0f3; padding: 1px 4px; border-radius: 3px; }
 #map { height: 620px; border: 1px solid var(--line); border-radius: 6px; background: #d9e6f0; }
+@media (max-width: 600px) {
+  main { padding: 12px 8px 32px; }
+  main > section, header.report { padding: 14px 12px; }
+  #map { height: 440px; }
+}
+/* Below the map on narrow screens (the script moves the legend there). */
+#map-legend-below .map-legend { box-shadow: none; border: 1px solid var(--line);
+  max-width: none; margin-top: 8px; columns: 2 12em; column-gap: 16px; }
+#map-legend-below .map-legend b { break-after: avoid; }
+#map-legend-below .map-legend div { break-inside: avoid; }
+i.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px;
+  margin: 0 7px 0 0; vertical-align: baseline; }
 figure { margin: 0; }
 figure svg { display: block; width: 100%; height: auto; }
+/* Wide figures keep legible text on a phone: they scroll sideways instead of shrinking. */
+figure.wide { overflow-x: auto; }
+figure.wide svg { min-width: 720px; }
 figure svg * { stroke-linejoin: round; stroke-linecap: butt; }
 .fig-row { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; margin-top: 14px; }
 @media (max-width: 760px) { .fig-row { grid-template-columns: 1fr; } }
@@ -92,6 +110,9 @@ footer { color: var(--muted); font-size: 0.82rem; text-align: center; }
   box-shadow: 0 1px 4px rgba(0,0,0,0.25); line-height: 1.55; max-width: 230px;
 }
 .map-legend b { display: block; margin-top: 3px; }
+.map-legend div { white-space: normal; }
+.leaflet-bar a.fit-button { width: auto; padding: 0 8px; font: 600 12px/30px system-ui,
+  -apple-system, "Segoe UI", Roboto, Arial, sans-serif; white-space: nowrap; }
 .map-legend i { display: inline-block; width: 18px; height: 3px; margin: 0 6px 3px 0;
   vertical-align: middle; }
 .map-legend i.dot { width: 10px; height: 10px; border-radius: 50%; margin: 0 8px 1px 4px; }
@@ -158,12 +179,13 @@ MAP_JS = r"""
         .bindTooltip(tip, label).addTo(batteries);
       s.rings.forEach(function (r) {
         var text = esc(r.label) + " " + km(r.radius_m);
-        L.circle(ll, {radius: r.radius_m, color: s.color, weight: 1.4, opacity: 0.9,
-                      fillColor: s.color, fillOpacity: 0.035, dashArray: r.dashed ? "6 5" : null})
+        var color = s.color;
+        L.circle(ll, {radius: r.radius_m, color: color, weight: 1.4, opacity: 0.9,
+                      fillColor: color, fillOpacity: 0.035, dashArray: r.dashed ? "6 5" : null})
           .bindTooltip(esc(s.name) + ": " + text, {sticky: true}).addTo(rings);
         L.marker([r.label_lat, r.label_lon], {
           icon: L.divIcon({className: "ring-label", iconSize: null,
-                           html: '<span style="color:' + s.color + '">' + text + "</span>"}),
+                           html: '<span style="color:' + color + '">' + text + "</span>"}),
           interactive: false, keyboard: false}).addTo(ringLabels);
       });
     } else if (s.kind === "jammer") {
@@ -219,11 +241,11 @@ MAP_JS = r"""
   overlays["Intercepts (" + D.points.intercept.length + ", " + D.replications_label + ")"] =
     intercepts;
   overlays["Leaks (" + D.points.leak.length + ", " + D.replications_label + ")"] = leaks;
-  L.control.layers(null, overlays, {collapsed: false, position: "topright"}).addTo(map);
+  // A narrow map keeps its centre clear: layer switches folded, the legend below the map.
+  var narrow = map.getSize().x < 640;
+  L.control.layers(null, overlays, {collapsed: narrow, position: "topright"}).addTo(map);
 
-  var legend = L.control({position: "bottomright"});
-  legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "map-legend");
+  function legendHtml() {
     var html = "<b>Routes by category</b>";
     Object.keys(D.categories).forEach(function (c) {
       html += '<div><i style="background:' + D.categories[c] + '"></i>' + esc(c) + "</div>";
@@ -240,13 +262,44 @@ MAP_JS = r"""
     html += '<b>Outcomes</b><div><i class="dot" style="background:' + D.colors.intercept +
       '"></i>intercept</div><div><i class="dot" style="background:' + D.colors.leak +
       '"></i>leak</div>';
-    div.innerHTML = html;
-    L.DomEvent.disableClickPropagation(div);
-    return div;
-  };
-  legend.addTo(map);
+    return html;
+  }
+  if (narrow) {
+    var below = document.createElement("div");
+    below.id = "map-legend-below";
+    below.innerHTML = '<div class="map-legend">' + legendHtml() + "</div>";
+    var mapDiv = document.getElementById("map");
+    mapDiv.parentNode.insertBefore(below, mapDiv.nextSibling);
+  } else {
+    var legend = L.control({position: "bottomright"});
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "map-legend");
+      div.innerHTML = legendHtml();
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    legend.addTo(map);
+  }
 
-  if (D.bounds) { map.fitBounds(D.bounds, {padding: [28, 28]}); }
-  else { map.setView([30, 20], 3); }
+  // Opens on the defence (batteries, assets, leaks); the buttons switch to the whole raid.
+  var view = D.view || D.bounds;
+  function fit(bounds) { map.fitBounds(bounds, {padding: [24, 24], maxZoom: 10}); }
+  if (view) { fit(view); } else { map.setView([30, 20], 3); }
+  if (D.view && D.bounds) {
+    var zoomTo = L.control({position: "topleft"});
+    zoomTo.onAdd = function () {
+      var bar = L.DomUtil.create("div", "leaflet-bar");
+      [["Defence", "Zoom to the batteries, assets and leaks", D.view],
+       ["Whole raid", "Zoom out to every route and range ring", D.bounds]].forEach(function (b) {
+        var a = L.DomUtil.create("a", "fit-button", bar);
+        a.href = "#"; a.textContent = b[0]; a.title = b[1];
+        a.setAttribute("role", "button");
+        L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); fit(b[2]); });
+      });
+      L.DomEvent.disableClickPropagation(bar);
+      return bar;
+    };
+    zoomTo.addTo(map);
+  }
 })();
 """
