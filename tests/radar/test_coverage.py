@@ -210,3 +210,42 @@ def test_vertical_diagram_contour_is_the_horizon_low_and_the_free_space_range_hi
 def _catalog_radar(sea_level, d):  # type: ignore[no-untyped-def]
     scn, radars, _ = sea_level
     return scn.catalog.radars[radars[d].radar]
+
+
+def _signed_degrees(text: str) -> float:
+    """ "32°E" -> 32.0, "3.5°W" -> -3.5."""
+    return float(text[:-2]) * (-1.0 if text.endswith(("W", "S")) else 1.0)
+
+
+def test_map_ticks_give_the_latitude_and_longitude_where_the_graticule_meets_the_frame(
+    sea_level,
+):  # type: ignore[no-untyped-def]
+    from pyproj import Transformer
+
+    from iads.radar.coverage import _draw_sites, _map_axes
+
+    scn, radars, grid = sea_level
+    fig, ax = _map_axes("title", "subtitle", grid)
+    _draw_sites(ax, radars[:1], CoverageRequest(altitude_m=300.0, rcs_m2=1.0))
+    fig.canvas.draw()
+    origin = scn.spec.origin
+    aeqd = f"+proj=aeqd +lat_0={origin.lat_deg} +lon_0={origin.lon_deg} +ellps=WGS84 +units=m"
+    to_lonlat = Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True)
+    west_km, bottom_km = ax.get_xlim()[0], ax.get_ylim()[0]
+    x_ticks = list(zip(ax.get_xticks(), ax.get_xticklabels(), strict=True))
+    y_ticks = list(zip(ax.get_yticks(), ax.get_yticklabels(), strict=True))
+    assert len(x_ticks) >= 3 and len(y_ticks) >= 3
+    for east_km, label in x_ticks:  # a meridian meets the bottom edge at this longitude
+        assert label.get_text().endswith(("°E", "°W")), label.get_text()
+        lon, _ = to_lonlat.transform(east_km * 1e3, bottom_km * 1e3)
+        assert _signed_degrees(label.get_text()) == pytest.approx(lon, abs=2e-3)
+    for north_km, label in y_ticks:  # a parallel meets the left edge at this latitude
+        assert label.get_text().endswith(("°N", "°S")), label.get_text()
+        _, lat = to_lonlat.transform(west_km * 1e3, north_km * 1e3)
+        assert _signed_degrees(label.get_text()) == pytest.approx(lat, abs=2e-3)
+    # Every ring is labelled with its radius: instrumented, detection and horizon.
+    instrumented = f"instrumented {radars[0].instrumented_range_m / 1e3:,.0f} km"
+    ring_labels = [text.get_text() for text in ax.texts]
+    assert instrumented in ring_labels
+    assert any(text.startswith("detection ") for text in ring_labels)
+    assert any(text.startswith("horizon ") for text in ring_labels)

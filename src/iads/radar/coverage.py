@@ -36,7 +36,8 @@ union of all radars):
   1 covered, 0 not covered, 255 (nodata) beyond the instrumented ground range;
 - ``coverage_<name>.geojson``: outline of the covered cells, one MultiPolygon feature, WGS84
   longitude/latitude (RFC 7946, exterior rings counter-clockwise);
-- ``coverage_<name>.png``: the map (km east/north of the scenario origin) with sites and rings;
+- ``coverage_<name>.png``: the map with a latitude/longitude graticule (bottom and left axes in
+  degrees, top and right in km east/north of the scenario origin), sites and labelled rings;
 - ``lowest_altitude_<name>.tif`` / ``.png``: lowest detected altitude above ground (m, float32,
   NaN nodata); ``combined`` is the minimum over the radars;
 - ``vertical_<name>.png``: the range-height diagram (per radar only);
@@ -658,10 +659,38 @@ def _subtitle(request: CoverageRequest) -> str:
     )
 
 
-def _draw_sites(ax: Any, radars: list[CoverageRadar], request: CoverageRequest) -> None:
-    """Each site, its instrumented range ring and (one radar) its detection and horizon rings."""
-    from matplotlib.lines import Line2D
+#: Graticule spacings tried (degrees), finest first; the map gets about 4 to 8 lines a side.
+GRATICULE_STEPS_DEG = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0)
+
+
+def _ring(
+    ax: Any, centre_km: tuple[float, float], radius_m: float, label: str, **style: Any
+) -> None:
+    """A range ring with its label ("instrumented 400 km") just inside it, due north of the site."""
+    from matplotlib import patheffects
     from matplotlib.patches import Circle
+
+    radius_km = radius_m / 1e3
+    ax.add_patch(Circle(centre_km, radius_km, fill=False, **style))
+    ax.annotate(
+        f"{label} {radius_km:,.0f} km",
+        (centre_km[0], centre_km[1] + radius_km),
+        xytext=(0, -2),
+        textcoords="offset points",
+        ha="center",
+        va="top",
+        fontsize=7.5,
+        color=style.get("color", "black"),
+        annotation_clip=True,
+        path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
+        zorder=6,
+    )
+
+
+def _draw_sites(ax: Any, radars: list[CoverageRadar], request: CoverageRequest) -> None:
+    """Each site, its instrumented range ring and (one radar) its detection and horizon rings,
+    every ring labelled with its radius."""
+    from matplotlib.lines import Line2D
 
     handles: list[Any] = [
         Line2D([], [], color="black", marker="^", linestyle="none", label="radar site"),
@@ -670,36 +699,87 @@ def _draw_sites(ax: Any, radars: list[CoverageRadar], request: CoverageRequest) 
     for r in radars:
         centre = (r.east_m / 1e3, r.north_m / 1e3)
         ax.plot(*centre, marker="^", color="black", markersize=7, zorder=5)
-        ax.add_patch(
-            Circle(centre, r.instrumented_range_m / 1e3, fill=False, color="#444444", lw=1.2)
-        )
+        label = "instrumented" if len(radars) == 1 else r.name
+        _ring(ax, centre, r.instrumented_range_m, label, color="#444444", lw=1.2)
     if len(radars) == 1:
         (r,) = radars
         centre = (r.east_m / 1e3, r.north_m / 1e3)
         r_d = detection_range_m(r, request.rcs_m2, request.pd, request.swerling)
         r_h = float(horizon_range_m(r.antenna_height_m, request.altitude_m, request.k_factor, np))
-        ax.add_patch(Circle(centre, r_d / 1e3, fill=False, color="#c0392b", lw=1.2, ls="--"))
-        ax.add_patch(Circle(centre, r_h / 1e3, fill=False, color="#e67e22", lw=1.2, ls=":"))
+        _ring(ax, centre, r_d, "detection", color="#c0392b", lw=1.2, ls="--")
+        _ring(ax, centre, r_h, "horizon", color="#e67e22", lw=1.2, ls=":")
         handles += [
             Line2D([], [], color="#c0392b", lw=1.2, ls="--", label="free-space detection range"),
             Line2D([], [], color="#e67e22", lw=1.2, ls=":", label="smooth-Earth horizon"),
         ]
+    handles.append(Line2D([], [], color="#8a8a8a", lw=0.6, label="latitude / longitude"))
     ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.9)
 
 
+def _degrees(value: float, positive: str, negative: str) -> str:
+    return f"{abs(value):g}°{positive if value >= 0 else negative}"
+
+
+def _graticule(ax: Any, grid: MaskingGrid) -> None:
+    """Lines of latitude and longitude over a map in the frame's km, labelled in degrees.
+
+    Meridians and parallels are drawn through the grid's azimuthal-equidistant projection (they
+    curve away from the origin); the bottom axis is labelled with the longitude where each
+    meridian meets it and the left axis with the latitude where each parallel meets it.
+    """
+    from pyproj import Transformer
+
+    x0, x1, y0, y1 = _extent_km(grid)
+    to_lonlat = Transformer.from_crs(grid.dem.crs, "EPSG:4326", always_xy=True)
+    to_frame = Transformer.from_crs("EPSG:4326", grid.dem.crs, always_xy=True)
+    edge = np.linspace(0.0, 1.0, 64)
+    east_km = np.concatenate([x0 + (x1 - x0) * edge, np.full(64, x1), x1 - (x1 - x0) * edge])
+    north_km = np.concatenate([np.full(64, y0), y0 + (y1 - y0) * edge, np.full(64, y1)])
+    east_km = np.concatenate([east_km, np.full(64, x0)])
+    north_km = np.concatenate([north_km, y1 - (y1 - y0) * edge])
+    lon, lat = to_lonlat.transform(east_km * 1e3, north_km * 1e3)
+    lon_lo, lon_hi = float(np.min(lon)), float(np.max(lon))
+    lat_lo, lat_hi = max(float(np.min(lat)), -89.0), min(float(np.max(lat)), 89.0)
+    span = max(lon_hi - lon_lo, lat_hi - lat_lo)
+    step = next((s for s in GRATICULE_STEPS_DEG if span / s <= 8), GRATICULE_STEPS_DEG[-1])
+    style = {"color": "#8a8a8a", "lw": 0.6, "zorder": 1.5}
+    x_ticks: list[tuple[float, str]] = []
+    for meridian in np.arange(math.ceil(lon_lo / step) * step, lon_hi, step):
+        lats = np.linspace(lat_lo, lat_hi, 200)
+        e, n = to_frame.transform(np.full_like(lats, meridian), lats)
+        ax.plot(np.asarray(e) / 1e3, np.asarray(n) / 1e3, **style)
+        at = float(np.interp(y0, np.asarray(n) / 1e3, np.asarray(e) / 1e3))
+        if x0 <= at <= x1 and n[0] / 1e3 <= y0:
+            x_ticks.append((at, _degrees(round(float(meridian), 6), "E", "W")))
+    y_ticks: list[tuple[float, str]] = []
+    for parallel in np.arange(math.ceil(lat_lo / step) * step, lat_hi, step):
+        lons = np.linspace(lon_lo, lon_hi, 200)
+        e, n = to_frame.transform(lons, np.full_like(lons, parallel))
+        ax.plot(np.asarray(e) / 1e3, np.asarray(n) / 1e3, **style)
+        at = float(np.interp(x0, np.asarray(e) / 1e3, np.asarray(n) / 1e3))
+        if y0 <= at <= y1 and e[0] / 1e3 <= x0:
+            y_ticks.append((at, _degrees(round(float(parallel), 6), "N", "S")))
+    ax.set_xticks([t for t, _ in x_ticks], [label for _, label in x_ticks])
+    ax.set_yticks([t for t, _ in y_ticks], [label for _, label in y_ticks])
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+
+
 def _map_axes(title: str, line2: str, grid: MaskingGrid) -> tuple[Any, Any]:
+    """A map in km east/north of the scenario origin (top and right axes) with a latitude /
+    longitude graticule labelled in degrees (bottom and left axes)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(7.5, 7.0), dpi=120, layout="constrained")
+    fig = Figure(figsize=(7.5, 7.4), dpi=120, layout="constrained")
     ax = fig.add_subplot()
     ax.set_title(f"{title}\n{line2}", fontsize=10)
-    ax.set_xlabel("east of the scenario origin (km)")
-    ax.set_ylabel("north of the scenario origin (km)")
     ax.set_aspect("equal")
     x0, x1, y0, y1 = _extent_km(grid)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.grid(True, lw=0.3, color="#999999")
+    _graticule(ax, grid)
+    ax.secondary_xaxis("top").set_xlabel("east of the scenario origin (km)", fontsize=8)
+    ax.secondary_yaxis("right").set_ylabel("north of the scenario origin (km)", fontsize=8)
     return fig, ax
 
 
