@@ -525,7 +525,7 @@ def _leakers_table(data: ReportData) -> str:
     if leakers.size:
         body += (
             f"<tr><td><strong>All assets</strong></td><td>{format_count(float(leakers.mean()))} "
-            f'<span class="ci">median {float(np.median(leakers)):g}, max '
+            f'<span class="ci note">median {float(np.median(leakers)):g}, max '
             f"{float(leakers.max()):g}; {escape(no_leaker_phrase(leakers))}</span></td></tr>"
         )
     if not body:

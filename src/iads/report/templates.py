@@ -79,6 +79,7 @@ th, td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: ri
 th { font-size: 0.85rem; white-space: nowrap; }
 table.stacked td .ci { display: block; }
 td .ci { white-space: nowrap; }
+td .ci.note { display: block; white-space: normal; }
 th:first-child, td:first-child { text-align: left; }
 thead th { background: #f1f3f6; font-weight: 600; }
 tbody tr:hover { background: #fafbfc; }
