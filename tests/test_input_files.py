@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from typer.testing import CliRunner
@@ -320,6 +320,8 @@ def test_a_typo_of_an_optional_field_is_matched_against_the_model():
 
 @given(key=st.text(min_size=1, max_size=12))
 @settings(max_examples=100, deadline=None)
+@example(key="function-")  # once failed: taken for a pydantic validator step and dropped
+@example(key="function-after")
 def test_any_unknown_key_is_named_on_one_line(key):
     if key in Battery.model_fields:
         return

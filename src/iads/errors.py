@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
@@ -22,6 +23,11 @@ class InputError(ValueError):
         self.problem = problem
         where = f"{self.source}: {field}: " if field else f"{self.source}: "
         super().__init__(where + " ".join(problem.split()))
+
+
+#: How pydantic names a validator's step in an error location (``function-after[check(), X]``);
+#: a user's key that merely starts with "function-" is not one.
+_VALIDATOR_STEP = re.compile(r"^function-(after|before|wrap|plain)\[.*\]$")
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
@@ -88,7 +94,7 @@ def from_validation_error(
 
 def _loc(err: Any) -> tuple[int | str, ...]:
     """An error's location without pydantic's ``function-...`` validator steps."""
-    return tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    return tuple(p for p in err["loc"] if not (isinstance(p, str) and _VALIDATOR_STEP.match(p)))
 
 
 def _closest(key: str, names: list[str]) -> str | None:
