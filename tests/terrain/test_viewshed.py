@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 from affine import Affine
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from iads.errors import InputError
@@ -120,7 +120,11 @@ def test_higher_mast_never_sees_less(
     bump=st.floats(1.0, 500.0),
     cell=st.tuples(st.integers(0, 39), st.integers(0, 39)),
 )
+@example(seed=0, bump=1.0, cell=(20, 20))  # once failed: the hill was under the observer
 def test_a_new_hill_never_reveals_anything_else(seed: int, bump: float, cell: tuple) -> None:
+    """A hill raised anywhere hides, never reveals, other cells, except a hill under the
+    observer, which lifts the antenna (the mast stands on the ground): then nothing is seen
+    less."""
     heights = fractal_heights(40, seed)
     dem, transform = _plain(40, 500.0, heights)
     _, _, lat, lon = observer_point(transform, 20, 20, UTM36N)
@@ -130,7 +134,10 @@ def test_a_new_hill_never_reveals_anything_else(seed: int, bump: float, cell: tu
     after = lowest_visible_height_m(_plain(40, 500.0, raised)[0], lat, lon, 20.0, dtype=np.float64)
     others = np.ones_like(before, dtype=bool)
     others[cell] = False
-    assert np.all(after[others] >= before[others] - 1e-9)
+    if cell == (20, 20):
+        assert np.all(after[others] <= before[others] + 1e-9)
+    else:
+        assert np.all(after[others] >= before[others] - 1e-9)
 
 
 @settings(max_examples=10, deadline=None)
