@@ -7,15 +7,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
-from iads.catalog import CATALOG_DIR
 from iads.cli import app
+from tests.catalog.test_listing import raw_sections
 
 runner = CliRunner()
 KINDS = ("systems", "radars", "missiles", "threats", "launchers", "command_posts")
@@ -23,16 +20,6 @@ KINDS = ("systems", "radars", "missiles", "threats", "launchers", "command_posts
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, ["catalog", *args])
-
-
-def raw_sections() -> dict[str, dict[str, Any]]:
-    merged: dict[str, dict[str, Any]] = {}
-    for path in sorted(Path(CATALOG_DIR).glob("*.yaml")):
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for section, table in doc.items():
-            if isinstance(table, dict):
-                merged.setdefault(section, {}).update(table)
-    return merged
 
 
 def squash(text: str) -> str:

@@ -33,6 +33,7 @@ CONFIDENCE = 0.95
 
 
 def _finite(samples: np.ndarray) -> np.ndarray:
+    """The finite values of ``samples``, flattened."""
     values = np.asarray(samples, dtype=float).ravel()
     return values[np.isfinite(values)]
 
@@ -54,9 +55,7 @@ def mean_count_ci(samples: np.ndarray, seed: int = 0) -> tuple[float, float, flo
         within ``[min(samples), max(samples)]``.
     """
     values = _finite(samples)
-    if values.size == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(values.mean())
+    mean = float(values.mean()) if values.size else math.nan
     if values.size < 2:
         return mean, math.nan, math.nan
     support, counts = np.unique(values, return_counts=True)
@@ -98,9 +97,7 @@ def mean_t_ci(samples: np.ndarray) -> tuple[float, float, float]:
     Returns NaN for all three without data, and NaN bounds with one value.
     """
     values = _finite(samples)
-    if values.size == 0:
-        return math.nan, math.nan, math.nan
-    mean = float(values.mean())
+    mean = float(values.mean()) if values.size else math.nan
     if values.size < 2:
         return mean, math.nan, math.nan
     half = float(
