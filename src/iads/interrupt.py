@@ -21,7 +21,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
@@ -70,6 +70,15 @@ def committing(destination: Path) -> Iterator[None]:
         _completed.append(destination)
 
 
+def remove_empty(dirs: Iterable[Path]) -> None:
+    """Remove directories made for an output (deepest first) while they are empty."""
+    for d in dirs:
+        try:
+            d.rmdir()
+        except OSError:
+            return
+
+
 def _remove(path: Path, parents: tuple[Path, ...]) -> None:
     deadline = time.monotonic() + REMOVE_TIMEOUT_S
     while path.exists() or path.is_symlink():
@@ -77,11 +86,7 @@ def _remove(path: Path, parents: tuple[Path, ...]) -> None:
         if time.monotonic() > deadline:
             break
         time.sleep(0.01)
-    for d in parents:  # deepest first
-        try:
-            d.rmdir()
-        except OSError:
-            break
+    remove_empty(parents)
 
 
 def _handle(signum: int, frame: FrameType | None) -> None:

@@ -145,7 +145,7 @@ def write_directory(
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
     except OSError as exc:
-        _remove_empty(created)
+        interrupt.remove_empty(created)
         raise InputError(out, "--out", f"cannot write there: {exc.strerror or exc}") from None
     try:
         with interrupt.temporary(tmp, tuple(created)):
@@ -158,21 +158,12 @@ def write_directory(
                 _replace_dir(tmp, out, ours)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        _remove_empty(created)
+        interrupt.remove_empty(created)
         raise InputError(out, "--out", f"cannot write there: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        _remove_empty(created)
+        interrupt.remove_empty(created)
         raise
-
-
-def _remove_empty(dirs: list[Path]) -> None:
-    """Remove directories this run created (deepest first) if they are still empty."""
-    for d in dirs:
-        try:
-            d.rmdir()
-        except OSError:
-            return
 
 
 OUTPUT_FILES = frozenset({SUMMARY_FILE, EVENTS_FILE, REPORT_FILE})
