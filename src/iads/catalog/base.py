@@ -12,11 +12,11 @@ The catalog lives in ``src/iads/catalog/*.yaml``. Each numeric figure is a :clas
       source: "Russian MoD via People's Daily (french.peopledaily.com.cn/...)"
       note: "48N6E3 against aircraft"
 
-``basis`` follows ../shared/reference/systems.md: ``published`` (read in the cited page, the
-✔ tag), ``attributed`` (attributed to a named public source, not re-checked, the ◇ tag) and
-``modelling`` (no public figure: a documented modelling value, the A tag; ``source`` then says
-how it was chosen). The unit is in the field name (``_m``, ``_s``, ``_m_s``, ``_w``, ``_hz``,
-``_db``, ``_m2``, ``_k``, ``_g``, ``_deg``).
+``basis`` says how far a figure can be trusted: ``published`` (read in the cited page),
+``attributed`` (attributed to a named public source, not re-checked) and ``modelling`` (no
+public figure: a documented modelling value; ``source`` then says how it was chosen). The unit
+is in the field name (``_m``, ``_s``, ``_m_s``, ``_w``, ``_hz``, ``_db``, ``_m2``, ``_k``,
+``_g``, ``_deg``).
 """
 
 from __future__ import annotations
