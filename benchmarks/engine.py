@@ -43,7 +43,7 @@ def time_batch(params, n: int, seed: int) -> tuple[float, float]:  # type: ignor
     out = _run_batch(params, root, idx + n)
     jax.block_until_ready(out)
     second = time.perf_counter() - t0
-    np.asarray(out.n_fired)  # touch the result on the host
+    np.asarray(out.state.launch.n_fired)  # touch the result on the host
     return first, second
 
 

@@ -3,8 +3,9 @@
     python benchmarks/stages.py --batch 1000
 
 Runs the demo for 300 s of simulated time to get a state with missiles in the air, then times
-each stage (jitted and vmapped on its own) and the whole step, in milliseconds per step for
-the whole batch.
+each stage (jitted and vmapped on its own, fed from that state) and the whole step, in
+milliseconds per step for the whole batch; the last column is microseconds per
+replication-step.
 """
 
 from __future__ import annotations
@@ -19,15 +20,10 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from iads.c2.assign import assign
+from iads.engine import step as engine_step
+from iads.engine.keys import replication_key, step_keys
 from iads.engine.run import run_replication
-from iads.engine.step import step
-from iads.radar.sensing import sense
 from iads.scenario.compile import compile_scenario, load_scenario
-from iads.threats.flight import threat_kinematics
-from iads.tracking.kalman import confirmed, update_tracks
-from iads.weapons.flyout import flyout
-from iads.weapons.launch import launch
 
 DEMO = Path(__file__).resolve().parents[1] / "src" / "iads" / "examples" / "ankara.yaml"
 
@@ -49,32 +45,53 @@ def main() -> None:
     ap.add_argument("--scenario", type=Path, default=DEMO)
     args = ap.parse_args()
     p, _ = compile_scenario(load_scenario(args.scenario))
-    keys = jax.vmap(lambda i: jax.random.fold_in(jax.random.PRNGKey(0), i))(jnp.arange(args.batch))
+    keys = jax.vmap(lambda i: replication_key(jax.random.PRNGKey(0), i))(jnp.arange(args.batch))
     warm = dataclasses.replace(p, n_steps=300)
-    st = jax.jit(jax.vmap(run_replication, in_axes=(None, 0)))(warm, keys)
+    st = jax.jit(jax.vmap(run_replication, in_axes=(None, 0)))(warm, keys).state
+    es = engine_step
 
-    def kin(s: Any) -> Any:
-        return threat_kinematics(p.threats, s.t_s)
+    def threats(s: Any, k: Any) -> Any:
+        return es.fly(p.threats, es.ThreatInputs(s.t_s, s.assessment.killed_s), s.threats)[1]
 
     def sensing(s: Any, k: Any) -> Any:
-        return sense(p, kin(s), s.alive, s.next_scan_s, s.t_s, k)
+        th = threats(s, k)
+        inputs = es._sensing_inputs(p, s.t_s, th)
+        return th, es.sense(p.sensing, inputs, s.sensing, step_keys(k, s.step).sensing)
 
     def tracking(s: Any, k: Any) -> Any:
-        d = sensing(s, k)
-        return update_tracks(p, s.tracks, d.measured_pos_m, d.measurement_cov_m2, d.detected, s.t_s)
+        _, (_, det) = sensing(s, k)
+        return es.track(p.tracking, es.TrackingInputs(s.t_s, p.time_step_s, det), s.tracking)
+
+    def assignment(s: Any, k: Any) -> Any:
+        th = threats(s, k)
+        picture = es.TrackPicture(confirmed=s.tracking.exists)
+        inputs = es._c2_inputs(p, s, s.sensing, s.tracking, picture, th)
+        return es.assign(p.c2, inputs, s.c2)
+
+    def launching(s: Any, k: Any) -> Any:
+        th = threats(s, k)
+        _, orders = assignment(s, k)
+        return es.launch(p.launch, es._launch_inputs(p, s, s.tracking, orders, th), s.launch)
+
+    def flying(s: Any, k: Any) -> Any:
+        th = threats(s, k)
+        _, fired = launching(s, k)
+        return es.flyout(p.flyout, es._flyout_inputs(p, s.t_s, th, fired), s.flyout)
 
     stages: dict[str, Callable[[Any, Any], Any]] = {
-        "whole step": lambda s, k: step(p, s, k),
-        "threat kinematics": lambda s, k: kin(s),
-        "sensing": sensing,
-        "sensing + tracking": tracking,
-        "assignment": lambda s, k: assign(p, s, confirmed(p, s.tracks), s.t_s),
-        "launch": lambda s, k: launch(p, s, s.t_s),
-        "flyout": lambda s, k: flyout(p, s.missiles, kin(s), s.alive, s.killed_s, s.t_s, k),
+        "whole step": lambda s, k: es.step(p, s, k),
+        "threat kinematics": threats,
+        "+ sensing": sensing,
+        "+ tracking": tracking,
+        "threats + assignment": assignment,
+        "+ launch": launching,
+        "+ flyout": flying,
     }
-    print(f"# batch {args.batch}, backend {jax.devices()[0].platform}; ms per step per batch")
+    print(f"# batch {args.batch}, backend {jax.devices()[0].platform}")
+    print(f"{'stage':>22} {'ms/step':>8} {'us/rep-step':>11}")
     for name, f in stages.items():
-        print(f"{name:>20} {time_ms(jax.vmap(f), st, keys):8.2f}")
+        ms = time_ms(jax.vmap(f), st, keys)
+        print(f"{name:>22} {ms:8.2f} {ms * 1e3 / args.batch:11.2f}")
 
 
 if __name__ == "__main__":

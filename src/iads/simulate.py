@@ -11,7 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from iads.engine.base import Params, State
+from iads.engine.base import Params, Run
 from iads.errors import InputError
 from iads.scenario.compile import Layout, Scenario, compile_scenario, load_scenario, memory_check
 
@@ -32,20 +32,21 @@ class SimulationResult:
     scenario: Scenario
     params: Params
     layout: Layout
-    states: State
+    runs: Run  # final states and event logs, NumPy arrays with a leading replication axis
     seed: int
 
     @property
     def replications(self) -> int:
         """Number of replications."""
-        return int(self.states.t_s.shape[0])
+        return int(self.runs.state.t_s.shape[0])
 
     def summary(self) -> dict[str, Any]:
         """The ``summary.json`` dictionary: per threat type, missile type and asset."""
         from iads.results.outcomes import summarise
 
         return summarise(
-            self.states,
+            self.params,
+            self.runs,
             self.layout,
             scenario=self.scenario.name,
             seed=self.seed,
@@ -57,13 +58,13 @@ class SimulationResult:
         """The event log as a pyarrow Table (columns in ``iads.results.EVENT_SCHEMA``)."""
         from iads.results.outcomes import event_table
 
-        return event_table(self.params, self.states, self.layout)
+        return event_table(self.params, self.runs, self.layout)
 
     def per_replication(self) -> dict[str, Any]:
         """Counts per replication (arrays of shape [replications])."""
         from iads.results.outcomes import per_replication
 
-        return per_replication(self.states, self.layout)
+        return per_replication(self.params, self.runs, self.layout)
 
 
 def _integer(scn: Scenario, name: str, value: object, low: int, high: int | None) -> int:
@@ -109,5 +110,5 @@ def simulate(
     params, layout = compile_scenario(scn, dtype=dtype)
     batch = min(n, b)
     memory_check(scn.path, params, n, batch)
-    states = run_batches(params, n, s, batch, progress=progress)
-    return SimulationResult(scenario=scn, params=params, layout=layout, states=states, seed=s)
+    runs = run_batches(params, n, s, batch, progress=progress)
+    return SimulationResult(scenario=scn, params=params, layout=layout, runs=runs, seed=s)

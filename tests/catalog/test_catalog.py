@@ -21,10 +21,11 @@ from scipy.optimize import brentq
 from iads.catalog import CATALOG_DIR, Figure, Missile, Radar, load_catalog_dir
 from iads.errors import InputError
 
+#: The density scale height the missiles' drag lengths were worked out with (catalog header).
+SCALE_HEIGHT_M = 8500.0
+
 SPEED_OF_LIGHT_M_S = 299_792_458.0
 BOLTZMANN_J_K = 1.380649e-23
-SCALE_HEIGHT_M = 8500.0
-MISSILE_LOST_BELOW_M_S = 250.0
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +189,10 @@ def test_swerling1_closed_form_matches_known_answer() -> None:
 # Missile kinematics: linear boost, then dv/dt = -(rho/rho0) v^2 / L at a constant altitude
 
 
+def test_drag_lengths_were_worked_out_with_the_catalogs_atmosphere(catalog) -> None:  # type: ignore[no-untyped-def]
+    assert catalog.environment.density_scale_height_m.value == SCALE_HEIGHT_M
+
+
 def _documented_altitude_m(missile: Missile) -> float:
     """The mean altitude the drag length was chosen for: "h = <metres> m" in its note."""
     text = missile.drag_length_m.note or ""
@@ -202,6 +207,7 @@ def _fly_level(missile: Missile, altitude_m: float, range_m: float) -> tuple[flo
     t_boost = missile.boost_time_s.value
     drag_length_m = missile.drag_length_m.value
     density_ratio = math.exp(-altitude_m / SCALE_HEIGHT_M)
+    lost_below_m_s = missile.min_speed_m_s.value
 
     def accel(t: float, v: float) -> float:
         if t < t_boost:
@@ -222,7 +228,7 @@ def _fly_level(missile: Missile, altitude_m: float, range_m: float) -> tuple[flo
             frac = (range_m - s) / (s_next - s)
             return t + frac * dt, v + frac * (v_next - v)
         t, s, v = t + dt, s_next, v_next
-        if t > t_boost and v < MISSILE_LOST_BELOW_M_S:
+        if t > t_boost and v < lost_below_m_s:
             return math.inf, v
     return t, v
 
@@ -293,6 +299,15 @@ def _missile(**override: Any) -> dict[str, Any]:
         "drag_length_m": _fig(50_000.0),
         "max_load_factor_g": _fig(20.0),
         "max_flight_time_s": _fig(200.0),
+        "min_speed_m_s": _fig(250.0),
+        "navigation_constant": _fig(4.0),
+        "loft_slope": _fig(1.0),
+        "loft_start_m": _fig(20_000.0),
+        "loft_ceiling_m": _fig(30_000.0),
+        "launch_speed_m_s": _fig(30.0),
+        "launch_elevation_deg": _fig(60.0),
+        "planning_altitude_m": _fig(15_000.0),
+        "planning_range_fraction": _fig(0.5),
         "lethal_radius_m": _fig(10.0),
         "kill_probability": {
             c: _fig(0.5) for c in ("aircraft", "cruise_missile", "ballistic_missile", "drone")
@@ -303,7 +318,12 @@ def _missile(**override: Any) -> dict[str, Any]:
 
 
 def _write(path: Path, doc: dict[str, Any]) -> None:
+    """Write one catalog file (and, beside it, an environment file if there is none yet)."""
     path.write_text(yaml.safe_dump({"schema_version": 1, **doc}, sort_keys=False), "utf-8")
+    env = path.parent / "environment.yaml"
+    if not env.exists() and "environment" not in doc:
+        environment = {"k_factor": _fig(4.0 / 3.0), "density_scale_height_m": _fig(8500.0)}
+        _write(env, {"environment": environment})
 
 
 def _load_error(directory: Path) -> str:
@@ -354,6 +374,7 @@ def test_launcher_with_unknown_missile_names_file_and_field(tmp_path: Path) -> N
     launcher = {
         "name": "test launcher",
         "mobility": {"value": "towed", "basis": "modelling", "source": "test value"},
+        "launch_height_m": _fig(10.0),
         "missiles_per_launcher": {"m": _fig(4), "no_such_missile": _fig(4)},
     }
     _write(tmp_path / "bad_ref.yaml", {"missiles": {"m": _missile()}, "launchers": {"L": launcher}})

@@ -9,12 +9,16 @@ from __future__ import annotations
 import copy
 import dataclasses
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import yaml
 
-from iads.engine.base import Params
+from iads.assessment.base import OUTCOME_KILL, OUTCOME_MISS, OUTCOME_NONE
+from iads.engine import events as ev
+from iads.engine.base import Params, Run
+from iads.engine.run import run_batches
 from iads.scenario.compile import Layout, Scenario, compile_scenario, load_scenario
 
 ORIGIN = {"lat_deg": 40.0, "lon_deg": 33.0}
@@ -103,16 +107,65 @@ def compiled(
 
 def with_kill_probability(params: Params, pk: float) -> Params:
     """Params with every missile's single-shot kill probability set to ``pk``."""
-    kp = params.missiles.kill_probability
-    m = dataclasses.replace(params.missiles, kill_probability=np.full(kp.shape, pk, kp.dtype))
-    return dataclasses.replace(params, missiles=m)
+    kp = params.assessment.kill_probability
+    a = dataclasses.replace(params.assessment, kill_probability=np.full(kp.shape, pk, kp.dtype))
+    return dataclasses.replace(params, assessment=a)
 
 
 def replace_radars(params: Params, **fields: Any) -> Params:
     """Params with radar fields replaced (arrays of shape [D])."""
-    return dataclasses.replace(params, radars=dataclasses.replace(params.radars, **fields))
+    radars = dataclasses.replace(params.sensing.radars, **fields)
+    return dataclasses.replace(params, sensing=dataclasses.replace(params.sensing, radars=radars))
 
 
 def replace_threats(params: Params, **fields: Any) -> Params:
     """Params with threat fields replaced (arrays of shape [J])."""
     return dataclasses.replace(params, threats=dataclasses.replace(params.threats, **fields))
+
+
+def view(params: Params, run: Run) -> SimpleNamespace:
+    """A run's outcomes as arrays [R, J] over the scenario's threats (padding dropped), and its
+    missiles as arrays [R, L] by missile id (``fired`` marks the rows used)."""
+    n = int(np.sum(np.asarray(params.threats.valid)))
+    log, st = run.events, run.state
+    det = log.detect
+    detected = np.asarray(det.kind)[:, :n] == ev.DETECT
+    radar = np.maximum(np.asarray(det.radar)[:, :n], 0)
+    radar_pos = np.asarray(params.sensing.radars.pos_m)
+    rng = np.linalg.norm(np.asarray(det.pos_m)[:, :n] - radar_pos[radar], axis=-1)
+    launch, end = log.launch, log.end
+    fired = np.asarray(launch.kind) == ev.LAUNCH
+    outcome = np.where(
+        np.asarray(end.kind) == ev.INTERCEPT,
+        OUTCOME_KILL,
+        np.where(np.asarray(end.kind) == ev.MISS, OUTCOME_MISS, OUTCOME_NONE),
+    )
+    missiles = SimpleNamespace(
+        fired=fired,
+        launch_time_s=np.asarray(launch.time_s),
+        launch_pos_m=np.asarray(launch.pos_m),
+        launcher=np.asarray(launch.launcher),
+        unit=np.where(fired, np.asarray(launch.unit), -1),
+        target=np.asarray(launch.threat),
+        kind=np.asarray(launch.missile_type),
+        outcome=outcome,
+        end_time_s=np.where(np.asarray(end.kind) != ev.NONE, np.asarray(end.time_s), np.nan),
+        end_pos_m=np.asarray(end.pos_m),
+    )
+    return SimpleNamespace(
+        t_s=np.asarray(st.t_s),
+        detect_s=np.where(detected, np.asarray(det.time_s)[:, :n], np.inf),
+        detect_range_m=np.where(detected, rng, np.nan),
+        killed_s=np.asarray(st.assessment.killed_s)[:, :n],
+        leaked_s=np.asarray(st.threats.leaked_s)[:, :n],
+        inventory=np.asarray(st.launch.inventory),
+        n_fired=np.asarray(st.launch.n_fired),
+        missiles=missiles,
+    )
+
+
+def run(
+    params: Params, replications: int, seed: int, batch_size: int, **kw: Any
+) -> SimpleNamespace:
+    """``run_batches`` seen through :func:`view`."""
+    return view(params, run_batches(params, replications, seed, batch_size, **kw))

@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from iads import simulate
-from iads.engine.base import OUTCOME_KILL
+from iads.assessment.base import OUTCOME_KILL
 from iads.engine.run import run_batches
 from iads.threats.flight import threat_position
 from tests.engine.scenarios import (
@@ -21,6 +21,7 @@ from tests.engine.scenarios import (
     north_of,
     replace_radars,
     replace_threats,
+    run,
     with_kill_probability,
 )
 
@@ -51,7 +52,7 @@ def _textbook_snr(radar, rcs_m2: float, range_m: float) -> float:  # type: ignor
 
 def _in_flight_peaks(log) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
     """Peaks over launch times and replications of: missiles in flight, distinct threats they
-    fly at, and missiles in flight at any one threat (from the missile log)."""
+    fly at, and missiles in flight at any one threat (from the missile events)."""
     peak_missiles = peak_targets = peak_at_one = 0
     for r in range(log.unit.shape[0]):
         used = log.unit[r] >= 0
@@ -89,13 +90,13 @@ def test_target_below_radar_horizon_is_never_detected(tmp_path):
     )
     _, params, _ = compiled(tmp_path, d)
     huge = replace_threats(params, rcs_m2=np.full_like(params.threats.rcs_m2, 1.0e4))
-    states = run_batches(huge, 6, seed=1, batch_size=6)
+    states = run(huge, 6, seed=1, batch_size=6)
     assert np.all(np.isinf(states.detect_s))
     # Control: the same crossing at 3,000 m is above the horizon and is seen.
     d["raid"][0]["route"] = [dict(p, alt_m=3000.0) for p in route]
     _, params_high, _ = compiled(tmp_path, d)
     high = replace_threats(params_high, rcs_m2=np.full_like(params_high.threats.rcs_m2, 1.0e4))
-    states = run_batches(high, 6, seed=1, batch_size=6)
+    states = run(high, 6, seed=1, batch_size=6)
     assert np.all(np.isfinite(states.detect_s))
 
 
@@ -118,7 +119,7 @@ def test_first_look_in_range_detects_with_the_radar_equation_probability(tmp_pat
     )
     p = replace_threats(p, rcs_m2=np.full((1, 5, 3), rcs), swerling=np.array([1], np.int32))
     n = 600
-    states = run_batches(p, n, seed=3, batch_size=n)
+    states = run(p, n, seed=3, batch_size=n)
     rng = np.asarray(states.detect_range_m[:, 0])
     first_look = np.isfinite(rng) & (rng >= r_max - speed * 1.0 - 50.0)
     grid = np.linspace(r_max - speed, r_max, 101)
@@ -140,11 +141,11 @@ def fighters(tmp_path_factory):
 def test_straight_flying_target_inside_envelope_is_intercepted(fighters):
     _, params, _ = fighters
     p = with_kill_probability(params, 1.0)
-    states = run_batches(p, 4, seed=5, batch_size=4)
+    states = run(p, 4, seed=5, batch_size=4)
     assert np.all(np.isfinite(states.killed_s)), "every fighter is destroyed"
     assert np.all(np.isinf(states.leaked_s))
-    log = states.missile_log
-    kills = (log.unit >= 0) & (log.outcome == OUTCOME_KILL)
+    log = states.missiles
+    kills = log.fired & (log.outcome == OUTCOME_KILL)
     r, i = np.nonzero(kills)
     assert len(r) >= 4 * 4
     # Each kill happened within the missile's lethal radius of where the threat really was.
@@ -157,27 +158,27 @@ def test_straight_flying_target_inside_envelope_is_intercepted(fighters):
         ]
     )
     miss = np.linalg.norm(truth - log.end_pos_m[r, i], axis=-1)
-    lethal = np.asarray(params.missiles.lethal_radius_m)[log.kind[r, i]]
+    lethal = np.asarray(params.assessment.lethal_radius_m)[log.kind[r, i]]
     assert np.all(miss <= lethal + 1.0), miss.max()
     # ... and inside the envelope: within the 48N6E3's maximum range of the battery.
     ground = np.linalg.norm(log.end_pos_m[r, i][:, :2], axis=-1)
-    assert np.all(ground <= np.asarray(params.missiles.max_range_m)[log.kind[r, i]])
+    assert np.all(ground <= np.asarray(params.c2.envelope.max_range_m)[log.kind[r, i]])
 
 
 def test_no_missiles_means_every_threat_leaks(tmp_path, fighters):
     _, params, _ = fighters
     empty = dataclasses.replace(
         params,
-        units=dataclasses.replace(params.units, inventory=np.zeros_like(params.units.inventory)),
+        launch=dataclasses.replace(params.launch, inventory=np.zeros_like(params.launch.inventory)),
     )
-    states = run_batches(empty, 3, seed=2, batch_size=3)
+    states = run(empty, 3, seed=2, batch_size=3)
     assert np.all(np.isfinite(states.leaked_s))
     assert np.all(np.isinf(states.killed_s))
     assert np.all(states.n_fired == 0)
     # Also a scenario with no battery at all.
     d = base(batteries=[])
     _, p2, _ = compiled(tmp_path, d)
-    st2 = run_batches(p2, 2, seed=2, batch_size=2)
+    st2 = run(p2, 2, seed=2, batch_size=2)
     assert np.all(np.isfinite(st2.leaked_s))
     assert np.all(np.isinf(st2.detect_s))
 
@@ -216,7 +217,7 @@ def test_kill_probability_one_and_enough_missiles_nothing_leaks(tmp_path):
         {"type": "5P85SE2", "count": 2, "missile": "9M96E2"},
     ]
     _, params, _ = compiled(tmp_path, d)
-    states = run_batches(with_kill_probability(params, 1.0), 8, seed=11, batch_size=8)
+    states = run(with_kill_probability(params, 1.0), 8, seed=11, batch_size=8)
     assert np.all(np.isinf(states.leaked_s)), np.isfinite(states.leaked_s).sum(axis=1)
     assert np.all(np.isfinite(states.killed_s))
     assert np.all(states.inventory.sum(axis=(1, 2)) > 0), "missiles were left over"
@@ -247,8 +248,8 @@ def test_fire_control_channels_are_never_exceeded(tmp_path):
     radar = scn.catalog.radars["92N6E"]
     target_channels = int(radar.target_channels.value)
     missile_channels = int(radar.missile_channels.value)
-    states = run_batches(params, 4, seed=4, batch_size=4)
-    peak_missiles, peak_targets, _ = _in_flight_peaks(states.missile_log)
+    states = run(params, 4, seed=4, batch_size=4)
+    peak_missiles, peak_targets, _ = _in_flight_peaks(states.missiles)
     assert peak_missiles <= missile_channels
     assert peak_targets <= target_channels
     assert peak_missiles == missile_channels or peak_targets == target_channels, (
@@ -302,7 +303,7 @@ def test_the_clock_does_not_drift_in_float32(fighters, tmp_path):
     # 0.2 s steps added 3,500 times in float32 drift by about a second; the engine counts steps.
     d = base(duration_s=700.0, time_step_s=0.2)
     _, params, _ = compiled(tmp_path, d)
-    states = run_batches(params, 1, seed=1, batch_size=1)
+    states = run(params, 1, seed=1, batch_size=1)
     assert float(states.t_s[0]) == 700.0
 
 
@@ -327,7 +328,7 @@ def test_a_threat_arriving_in_the_last_step_leaks(tmp_path):
     arrival = float(layout.arrival_s[0])
     d["duration_s"] = math.floor(arrival) + 0.5
     _, params, _ = compiled(tmp_path, d)
-    states = run_batches(params, 1, seed=1, batch_size=1)
+    states = run(params, 1, seed=1, batch_size=1)
     assert np.isfinite(states.leaked_s[0, 0])
 
 
@@ -352,8 +353,8 @@ def test_doctrine_limits_salvos_in_the_air_at_one_threat(tmp_path):
             "engagement_range_fraction": 1.0,
         }
         _, params, _ = compiled(tmp_path, d)
-        states = run_batches(with_kill_probability(params, 0.001), 3, seed=2, batch_size=3)
-        _, _, peak = _in_flight_peaks(states.missile_log)
+        states = run(with_kill_probability(params, 0.001), 3, seed=2, batch_size=3)
+        _, _, peak = _in_flight_peaks(states.missiles)
         assert peak == most, (policy, peak)
 
 

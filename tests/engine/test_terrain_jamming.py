@@ -9,7 +9,6 @@ import pytest
 from affine import Affine
 from scipy import stats
 
-from iads.engine.run import run_batches
 from iads.errors import InputError
 from iads.scenario.compile import compile_scenario, load_scenario
 from tests.engine.scenarios import (
@@ -19,6 +18,7 @@ from tests.engine.scenarios import (
     north_of,
     replace_radars,
     replace_threats,
+    run,
     write,
 )
 from tests.terrain.helpers import UTM36N, write_geotiff
@@ -68,7 +68,7 @@ def _drone_crossing(terrain: dict | None) -> dict:
 def _detect_times(tmp_path, d: dict) -> np.ndarray:
     _, params, _ = compiled(tmp_path, d)
     huge = replace_threats(params, rcs_m2=np.full_like(params.threats.rcs_m2, 1.0e4))
-    return np.asarray(run_batches(huge, 4, seed=1, batch_size=4).detect_s)
+    return np.asarray(run(huge, 4, seed=1, batch_size=4).detect_s)
 
 
 def test_a_ridge_hides_a_low_drone_that_the_smooth_earth_shows(tmp_path):
@@ -92,7 +92,7 @@ def test_flying_above_the_ridge_shadow_is_seen(tmp_path):
 def test_global_default_dem_compiles_and_masks(tmp_path):
     """The packaged ETOPO5 grid near Ankara: the masking grid holds real relief."""
     _, params, _ = compiled(tmp_path, base(terrain={"dem": "etopo5", "cell_m": 5000.0}))
-    lowest = np.asarray(params.radars.terrain_lowest_m)
+    lowest = np.asarray(params.sensing.radars.terrain_lowest_m)
     assert lowest.shape[1] > 100 and lowest.shape[1] == lowest.shape[2]
     finite = lowest[np.isfinite(lowest)]
     assert finite.min() == 0.0 and finite.max() > 1000.0  # seen down to the ground, and shadows
@@ -151,7 +151,7 @@ def test_self_screening_jammer_lowers_pd_as_snr_over_one_plus_jn(tmp_path):
     radar = scn.catalog.radars["91N6E"]
     pfa = radar.false_alarm_probability.value
     # Choose the RCS so that the unjammed Pd at 150 km is 0.9 (Swerling 1 closed form).
-    snr_coeff = float(p.radars.snr_coeff[0])
+    snr_coeff = float(p.sensing.radars.snr_coeff[0])
     snr90 = math.log(pfa) / math.log(0.9) - 1.0
     rcs = snr90 * 150_000.0**4 / snr_coeff
     p = replace_threats(p, rcs_m2=np.full((1, 5, 3), rcs), swerling=np.array([1], np.int32))
@@ -162,7 +162,7 @@ def test_self_screening_jammer_lowers_pd_as_snr_over_one_plus_jn(tmp_path):
     expected = float(np.mean(pfa ** (1.0 / (1.0 + snr / (1.0 + jn)))))
     assert 0.2 < expected < 0.7  # the jammer matters: unjammed it would be 0.9
     n = 600
-    rng = np.asarray(run_batches(p, n, seed=5, batch_size=n).detect_range_m[:, 0])
+    rng = np.asarray(run(p, n, seed=5, batch_size=n).detect_range_m[:, 0])
     first_look = np.isfinite(rng) & (rng >= 150_000.0 - speed - 50.0)
     assert stats.binomtest(int(first_look.sum()), n, expected).pvalue > 1e-3
 
@@ -182,8 +182,8 @@ def test_stand_off_jammer_below_the_horizon_changes_nothing(tmp_path):
     _, clean = _one_look(tmp_path, [])
     # 400 km east at 10 m: far below the radar's horizon.
     _, hidden = _one_look(tmp_path, [_soj(40.0, 33.0 + 400 / KM_PER_DEG_LON_40N, 10.0, 1e4)])
-    a = np.asarray(run_batches(clean, 64, seed=2, batch_size=64).detect_range_m)
-    b = np.asarray(run_batches(hidden, 64, seed=2, batch_size=64).detect_range_m)
+    a = np.asarray(run(clean, 64, seed=2, batch_size=64).detect_range_m)
+    b = np.asarray(run(hidden, 64, seed=2, batch_size=64).detect_range_m)
     np.testing.assert_array_equal(a, b)
 
 
@@ -193,14 +193,14 @@ def test_main_beam_jammer_hurts_more_than_a_sidelobe_one(tmp_path):
     def detections(site: tuple[float, float]) -> float:
         _, p = _one_look(tmp_path, [_soj(*site, 15_000.0, 50.0)])
         p = replace_radars(p, max_range_m=np.array([400_000.0, 0.0]))
-        return float(np.isfinite(run_batches(p, 200, seed=4, batch_size=200).detect_s).mean())
+        return float(np.isfinite(run(p, 200, seed=4, batch_size=200).detect_s).mean())
 
     # 250 km north at 15 km: within a few hundredths of a degree of the target's direction.
     behind = detections((40.0 + 250 / 111.0, 33.0))
     aside = detections((40.0, 33.0 + 250 / KM_PER_DEG_LON_40N))  # 250 km east
     _, clean = _one_look(tmp_path, [])
     clean = replace_radars(clean, max_range_m=np.array([400_000.0, 0.0]))
-    none = float(np.isfinite(run_batches(clean, 200, seed=4, batch_size=200).detect_s).mean())
+    none = float(np.isfinite(run(clean, 200, seed=4, batch_size=200).detect_s).mean())
     assert behind < aside <= none
     assert behind < 0.5 * none
 
@@ -233,7 +233,7 @@ def test_stand_off_jammer_without_a_site_is_refused(tmp_path):
 def test_terrain_cell_is_honoured_and_a_too_fine_one_is_refused(tmp_path):
     dem = _ridge_dem(tmp_path, 10.0)
     _, params, _ = compiled(tmp_path, base(terrain={"dem": dem, "cell_m": 2000.0}))
-    assert float(params.radars.terrain_grid_m[2]) == pytest.approx(2000.0, rel=1e-3)
+    assert float(params.sensing.radars.terrain_grid_m[2]) == pytest.approx(2000.0, rel=1e-3)
     # The 91N6E reaches 600 km: 10 m cells would need a grid of some 120,000 cells across.
     scn = load_scenario(write(tmp_path, base(terrain={"dem": dem, "cell_m": 10.0})))
     with pytest.raises(InputError, match=r"terrain\.cell_m: 10 m needs a \d+ x \d+ grid"):
@@ -245,16 +245,26 @@ def test_stand_off_jammer_beyond_a_radars_range_still_jams_it_over_terrain(tmp_p
     Over a sea-level-flat DEM its J/N must be what it is without terrain, for both radars."""
     import jax.numpy as jnp
 
-    from iads.radar.sensing import jamming_noise_ratio
+    from iads.sensing.base import SensingInputs
+    from iads.sensing.detect import jamming_noise_ratio
 
     soj = _soj(40.0, 33.0 + 450 / KM_PER_DEG_LON_40N, 15_000.0, 50.0)
     d = base(jammers=[soj])
     _, plain, _ = compiled(tmp_path, d)
     _, hilly, _ = compiled(tmp_path, dict(d, terrain={"dem": _ridge_dem(tmp_path, 0.0)}))
-    assert np.isinf(np.asarray(hilly.radars.terrain_lowest_m)).any()  # out of some radar's range
-    target = jnp.asarray(plain.radars.pos_m[:1]) + jnp.asarray([[0.0, 100_000.0, 8_000.0]])
+    assert np.isinf(
+        np.asarray(hilly.sensing.radars.terrain_lowest_m)
+    ).any()  # out of some radar's range
+    target = jnp.asarray(plain.sensing.radars.pos_m[:1]) + jnp.asarray([[0.0, 100_000.0, 8_000.0]])
     on = jnp.asarray([True])
-    a = np.asarray(jamming_noise_ratio(plain, target, on))
-    b = np.asarray(jamming_noise_ratio(hilly, target, on))
+
+    def jn(p):  # type: ignore[no-untyped-def]
+        tp = p.threats
+        inputs = SensingInputs(
+            0.0, None, on, tp.rcs_m2, tp.swerling, tp.ssj_erp_w[:1], tp.ssj_bandwidth_hz[:1]
+        )
+        return np.asarray(jamming_noise_ratio(p.sensing, inputs, target, on))
+
+    a, b = jn(plain), jn(hilly)
     assert np.all(a > 0)
     np.testing.assert_allclose(b, a, rtol=1e-6)

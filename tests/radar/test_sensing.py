@@ -1,4 +1,4 @@
-"""Band- and aspect-dependent RCS in the sensing stage (iads.radar.sensing)."""
+"""Band- and aspect-dependent RCS in the sensing stage (iads.sensing.detect)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from iads.catalog import load_catalog
 from iads.catalog.base import ASPECTS, BANDS, band_of
-from iads.radar.sensing import aspect_index, rcs_seen_m2
+from iads.sensing.detect import aspect_index, rcs_seen_m2
 
 RADAR = np.array([[0.0, 0.0, 10.0]])
 

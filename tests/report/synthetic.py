@@ -56,9 +56,11 @@ def synthetic_events(replications: int, threats_per_replication: int) -> pa.Tabl
     rows: dict[str, list[object]] = {name: [] for name in EVENT_SCHEMA.names}
 
     def add(rep, t, kind, tid, ttype, unit="", mid=-1, mtype="", lat=0.0, lon=0.0, alt=0.0):
+        radar = f"{unit}/radar" if kind == "detect" else ""
+        launcher = f"{unit}/launcher" if kind == "launch" else ""
         for name, value in zip(
             EVENT_SCHEMA.names,
-            (rep, t, kind, tid, ttype, unit, mid, mtype, lat, lon, alt),
+            (rep, t, kind, tid, ttype, unit, radar, launcher, mid, mtype, lat, lon, alt),
             strict=True,
         ):
             rows[name].append(value)

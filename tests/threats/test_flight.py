@@ -23,9 +23,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iads.engine.base import CATEGORIES, ThreatParams
+from iads.catalog.base import THREAT_CATEGORIES as CATEGORIES
 from iads.geo.sphere import EARTH_RADIUS_M, altitude_m, xyz_to_enu
 from iads.scenario.compile import _ballistic_ground_speed
+from iads.threats.base import ThreatParams
 from iads.threats.flight import threat_kinematics, threat_position
 from iads.units import STANDARD_GRAVITY_M_S2
 

@@ -23,13 +23,20 @@ import jax.numpy as jnp
 import numpy as np
 from scipy import stats
 
-from iads.engine.base import Tracks
-from iads.tracking.kalman import (
-    INITIAL_SPEED_SIGMA_M_S,
-    _update_one_radar,
-    predict,
-    update_tracks,
-)
+from iads.sensing.base import Detections
+from iads.tracking.base import TrackingInputs, TrackingParams, Tracks
+from iads.tracking.kalman import _update_one_radar, predict, track
+
+#: A new track's prior 1-sigma speed in these tests (the catalog's figure is a modelling value).
+INITIAL_SPEED_SIGMA_M_S = 1000.0
+
+
+def update_tracks(params, tracks, z, R, detected, t_s):  # type: ignore[no-untyped-def]
+    """The tracking stage fed with these measurements (one row per radar)."""
+    det = Detections(
+        looked=None, detected=detected, measured_pos_m=z, measurement_cov_m2=R, range_m=None
+    )
+    return track(params.tracking, TrackingInputs(t_s, params.dt_s, det), tracks)[0]
 
 
 def _tracks(x: np.ndarray, P: np.ndarray, exists: bool = True, t_s: float = 0.0) -> Tracks:
@@ -105,6 +112,7 @@ def test_update_with_diagonal_covariances_matches_scalar_kalman_gain() -> None:
         jnp.asarray(np.eye(3)[None] * r),
         jnp.asarray([True]),
         jnp.asarray(7.0),
+        INITIAL_SPEED_SIGMA_M_S,
     )
     gain_p, gain_v = a / (a + r), c / (a + r)
     np.testing.assert_allclose(np.asarray(out.x[0, :3]), gain_p * z[0], rtol=1e-14)
@@ -126,7 +134,12 @@ def test_update_with_full_covariances_matches_textbook_formula_in_numpy() -> Non
     z = x[:, :3] + rng.normal(size=(n, 3)) * 50.0
     H = np.hstack([np.eye(3), np.zeros((3, 3))])
     out = _update_one_radar(
-        _tracks(x, P), jnp.asarray(z), jnp.asarray(R), jnp.ones(n, bool), jnp.asarray(1.0)
+        _tracks(x, P),
+        jnp.asarray(z),
+        jnp.asarray(R),
+        jnp.ones(n, bool),
+        jnp.asarray(1.0),
+        INITIAL_SPEED_SIGMA_M_S,
     )
     for j in range(n):
         S = H @ P[j] @ H.T + R[j]
@@ -147,6 +160,7 @@ def test_a_new_track_starts_at_the_measurement_with_a_wide_velocity_prior() -> N
         jnp.asarray(R),
         jnp.asarray([True]),
         jnp.asarray(12.0),
+        INITIAL_SPEED_SIGMA_M_S,
     )
     np.testing.assert_array_equal(np.asarray(out.x[0]), [1e3, 2e3, 3e3, 0.0, 0.0, 0.0])
     expected_P = np.zeros((6, 6))
@@ -160,15 +174,26 @@ def test_a_new_track_starts_at_the_measurement_with_a_wide_velocity_prior() -> N
 def test_a_track_without_a_detection_is_left_alone() -> None:
     tr = _tracks(np.arange(6.0)[None], np.eye(6)[None], t_s=3.0)
     out = _update_one_radar(
-        tr, jnp.zeros((1, 3)), jnp.eye(3)[None], jnp.asarray([False]), jnp.asarray(9.0)
+        tr,
+        jnp.zeros((1, 3)),
+        jnp.eye(3)[None],
+        jnp.asarray([False]),
+        jnp.asarray(9.0),
+        INITIAL_SPEED_SIGMA_M_S,
     )
     for a, b in zip(jax.tree.leaves(out), jax.tree.leaves(tr), strict=True):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
 
 
 def _params(dt: float, q: float, timeout_s: float = 30.0) -> SimpleNamespace:
-    """The three fields of ``Params`` that ``update_tracks`` reads."""
-    return SimpleNamespace(time_step_s=dt, process_noise_m2_s3=q, track_timeout_s=timeout_s)
+    """The tracking stage's params and the step."""
+    tracking = TrackingParams(
+        process_noise_m2_s3=jnp.asarray(q),
+        initial_speed_sigma_m_s=jnp.asarray(INITIAL_SPEED_SIGMA_M_S),
+        confirm_hits=jnp.asarray(2, jnp.int32),
+        timeout_s=jnp.asarray(timeout_s),
+    )
+    return SimpleNamespace(tracking=tracking, dt_s=jnp.asarray(dt))
 
 
 def test_two_radars_in_turn_equal_one_fused_measurement() -> None:

@@ -1,1 +1,1 @@
-"""iads.c2."""
+"""Command-post stage: evaluate threats and assign them to fire units."""

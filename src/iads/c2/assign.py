@@ -1,4 +1,4 @@
-"""Command-post stage: rank threats and assign them to fire units (greedy by marginal return).
+"""Command-post stage kernel: rank threats, assign them to fire units (greedy, marginal return).
 
 For each idle fire unit u and threat j the command post plans, from the track, the predicted
 intercept point (PIP) of each missile type k it has left: the time t that solves
@@ -11,9 +11,10 @@ threat for the reaction time, and when the unit has a free target channel.
 
 The marginal return of a salvo of n missiles with single-shot kill probability p on threat j is
 
-    value_j * (1 - (1 - p)^n) / (time_to_asset_j + 60 s)
+    value_j * (1 - (1 - p)^n) / (time_to_asset_j + priority_offset_s)
 
-(threat priority = asset value / time to reach it, the 60 s keeps it finite). Assignment is the
+(threat priority = asset value / time to reach it; the command post's ``priority_offset_s``
+keeps it finite). Assignment is the
 greedy rule: repeatedly take the best (unit, threat) pair, one new engagement per unit and per
 threat a step; it is a fixed number of rounds, so it vectorises.
 
@@ -25,33 +26,18 @@ same target channel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import jax
 import jax.numpy as jnp
 from jax import Array
 
-from iads.engine.base import CATEGORIES, AssignLog, Params, State
-from iads.engine.ops import scatter_add, scatter_any, scatter_set
+from iads.arrays import scatter_add, scatter_any, scatter_set
+from iads.c2.base import C2Inputs, C2Params, C2State, Orders
+from iads.catalog.base import THREAT_CATEGORIES
 from iads.geo import vec
 from iads.geo.sphere import altitude_m, ground_range_m
+from iads.launch.base import live_salvo_left
 
-_BALLISTIC = CATEGORIES.index("ballistic_missile")
-_PRIORITY_OFFSET_S = 60.0
-
-
-@jax.tree_util.register_dataclass
-@dataclass(frozen=True)
-class Assignment:
-    """New engagements decided this step."""
-
-    salvo_target: Array  # [U] int32
-    salvo_kind: Array  # [U] int32
-    salvo_left: Array  # [U] int32
-    salvo_row: Array  # [U] int32 assignment-log row of each unit's current salvo
-    engaged: Array  # [J] bool: ever assigned
-    n_assigned: Array  # []
-    assign_log: AssignLog
+_BALLISTIC = THREAT_CATEGORIES.index("ballistic_missile")
 
 
 def intercept_time(rel_pos_m: Array, vel_m_s: Array, speed_m_s: Array) -> Array:
@@ -74,12 +60,10 @@ def intercept_time(rel_pos_m: Array, vel_m_s: Array, speed_m_s: Array) -> Array:
     return jnp.where(disc < 0, jnp.inf, t)
 
 
-def engagement_options(
-    params: Params, state: State, track_ok: Array, t_s: Array
-) -> tuple[Array, Array]:
+def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> tuple[Array, Array]:
     """Score [U, J] of the best salvo each unit can fire at each threat, and its missile type."""
-    tp, up, mp = params.threats, params.units, params.missiles
-    tr = state.tracks
+    up, mp, t_s = params.units, params.envelope, inputs.t_s
+    tr = inputs.tracks
     pos = tr.x[:, :3]
     vel = tr.x[:, 3:]
     rel = pos[None, :, :] - up.pos_m[:, None, :]  # [U, J, 3]
@@ -90,10 +74,10 @@ def engagement_options(
     pip = pos[None, :, None, :] + vel[None, :, None, :] * t_fin[..., None]  # [U, J, K, 3]
     pip_range = ground_range_m(pip, up.pos_m[:, None, None, :])
     pip_alt = altitude_m(pip)
-    ballistic = (tp.category == _BALLISTIC)[None, :, None]
+    ballistic = (inputs.category == _BALLISTIC)[None, :, None]
     max_range = jnp.where(ballistic, mp.ballistic_range_m, mp.max_range_m)
     speed = vec.norm(vel)
-    asset_pos = params.asset_pos_m[tp.asset]
+    asset_pos = inputs.asset_pos_m[inputs.asset]
     time_to_asset = vec.norm(asset_pos - pos) / jnp.maximum(speed, 1.0)  # [J]
     in_envelope = (
         jnp.isfinite(t_int)
@@ -103,10 +87,10 @@ def engagement_options(
         & (pip_alt <= mp.max_target_altitude_m)
         & (t_fin <= mp.max_flight_time_s)
         & (t_fin <= time_to_asset[None, :, None])
-        & (state.inventory[:, None, :] > 0)
+        & (inputs.inventory[:, None, :] > 0)
         & (speed <= up.max_target_speed_m_s[:, None])[..., None]
     )
-    pk = mp.kill_probability[:, tp.category].T  # [J, K]
+    pk = inputs.kill_probability[:, inputs.category].T  # [J, K]
     salvo_pk = 1.0 - (1.0 - pk[None]) ** up.salvo_size[:, None, None]  # [U, J, K]
     # Best feasible type: highest Pk; among those within 1e-6 of it, the shortest-ranged
     # (cheapest) missile.
@@ -115,82 +99,76 @@ def engagement_options(
     kind = jnp.argmin(jnp.where(near_best, mp.max_range_m, jnp.inf), axis=-1).astype(jnp.int32)
     feasible = jnp.any(in_envelope, axis=-1)
 
-    held = (state.fc_first_seen_s + up.reaction_time_s[:, None] <= t_s) & (
-        state.fc_last_seen_s >= t_s - params.track_timeout_s
+    held = (inputs.fc_first_seen_s + up.reaction_time_s[:, None] <= t_s) & (
+        inputs.fc_last_seen_s >= t_s - params.fire_control_timeout_s
     )
-    ms = state.missiles
-    n_threats = tp.valid.shape[0]
-    # Salvos still undecided at each threat: a salvo is a row of the assignment log, active
-    # while one of its missiles flies or the unit is still firing it.
-    log = state.assign_log
-    active = scatter_any(ms.salvo, ms.alive, params.assign_capacity) | scatter_any(
-        state.salvo_row, state.salvo_left > 0, params.assign_capacity
+    n_threats = inputs.alive.shape[0]
+    n_rows = state.salvo_target.shape[0]
+    salvo_left = live_salvo_left(
+        inputs.salvo_target, inputs.salvo_kind, inputs.salvo_left, inputs.alive, inputs.inventory
     )
-    salvos = scatter_add(log.target, active.astype(jnp.int32), n_threats)  # [J]
+    # Salvos still undecided at each threat: a salvo is active while one of its missiles flies
+    # or its unit is still firing it.
+    active = scatter_any(inputs.missile_salvo, inputs.missile_alive, n_rows) | scatter_any(
+        inputs.salvo_row, salvo_left > 0, n_rows
+    )
+    salvos = scatter_add(state.salvo_target, active.astype(jnp.int32), n_threats)  # [J]
     limit = jnp.where(up.shoot_shoot, 2, 1)  # [U] salvos at one threat before a look
     available = salvos[None, :] < limit[:, None]
     threat_ids = jnp.arange(n_threats)
-    engaged_uj = jnp.any(ms.alive[:, :, None] & (ms.target[:, :, None] == threat_ids), axis=1)
+    engaged_uj = jnp.any(
+        inputs.missile_alive[:, :, None] & (inputs.missile_target[:, :, None] == threat_ids),
+        axis=1,
+    )
     engaged_uj = engaged_uj | (
-        (state.salvo_target[:, None] == threat_ids[None, :]) & (state.salvo_left[:, None] > 0)
+        (inputs.salvo_target[:, None] == threat_ids[None, :]) & (salvo_left[:, None] > 0)
     )
     n_engaged = jnp.sum(engaged_uj, axis=1, dtype=jnp.int32)
     # A unit needs a free target channel, unless it already holds this threat in one.
     channel = (n_engaged < up.target_channels)[:, None] | engaged_uj
-    unit_free = (state.salvo_left == 0)[:, None] & channel
-    ok = feasible & held & available & (track_ok & state.alive)[None, :] & unit_free
-    priority = tp.asset_value / (time_to_asset + _PRIORITY_OFFSET_S)
+    unit_free = (up.valid & (salvo_left == 0))[:, None] & channel
+    ok = feasible & held & available & (inputs.confirmed & inputs.alive)[None, :] & unit_free
+    priority = inputs.asset_value / (time_to_asset + params.priority_offset_s)
     score = jnp.where(ok, priority[None, :] * best_pk, 0.0)
     return score, kind
 
 
-def assign(params: Params, state: State, track_ok: Array, t_s: Array) -> Assignment:
-    """Greedy assignment of new engagements (at most one per unit and per threat per step)."""
-    score, kind = engagement_options(params, state, track_ok, t_s)
+def assign(params: C2Params, inputs: C2Inputs, state: C2State) -> tuple[C2State, Orders]:
+    """The command-post stage: greedy assignment of new engagements (at most one per unit and
+    per threat per step)."""
+    score, kind = engagement_options(params, inputs, state)
     n_units, n_threats = score.shape
+    n_rows = state.salvo_target.shape[0]
 
     def round_(_: int, carry: tuple) -> tuple:  # type: ignore[type-arg]
-        sc, tgt, knd, left, rows, engaged, n, log = carry
+        sc, new, tgt, knd, rows, rows_target, n = carry
         flat = jnp.argmax(sc)
         u = (flat // n_threats).astype(jnp.int32)
         j = (flat % n_threats).astype(jnp.int32)
         take = sc[u, j] > 0
-        k = kind[u, j]
         at_u = (jnp.arange(n_units) == u) & take
         at_j = (jnp.arange(n_threats) == j) & take
+        row = jnp.where(take, n, n_rows)  # out of range -> dropped
+        new = new | at_u
         tgt = jnp.where(at_u, j, tgt)
-        knd = jnp.where(at_u, k, knd)
-        left = jnp.where(at_u, params.units.salvo_size, left)
-        engaged = engaged | at_j
-        row = jnp.where(take, n, params.assign_capacity)  # out of range -> dropped
+        knd = jnp.where(at_u, kind[u, j], knd)
         rows = jnp.where(at_u, row, rows)
-        log = AssignLog(
-            time_s=scatter_set(log.time_s, row, t_s),
-            unit=scatter_set(log.unit, row, u),
-            target=scatter_set(log.target, row, j),
-            kind=scatter_set(log.kind, row, k),
-        )
+        rows_target = scatter_set(rows_target, row, j)
         n = n + take.astype(jnp.int32)
         sc = jnp.where(at_u[:, None] | at_j[None, :], 0.0, sc)
-        return sc, tgt, knd, left, rows, engaged, n, log
+        return sc, new, tgt, knd, rows, rows_target, n
 
+    none = jnp.full((n_units,), -1, jnp.int32)
     carry = (
         score,
+        jnp.zeros((n_units,), bool),
+        none,
+        jnp.zeros((n_units,), jnp.int32),
+        jnp.full((n_units,), n_rows, jnp.int32),
         state.salvo_target,
-        state.salvo_kind,
-        state.salvo_left,
-        state.salvo_row,
-        state.engaged,
-        state.n_assigned,
-        state.assign_log,
+        state.n_salvos,
     )
-    _, tgt, knd, left, rows, engaged, n, log = jax.lax.fori_loop(0, n_units, round_, carry)
-    return Assignment(
-        salvo_target=tgt,
-        salvo_kind=knd,
-        salvo_left=left,
-        salvo_row=rows,
-        engaged=engaged,
-        n_assigned=n,
-        assign_log=log,
-    )
+    _, new, tgt, knd, rows, rows_target, n = jax.lax.fori_loop(0, n_units, round_, carry)
+    engaged = state.engaged | scatter_any(tgt, new, n_threats)
+    orders = Orders(new=new, target=tgt, kind=knd, salvo=rows, count=params.units.salvo_size * new)
+    return C2State(salvo_target=rows_target, n_salvos=n, engaged=engaged), orders

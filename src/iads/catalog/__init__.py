@@ -13,6 +13,7 @@ from iads.catalog.base import (
     THREAT_CATEGORIES,
     CatalogFile,
     CommandPost,
+    Environment,
     Figure,
     Launcher,
     Missile,
@@ -30,6 +31,7 @@ __all__ = [
     "THREAT_CATEGORIES",
     "Catalog",
     "CommandPost",
+    "Environment",
     "Figure",
     "Launcher",
     "Missile",
@@ -53,6 +55,7 @@ class Catalog:
     missiles: dict[str, Missile]
     threats: dict[str, Threat]
     files: dict[str, Path]
+    environment: Environment
 
     def system(self, key: str) -> System:
         """The system named ``key``; ``KeyError`` lists the known ones."""
@@ -105,6 +108,7 @@ def load_catalog_dir(directory: Path) -> Catalog:
     """Load and cross-check every ``*.yaml`` in ``directory``."""
     merged: dict[str, dict] = {s: {} for s in _SECTIONS}  # type: ignore[type-arg]
     files: dict[str, Path] = {}
+    environment: Environment | None = None
     paths = sorted(directory.glob("*.yaml"))
     if not paths:
         raise InputError(directory, None, "no catalog *.yaml files")
@@ -114,6 +118,12 @@ def load_catalog_dir(directory: Path) -> Catalog:
             parsed = CatalogFile.model_validate(raw)
         except ValidationError as exc:
             raise from_validation_error(path, exc, CatalogFile) from None
+        if parsed.environment is not None:
+            if environment is not None:
+                raise InputError(
+                    path, "environment", f"defined twice (also in {files['environment'].name})"
+                )
+            environment, files["environment"] = parsed.environment, path
         for section in _SECTIONS:
             for key, entry in getattr(parsed, section).items():
                 if key in merged[section]:
@@ -124,7 +134,9 @@ def load_catalog_dir(directory: Path) -> Catalog:
                     )
                 merged[section][key] = entry
                 files[f"{section}.{key}"] = path
-    cat = Catalog(**merged, files=files)
+    if environment is None:
+        raise InputError(directory, "environment", "no catalog file defines the environment")
+    cat = Catalog(**merged, files=files, environment=environment)
     _check_references(cat)
     return cat
 

@@ -123,6 +123,7 @@ class Radar(_Strict):
     antenna_height_m: Figure
     range_noise_m: Figure
     angle_noise_deg: Figure
+    sidelobe_level_db: Figure
     targets_tracked: Figure | None = None
     target_channels: Figure | None = None
     missile_channels: Figure | None = None
@@ -144,6 +145,15 @@ class Missile(_Strict):
     drag_length_m: Figure
     max_load_factor_g: Figure
     max_flight_time_s: Figure
+    min_speed_m_s: Figure
+    navigation_constant: Figure
+    loft_slope: Figure
+    loft_start_m: Figure
+    loft_ceiling_m: Figure
+    launch_speed_m_s: Figure
+    launch_elevation_deg: Figure
+    planning_altitude_m: Figure
+    planning_range_fraction: Figure
     lethal_radius_m: Figure
     warhead_kg: Figure | None = None
     launch_mass_kg: Figure | None = None
@@ -167,7 +177,17 @@ class Launcher(_Strict):
 
     name: str
     mobility: Text
+    launch_height_m: Figure
     missiles_per_launcher: dict[str, Figure]
+
+
+class Tracking(_Strict):
+    """How a command post forms and keeps tracks (its constant-velocity Kalman filter)."""
+
+    process_noise_m2_s3: Figure
+    initial_speed_sigma_m_s: Figure
+    confirm_hits: Figure
+    timeout_s: Figure
 
 
 class CommandPost(_Strict):
@@ -176,6 +196,15 @@ class CommandPost(_Strict):
     name: str
     role: Text
     targets_tracked: Figure | None = None
+    tracking: Tracking
+    priority_offset_s: Figure
+
+
+class Environment(_Strict):
+    """The air and the propagation every run uses (a scenario may override ``k_factor``)."""
+
+    k_factor: Figure
+    density_scale_height_m: Figure
 
 
 class System(_Strict):
@@ -243,6 +272,7 @@ class CatalogFile(_Strict):
     """One catalog YAML file; every section is optional so files can split by system."""
 
     schema_version: Literal[1]
+    environment: Environment | None = None
     systems: dict[str, System] = Field(default_factory=dict)
     command_posts: dict[str, CommandPost] = Field(default_factory=dict)
     radars: dict[str, Radar] = Field(default_factory=dict)

@@ -1,142 +1,134 @@
-"""Run the engine: ``vmap`` over replications, ``lax.scan`` over time, ``jit`` once, here.
+"""Run the engine: ``lax.scan`` over time for one replication, ``vmap`` over replications,
+``jit`` once, here.
 
-Replication i uses the key ``fold_in(PRNGKey(seed), i)`` and step n of it
-``fold_in(that, n)``, so replication i gives the same result alone or in any batch.
+The batched run is ``vmap`` of the single-replication run with the flyout skip decided over
+the whole batch (:mod:`iads.engine.step`); replication i uses the key
+``fold_in(PRNGKey(seed), i)`` (:mod:`iads.engine.keys`), so it gives the same result alone or
+in any batch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import Array
 
-from iads.engine.base import (
-    OUTCOME_NONE,
-    AssignLog,
-    MissileLog,
-    Missiles,
-    Params,
-    State,
-    Tracks,
-    precision,
-)
-from iads.engine.step import advance_clock, engage, finish, fly, step
+from iads.arrays import precision
+from iads.assessment.base import AssessmentState
+from iads.c2.base import C2State
+from iads.engine.base import Params, Run, State
+from iads.engine.events import EventLog, empty_log, record
+from iads.engine.keys import init_keys, replication_key
+from iads.engine.step import finish, step
+from iads.flyout.base import Missiles
+from iads.launch.base import LaunchState
+from iads.sensing.base import SensingState
+from iads.threats.base import ThreatState
+from iads.tracking.base import Tracks
+
+#: Name of the replication axis of a batched run (the flyout skip is decided over it).
+BATCH_AXIS = "replication"
 
 
 def init_state(params: Params, key: Array) -> State:
     """Initial state of one replication; radar scans start at a random phase."""
-    tp, rp, up = params.threats, params.radars, params.units
+    tp, rp, lp = params.threats, params.sensing.radars, params.launch
     dtype = tp.launch_time_s.dtype
     n_j = tp.valid.shape[0]
-    n_u, n_c = up.slot_valid.shape
+    n_u, n_m = lp.slot_valid.shape
+    n_n = lp.unit.shape[0]
     inf_j = jnp.full((n_j,), jnp.inf, dtype)
     phase = (
-        jax.random.uniform(jax.random.fold_in(key, 2**31 - 1), rp.scan_period_s.shape, dtype=dtype)
+        jax.random.uniform(init_keys(key).scan_phase, rp.scan_period_s.shape, dtype=dtype)
         * rp.scan_period_s
     )
-    L, G = params.log_capacity, params.assign_capacity
+    G = params.salvo_capacity
+    zeros_um = jnp.zeros((n_u, n_m), jnp.int32)
     return State(
         t_s=jnp.zeros((), dtype),
         step=jnp.zeros((), jnp.int32),
-        alive=tp.valid,
-        killed_s=inf_j,
-        leaked_s=inf_j,
-        detect_s=inf_j,
-        detect_range_m=jnp.full((n_j,), jnp.nan, dtype),
-        detect_unit=jnp.full((n_j,), -1, jnp.int32),
-        track_s=inf_j,
-        engaged=jnp.zeros((n_j,), bool),
-        next_scan_s=phase,
-        fc_first_seen_s=jnp.full((n_u, n_j), jnp.inf, dtype),
-        fc_last_seen_s=jnp.full((n_u, n_j), -jnp.inf, dtype),
-        tracks=Tracks(
+        threats=ThreatState(leaked_s=inf_j),
+        sensing=SensingState(
+            next_scan_s=phase,
+            fc_first_seen_s=jnp.full((n_u, n_j), jnp.inf, dtype),
+            fc_last_seen_s=jnp.full((n_u, n_j), -jnp.inf, dtype),
+        ),
+        tracking=Tracks(
             x=jnp.zeros((n_j, 6), dtype),
             P=jnp.broadcast_to(jnp.eye(6, dtype=dtype), (n_j, 6, 6)),
             exists=jnp.zeros((n_j,), bool),
             hits=jnp.zeros((n_j,), jnp.int32),
             last_update_s=jnp.full((n_j,), -jnp.inf, dtype),
         ),
-        inventory=up.inventory,
-        salvo_target=jnp.full((n_u,), -1, jnp.int32),
-        salvo_kind=jnp.zeros((n_u,), jnp.int32),
-        salvo_left=jnp.zeros((n_u,), jnp.int32),
-        salvo_row=jnp.full((n_u,), G, jnp.int32),
-        next_launch_s=jnp.zeros((n_u,), dtype),
-        missiles=Missiles(
-            alive=jnp.zeros((n_u, n_c), bool),
-            pos_m=jnp.zeros((n_u, n_c, 3), dtype),
-            vel_m_s=jnp.zeros((n_u, n_c, 3), dtype),
-            speed_m_s=jnp.zeros((n_u, n_c), dtype),
-            target=jnp.zeros((n_u, n_c), jnp.int32),
-            kind=jnp.zeros((n_u, n_c), jnp.int32),
-            launch_time_s=jnp.zeros((n_u, n_c), dtype),
-            log_id=jnp.zeros((n_u, n_c), jnp.int32),
-            salvo=jnp.full((n_u, n_c), G, jnp.int32),
+        c2=C2State(
+            salvo_target=jnp.full((G,), -1, jnp.int32),
+            n_salvos=jnp.zeros((), jnp.int32),
+            engaged=jnp.zeros((n_j,), bool),
         ),
-        n_fired=jnp.zeros((), jnp.int32),
-        n_assigned=jnp.zeros((), jnp.int32),
-        missile_log=MissileLog(
-            launch_time_s=jnp.full((L,), jnp.nan, dtype),
-            unit=jnp.full((L,), -1, jnp.int32),
-            target=jnp.full((L,), -1, jnp.int32),
-            kind=jnp.full((L,), -1, jnp.int32),
-            outcome=jnp.full((L,), OUTCOME_NONE, jnp.int32),
-            end_time_s=jnp.full((L,), jnp.nan, dtype),
-            end_pos_m=jnp.full((L, 3), jnp.nan, dtype),
+        launch=LaunchState(
+            inventory=lp.inventory,
+            next_launch_s=jnp.zeros((n_n,), dtype),
+            salvo_target=jnp.full((n_u,), -1, jnp.int32),
+            salvo_kind=jnp.zeros((n_u,), jnp.int32),
+            salvo_left=jnp.zeros((n_u,), jnp.int32),
+            salvo_row=jnp.full((n_u,), G, jnp.int32),
+            n_fired=jnp.zeros((), jnp.int32),
         ),
-        assign_log=AssignLog(
-            time_s=jnp.full((G,), jnp.nan, dtype),
-            unit=jnp.full((G,), -1, jnp.int32),
-            target=jnp.full((G,), -1, jnp.int32),
-            kind=jnp.full((G,), -1, jnp.int32),
+        flyout=Missiles(
+            alive=jnp.zeros((n_u, n_m), bool),
+            pos_m=jnp.zeros((n_u, n_m, 3), dtype),
+            vel_m_s=jnp.zeros((n_u, n_m, 3), dtype),
+            speed_m_s=jnp.zeros((n_u, n_m), dtype),
+            target=zeros_um,
+            kind=zeros_um,
+            launch_time_s=jnp.zeros((n_u, n_m), dtype),
+            missile=jnp.full((n_u, n_m), -1, jnp.int32),
+            salvo=jnp.full((n_u, n_m), G, jnp.int32),
+            launcher=jnp.full((n_u, n_m), -1, jnp.int32),
         ),
+        assessment=AssessmentState(killed_s=inf_j),
     )
 
 
-def run_replication(params: Params, key: Array) -> State:
-    """One whole replication: the final state (its logs hold the events).
+def init_log(params: Params) -> EventLog:
+    """An empty event log sized for the run."""
+    dtype = params.threats.launch_time_s.dtype
+    n_j = params.threats.valid.shape[0]
+    return empty_log(n_j, params.salvo_capacity, params.missile_capacity, dtype)
 
-    The reference form of a run; :func:`run_batch` is the fast batched equivalent.
+
+def run_replication(params: Params, key: Array, batch_axis: str | None = None) -> Run:
+    """One whole replication: its final state and event log.
+
+    The reference form of a run. Under ``vmap`` with ``axis_name=batch_axis`` it is the
+    batched run (:func:`run_batch`).
     """
-    state = init_state(params, key)
 
-    def body(s: State, n: Array) -> tuple[State, None]:
-        return step(params, s, jax.random.fold_in(key, n)), None
+    def body(carry: tuple[State, EventLog], _: None) -> tuple[tuple[State, EventLog], None]:
+        s, log = carry
+        s, events = step(params, s, key, batch_axis)
+        return (s, record(log, events)), None
 
-    state, _ = jax.lax.scan(body, state, jnp.arange(params.n_steps))
-    return finish(params, state)
+    carry = (init_state(params, key), init_log(params))
+    (state, log), _ = jax.lax.scan(body, carry, None, length=params.n_steps)
+    state, events = finish(params, state)
+    return Run(state=state, events=record(log, events))
 
 
-def run_batch(params: Params, keys: Array) -> State:
-    """Replications with keys ``keys`` [B] side by side: ``vmap`` over them, ``scan`` in time.
-
-    The same as ``vmap(run_replication)``, except that the missile flyout is skipped (a real
-    branch, not a masked one) on steps where no replication of the batch has a missile in the
-    air, which for most raids is most steps.
-    """
-    states = jax.vmap(init_state, in_axes=(None, 0))(params, keys)
-
-    def body(s: State, n: Array) -> tuple[State, None]:
-        step_keys = jax.vmap(lambda k: jax.random.fold_in(k, n))(keys)
-        s, kin = jax.vmap(engage, in_axes=(None, 0, 0))(params, s, step_keys)
-        s = jax.lax.cond(
-            jnp.any(s.missiles.alive),
-            lambda s: jax.vmap(fly, in_axes=(None, 0, 0, 0))(params, s, kin, step_keys),
-            lambda s: jax.vmap(advance_clock, in_axes=(None, 0))(params, s),
-            s,
-        )
-        return s, None
-
-    states, _ = jax.lax.scan(body, states, jnp.arange(params.n_steps))
-    return jax.vmap(finish, in_axes=(None, 0))(params, states)
+def run_batch(params: Params, keys: Array) -> Run:
+    """Replications with keys ``keys`` [B] side by side: the single-replication run under
+    ``vmap``, the flyout skipped on steps where no replication has a missile in the air."""
+    one = partial(run_replication, batch_axis=BATCH_AXIS)
+    return jax.vmap(one, in_axes=(None, 0), axis_name=BATCH_AXIS)(params, keys)
 
 
 @jax.jit
-def _run_batch(params: Params, root: Array, indices: Array) -> State:
-    keys = jax.vmap(lambda i: jax.random.fold_in(root, i))(indices)
+def _run_batch(params: Params, root: Array, indices: Array) -> Run:
+    keys = jax.vmap(lambda i: replication_key(root, i))(indices)
     return run_batch(params, keys)
 
 
@@ -147,10 +139,10 @@ def run_batches(
     batch_size: int,
     progress: Callable[[int], None] | None = None,
     first_replication: int = 0,
-) -> State:
+) -> Run:
     """Run ``replications`` replications in batches of ``batch_size`` (the last one padded).
 
-    Returns the final states as NumPy arrays with a leading replication axis.
+    Returns the runs as NumPy arrays with a leading replication axis.
     """
     if batch_size < 1 or replications < 0:
         raise ValueError(
@@ -167,9 +159,9 @@ def _run_batches(
     batch_size: int,
     progress: Callable[[int], None] | None,
     first_replication: int,
-) -> State:
+) -> Run:
     root = jax.random.PRNGKey(seed)
-    parts: list[State] = []
+    parts: list[Run] = []
     done = 0
     while done < replications:
         n = min(batch_size, replications - done)

@@ -1,179 +1,310 @@
 """One engine step for one replication: the stages in the order the system works.
 
-threats fly -> radars look -> tracks update -> command post assigns
--> launchers fire -> missiles fly out -> outcomes are assessed
+threats fly -> radars look -> tracks update -> command post assigns -> launchers fire
+-> missiles fly out -> detonations are assessed
+
+The step is the same for a single replication and for a batch (``vmap`` over it). With
+``batch_axis`` naming the ``vmap`` axis, the flyout and assessment are skipped (a real branch,
+not a masked one) on steps where no replication of the batch has a missile in the air, which
+for most raids is most steps; without it the skip is decided per replication.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import jax
 import jax.numpy as jnp
 from jax import Array
 
+from iads.assessment.base import (
+    OUTCOME_KILL,
+    OUTCOME_NONE,
+    AssessmentInputs,
+    AssessmentState,
+    Outcomes,
+)
+from iads.assessment.kill import assess
 from iads.c2.assign import assign
-from iads.engine.base import MissileLog, Params, State
-from iads.engine.ops import scatter_set
-from iads.radar.sensing import sense
-from iads.threats.flight import ThreatKinematics, threat_kinematics
-from iads.tracking.kalman import confirmed, update_tracks
-from iads.weapons.flyout import flyout
-from iads.weapons.launch import cancel_void_salvos, launch
+from iads.c2.base import C2Inputs, Orders
+from iads.engine import events as ev
+from iads.engine.base import Params, State
+from iads.engine.keys import StepKeys, step_keys
+from iads.flyout.base import FlightEnds, FlyoutInputs, Missiles
+from iads.flyout.guidance import flyout
+from iads.launch.base import Fired, LaunchInputs
+from iads.launch.fire import launch, unit_inventory
+from iads.sensing.base import Detections, SensingInputs
+from iads.sensing.detect import sense
+from iads.threats.base import ThreatInputs, ThreatResult
+from iads.threats.flight import fly
+from iads.tracking.base import TrackingInputs, TrackPicture
+from iads.tracking.kalman import track
 
 
-def step(params: Params, state: State, key: Array) -> State:
-    """Advance one replication by ``params.time_step_s``."""
-    state, kin = engage(params, state, key)
-    return fly(params, state, kin, key)
+def step(
+    params: Params, state: State, key: Array, batch_axis: str | None = None
+) -> tuple[State, ev.StepEvents]:
+    """Advance one replication by one step; returns the new state and the step's events.
 
-
-def engage(params: Params, state: State, key: Array) -> tuple[State, ThreatKinematics]:
-    """The step up to launch: threats fly, radars look, tracks update, assign, launch.
-
-    Returns the state and the threats' kinematics at the start of the step, for :func:`fly`.
+    ``key`` is the replication's key (the step's own keys come from it and the step count).
     """
-    t = state.t_s
-    k_sense, _ = jax.random.split(key)
+    p, s, t = params, state, state.t_s
+    keys = step_keys(key, s.step)
+    threats, th = fly(p.threats, ThreatInputs(t, s.assessment.killed_s), s.threats)
+    sensing, det = sense(p.sensing, _sensing_inputs(p, t, th), s.sensing, keys.sensing)
+    tracking, picture = track(p.tracking, TrackingInputs(t, p.time_step_s, det), s.tracking)
+    c2, orders = assign(p.c2, _c2_inputs(p, s, sensing, tracking, picture, th), s.c2)
+    launching, fired = launch(p.launch, _launch_inputs(p, s, tracking, orders, th), s.launch)
+    missiles, ends, assessment, outcomes = _fly_out(p, s, keys, th, fired, batch_axis)
 
-    # threats fly; those that reach their asset leak
-    state, kin = threats_fly(params, state)
-    alive = state.alive
-    leaked_s = state.leaked_s
-
-    # radars look
-    det = sense(params, kin, alive, state.next_scan_s, t, k_sense)
-    any_det = jnp.any(det.detected, axis=0)
-    rng_det = jnp.min(jnp.where(det.detected, det.range_m, jnp.inf), axis=0)
-    first = any_det & ~jnp.isfinite(state.detect_s)
-    detect_unit = params.radars.unit[
-        jnp.argmin(jnp.where(det.detected, det.range_m, jnp.inf), axis=0)
-    ]
-    fc = det.detected & params.radars.engagement[:, None]  # [D, J]
-    n_units = state.fc_last_seen_s.shape[0]
-    unit_radar = params.radars.unit[None, :] == jnp.arange(n_units)[:, None]  # [U, D]
-    fc_unit = jnp.any(unit_radar[:, :, None] & fc[None, :, :], axis=1)  # [U, J]
-    fc_first = jnp.where(fc_unit & ~jnp.isfinite(state.fc_first_seen_s), t, state.fc_first_seen_s)
-    fc_last = jnp.where(fc_unit, t, state.fc_last_seen_s)
-
-    # tracks update
-    tracks = update_tracks(
-        params, state.tracks, det.measured_pos_m, det.measurement_cov_m2, det.detected, t
+    n = state.step + 1
+    new = State(
+        t_s=n.astype(t.dtype) * params.time_step_s,  # from the step count: no drift
+        step=n,
+        threats=threats,
+        sensing=sensing,
+        tracking=tracking,
+        c2=c2,
+        launch=launching,
+        flyout=missiles,
+        assessment=assessment,
     )
-    track_ok = confirmed(params, tracks)
-    state = _replace(
-        state,
-        alive=alive,
-        leaked_s=leaked_s,
-        next_scan_s=det.next_scan_s,
-        tracks=tracks,
-        detect_s=jnp.where(first, t, state.detect_s),
-        detect_range_m=jnp.where(first, rng_det, state.detect_range_m),
-        detect_unit=jnp.where(first, detect_unit, state.detect_unit),
-        track_s=jnp.where(track_ok & ~jnp.isfinite(state.track_s), t, state.track_s),
-        fc_first_seen_s=fc_first,
-        fc_last_seen_s=fc_last,
-    )
-
-    # command post assigns (salvos at threats that are gone are cancelled first)
-    state = _replace(state, **cancel_void_salvos(state))
-    a = assign(params, state, track_ok, t)
-    state = _replace(
-        state,
-        salvo_target=a.salvo_target,
-        salvo_kind=a.salvo_kind,
-        salvo_left=a.salvo_left,
-        salvo_row=a.salvo_row,
-        engaged=a.engaged,
-        n_assigned=a.n_assigned,
-        assign_log=a.assign_log,
-    )
-
-    # launchers fire
-    lc = launch(params, state, t)
-    state = _replace(
-        state,
-        missiles=lc.missiles,
-        inventory=lc.inventory,
-        salvo_target=lc.salvo_target,
-        salvo_left=lc.salvo_left,
-        next_launch_s=lc.next_launch_s,
-        n_fired=lc.n_fired,
-        missile_log=lc.missile_log,
-    )
-
-    return state, kin
+    return new, _step_events(params, t, th, det, picture, orders, fired, missiles, ends, outcomes)
 
 
-def fly(params: Params, state: State, kin: ThreatKinematics, key: Array) -> State:
-    """The rest of the step: missiles fly out, intercepts are assessed, the clock advances.
-
-    With no missile in flight this only advances the clock, so a batch may skip the flyout
-    when no replication has a missile in the air (see ``iads.engine.run``).
-    """
-    t = state.t_s
-    _, k_kill = jax.random.split(key)
-    fo = flyout(params, state.missiles, kin, state.alive, state.killed_s, t, k_kill)
-    state = _replace(
-        state,
-        missiles=fo.missiles,
-        alive=fo.threat_alive,
-        killed_s=fo.killed_s,
-        missile_log=_log_outcomes(
-            params,
-            state.missile_log,
-            state.missiles.log_id,
-            fo.ended,
-            fo.outcome,
-            fo.end_time_s,
-            fo.end_pos_m,
-        ),
-    )
-    return advance_clock(params, state)
-
-
-def advance_clock(params: Params, state: State) -> State:
-    """The state with its clock moved on by one step (time from the step count: no drift)."""
-    step_ = state.step + 1
-    return _replace(state, t_s=step_.astype(state.t_s.dtype) * params.time_step_s, step=step_)
-
-
-def threats_fly(params: Params, state: State) -> tuple[State, ThreatKinematics]:
-    """Threats at the state's time; those that have reached their asset leak."""
-    kin = threat_kinematics(params.threats, state.t_s)
-    leaking = state.alive & kin.arrived
-    state = _replace(
-        state, alive=state.alive & ~leaking, leaked_s=jnp.where(leaking, state.t_s, state.leaked_s)
-    )
-    return state, kin
-
-
-def finish(params: Params, state: State) -> State:
+def finish(params: Params, state: State) -> tuple[State, ev.StepEvents]:
     """Close a run at its end time: threats arriving during the last step leak."""
-    return threats_fly(params, state)[0]
+    threats, th = fly(
+        params.threats, ThreatInputs(state.t_s, state.assessment.killed_s), state.threats
+    )
+    n_units, n_slots = state.flyout.alive.shape
+    n_j = th.alive.shape[0]
+    dtype = state.t_s.dtype
+    none = ev.events(n_j, dtype)
+    idle = ev.events(n_units * n_slots, dtype)
+    out = ev.StepEvents(
+        detect=none,
+        track=none,
+        leak=_leak_events(state.t_s, th),
+        assign=ev.events(n_units, dtype),
+        assign_row=jnp.full((n_units,), -1, jnp.int32),
+        launch=idle,
+        launch_row=jnp.full((n_units * n_slots,), -1, jnp.int32),
+        end=idle,
+        end_row=jnp.full((n_units * n_slots,), -1, jnp.int32),
+    )
+    return dataclasses.replace(state, threats=threats), out
 
 
-def _log_outcomes(
+def _fly_out(
     params: Params,
-    log: MissileLog,
-    log_id: Array,
-    ended: Array,
-    outcome: Array,
-    end_time_s: Array,
-    end_pos_m: Array,
-) -> MissileLog:
-    row = jnp.where(ended, log_id, params.log_capacity).reshape(-1)
-    return MissileLog(
-        launch_time_s=log.launch_time_s,
-        unit=log.unit,
-        target=log.target,
-        kind=log.kind,
-        outcome=scatter_set(log.outcome, row, outcome.reshape(-1)),
-        end_time_s=scatter_set(log.end_time_s, row, end_time_s.reshape(-1)),
-        end_pos_m=scatter_set(log.end_pos_m, row, end_pos_m.reshape(-1, 3)),
+    state: State,
+    keys: StepKeys,
+    th: ThreatResult,
+    fired: Fired,
+    batch_axis: str | None,
+) -> tuple[Missiles, FlightEnds, AssessmentState, Outcomes]:
+    """The flyout and assessment stages, skipped when nothing is in the air (see the module
+    docstring)."""
+    tp = params.threats
+
+    def in_flight(_: None) -> tuple:  # type: ignore[type-arg]
+        inputs = _flyout_inputs(params, state.t_s, th, fired)
+        missiles, ends = flyout(params.flyout, inputs, state.flyout)
+        judged = AssessmentInputs(ends, missiles.target, missiles.kind, th.alive, tp.category)
+        return missiles, ends, *assess(params.assessment, judged, state.assessment, keys.kill)
+
+    def none_in_flight(_: None) -> tuple:  # type: ignore[type-arg]
+        return state.flyout, _no_ends(fired), state.assessment, _no_outcomes(fired, th)
+
+    flying = jnp.any(state.flyout.alive) | jnp.any(fired.new)
+    if batch_axis is not None:
+        flying = jax.lax.psum(flying.astype(jnp.int32), batch_axis) > 0
+    return jax.lax.cond(flying, in_flight, none_in_flight, None)  # type: ignore[no-any-return]
+
+
+# --- what each stage reads from the others ---------------------------------------------------
+
+
+def _sensing_inputs(params: Params, t: Array, th: ThreatResult) -> SensingInputs:
+    tp = params.threats
+    return SensingInputs(
+        t, th.kin, th.alive, tp.rcs_m2, tp.swerling, tp.ssj_erp_w, tp.ssj_bandwidth_hz
     )
 
 
-def _replace(state: State, **changes: Any) -> State:
-    return dataclasses.replace(state, **changes)
+def _c2_inputs(
+    params: Params, state: State, sensing, tracks, picture: TrackPicture, th: ThreatResult
+) -> C2Inputs:  # type: ignore[no-untyped-def]
+    tp, ls, ms = params.threats, state.launch, state.flyout
+    return C2Inputs(
+        t_s=state.t_s,
+        tracks=tracks,
+        confirmed=picture.confirmed,
+        alive=th.alive,
+        category=tp.category,
+        asset=tp.asset,
+        asset_value=tp.asset_value,
+        asset_pos_m=params.asset_pos_m,
+        fc_first_seen_s=sensing.fc_first_seen_s,
+        fc_last_seen_s=sensing.fc_last_seen_s,
+        kill_probability=params.assessment.kill_probability,
+        inventory=unit_inventory(params.launch, ls),
+        salvo_target=ls.salvo_target,
+        salvo_kind=ls.salvo_kind,
+        salvo_left=ls.salvo_left,
+        salvo_row=ls.salvo_row,
+        missile_alive=ms.alive,
+        missile_target=ms.target,
+        missile_salvo=ms.salvo,
+    )
+
+
+def _launch_inputs(
+    params: Params, state: State, tracks, orders: Orders, th: ThreatResult
+) -> LaunchInputs:  # type: ignore[no-untyped-def]
+    return LaunchInputs(
+        t_s=state.t_s,
+        orders=orders,
+        alive=th.alive,
+        track_x=tracks.x,
+        mean_speed_m_s=params.c2.envelope.mean_speed_m_s,
+        missile_alive=state.flyout.alive,
+    )
+
+
+def _flyout_inputs(params: Params, t: Array, th: ThreatResult, fired: Fired) -> FlyoutInputs:
+    return FlyoutInputs(
+        t_s=t,
+        dt_s=params.time_step_s,
+        kin=th.kin,
+        threat_alive=th.alive,
+        fired=fired,
+        lethal_radius_m=params.assessment.lethal_radius_m,
+    )
+
+
+def _no_ends(fired: Fired) -> FlightEnds:
+    no = jnp.zeros_like(fired.new)
+    zero = jnp.zeros_like(fired.speed_m_s)
+    return FlightEnds(
+        ended=no, fuzed=no, miss_distance_m=zero, end_time_s=zero, end_pos_m=fired.pos_m * 0.0
+    )
+
+
+def _no_outcomes(fired: Fired, th: ThreatResult) -> Outcomes:
+    return Outcomes(
+        outcome=jnp.full(fired.new.shape, OUTCOME_NONE, jnp.int32),
+        killed_now=jnp.zeros_like(th.alive),
+    )
+
+
+# --- the step's events -----------------------------------------------------------------------
+
+
+def _leak_events(t: Array, th: ThreatResult) -> ev.Events:
+    n_j = th.alive.shape[0]
+    return ev.events(
+        n_j,
+        t.dtype,
+        kind=jnp.where(th.leaking, ev.LEAK, ev.NONE),
+        time_s=t,
+        threat=jnp.arange(n_j),
+        pos_m=th.kin.pos_m,
+    )
+
+
+def _step_events(
+    params: Params,
+    t: Array,
+    th: ThreatResult,
+    det: Detections,
+    picture: TrackPicture,
+    orders: Orders,
+    fired: Fired,
+    missiles: Missiles,
+    ends: FlightEnds,
+    outcomes: Outcomes,
+) -> ev.StepEvents:
+    dtype = t.dtype
+    n_j = th.alive.shape[0]
+    threat_ids = jnp.arange(n_j)
+    # detections: the radar nearest to the threat among those that saw it
+    seen = jnp.any(det.detected, axis=0)
+    radar = jnp.argmin(jnp.where(det.detected, det.range_m, jnp.inf), axis=0).astype(jnp.int32)
+    detect = ev.events(
+        n_j,
+        dtype,
+        kind=jnp.where(seen, ev.DETECT, ev.NONE),
+        time_s=t,
+        threat=threat_ids,
+        unit=params.sensing.radars.unit[radar],
+        radar=radar,
+        pos_m=th.kin.pos_m,
+    )
+    track = ev.events(
+        n_j,
+        dtype,
+        kind=jnp.where(picture.confirmed, ev.TRACK, ev.NONE),
+        time_s=t,
+        threat=threat_ids,
+        pos_m=th.kin.pos_m,
+    )
+    n_units = fired.new.shape[0]
+    units = jnp.arange(n_units, dtype=jnp.int32)
+    tgt = jnp.maximum(orders.target, 0)
+    assign_ev = ev.events(
+        n_units,
+        dtype,
+        kind=jnp.where(orders.new, ev.ASSIGN, ev.NONE),
+        time_s=t,
+        threat=tgt,
+        unit=units,
+        missile_type=orders.kind,
+        pos_m=th.kin.pos_m[tgt],
+    )
+    slot_unit = jnp.broadcast_to(units[:, None], fired.new.shape)
+    launch_ev = ev.flat(
+        ev.events(
+            fired.new.shape,
+            dtype,
+            kind=jnp.where(fired.new, ev.LAUNCH, ev.NONE),
+            time_s=t,
+            threat=fired.target,
+            unit=slot_unit,
+            launcher=fired.launcher,
+            missile=fired.missile,
+            missile_type=fired.kind,
+            pos_m=fired.pos_m,
+        )
+    )
+    end_kind = jnp.where(
+        ends.ended, jnp.where(outcomes.outcome == OUTCOME_KILL, ev.INTERCEPT, ev.MISS), ev.NONE
+    )
+    missile_id = jnp.where(ends.ended, missiles.missile, -1)
+    end_ev = ev.flat(
+        ev.events(
+            fired.new.shape,
+            dtype,
+            kind=end_kind,
+            time_s=ends.end_time_s,
+            threat=missiles.target,
+            unit=slot_unit,
+            launcher=missiles.launcher,
+            missile=missile_id,
+            missile_type=missiles.kind,
+            pos_m=ends.end_pos_m,
+        )
+    )
+    return ev.StepEvents(
+        detect=detect,
+        track=track,
+        leak=_leak_events(t, th),
+        assign=assign_ev,
+        assign_row=orders.salvo,
+        launch=launch_ev,
+        launch_row=fired.missile.reshape(-1),
+        end=end_ev,
+        end_row=missile_id.reshape(-1),
+    )

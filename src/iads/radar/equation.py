@@ -304,7 +304,7 @@ def effective_earth_geometry(
     radar_height_m: Any,
     target_height_m: Any,
     ground_range_m: Any,
-    k_factor: float = K_FACTOR_STANDARD,
+    k_factor: Any = K_FACTOR_STANDARD,
     xp: Any = jnp,
 ) -> tuple[Any, Any, Any]:
     """Slant range, elevation and line of sight on the effective (k R) Earth.

@@ -39,12 +39,6 @@ from numpy.typing import ArrayLike, NDArray
 from iads.checks import check_finite, check_positive
 from iads.units import BOLTZMANN_J_K, SPEED_OF_LIGHT_M_S, db_to_linear
 
-#: Radar receive sidelobe level relative to the main beam (dB) that a stand-off jammer outside
-#: the main beam meets. Modelling value: -30 dB is an average sidelobe level of a low-sidelobe
-#: phased array (Skolnik, *Radar Handbook*, 3rd ed., ch. 13); not a published figure for any
-#: radar in the catalog.
-SIDELOBE_LEVEL_DB = -30.0
-
 
 def jamming_to_noise(
     jammer_erp_w: Any,

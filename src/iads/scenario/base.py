@@ -147,6 +147,8 @@ class ScenarioFile(_Strict):
     seed: int = Field(default=0, ge=0, lt=2**31, strict=True)
     replications: int = Field(default=100, ge=1, strict=True)
     dtype: Literal["float32", "float64"] = "float32"
+    #: Effective-Earth factor of radar propagation; None: the catalog's environment (4/3).
+    k_factor: float | None = Field(default=None, gt=0.5, le=10.0)
     assets: list[Asset] = Field(min_length=1)
     batteries: list[Battery] = Field(default_factory=list)
     raid: list[RaidGroup] = Field(min_length=1)

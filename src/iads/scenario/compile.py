@@ -12,31 +12,28 @@ import jax.numpy as jnp
 import numpy as np
 from pydantic import ValidationError
 
+from iads.arrays import bucket, precision
+from iads.assessment.base import AssessmentParams
+from iads.c2.base import C2Params, EnvelopeParams, UnitParams
 from iads.catalog import Catalog, load_catalog
-from iads.catalog.base import BANDS, Radar, band_of
-from iads.engine.base import (
-    CATEGORIES,
-    JammerParams,
-    MissileParams,
-    Params,
-    RadarParams,
-    ThreatParams,
-    UnitParams,
-    precision,
-)
+from iads.catalog.base import BANDS, THREAT_CATEGORIES, Missile, Radar, band_of
+from iads.engine.base import Params
 from iads.errors import InputError, from_validation_error
+from iads.flyout.base import FlyoutParams
 from iads.geo.frame import LocalFrame
+from iads.launch.base import LaunchParams
 from iads.radar.equation import detection_probability_table, snr_linear
 from iads.scenario.base import Jammer, ScenarioFile
 from iads.scenario.terrain import RadarSite, check_dem_covers, masking_grid, scenario_dem
+from iads.sensing.base import JammerParams, RadarParams, SensingParams
+from iads.threats.base import ThreatParams
+from iads.tracking.base import TrackingParams
 from iads.units import STANDARD_GRAVITY_M_S2, db_to_linear, deg_to_rad, g_to_m_s2
-from iads.weapons.flyout import MIN_SPEED_M_S, SCALE_HEIGHT_M
 from iads.yamlio import load_yaml
 
-#: Largest substep (s) of the missile flyout.
+#: Largest substep (s) of the missile flyout: a numerical setting of the integration (like the
+#: scenario's time_step_s), not a model figure.
 MAX_SUBSTEP_S = 0.2
-#: Altitude (m) at which a missile's mean flyout speed is worked out for intercept planning.
-PLANNING_ALTITUDE_M = 15_000.0
 
 
 @dataclass(frozen=True)
@@ -62,10 +59,17 @@ class Layout:
     threat_group: tuple[str, ...]  # [J]
     threat_types: tuple[str, ...]  # distinct, in scenario order
     unit_names: tuple[str, ...]  # [U]
+    radar_names: tuple[str, ...]  # [D] "battery/radar"
+    launcher_names: tuple[str, ...]  # [N] "battery/type #i"
     missile_types: tuple[str, ...]  # [K]
     asset_names: tuple[str, ...]  # [A]
     threat_asset: np.ndarray  # [J]
     arrival_s: np.ndarray  # [J] when each threat reaches its asset if nothing stops it
+
+    @property
+    def n_threats(self) -> int:
+        """Threats in the scenario (the engine's arrays have padded slots beyond them)."""
+        return len(self.threat_type)
 
 
 def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
@@ -173,26 +177,23 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
                 )
 
 
-def mean_flyout_speed_m_s(
-    max_speed_m_s: float,
-    boost_time_s: float,
-    drag_length_m: float,
-    range_m: float,
-    altitude_m: float = PLANNING_ALTITUDE_M,
-) -> float:
-    """Mean speed (m/s) over a level flyout to ``range_m`` with the engine's speed model.
+def mean_flyout_speed_m_s(m: Missile, density_scale_height_m: float) -> float:
+    """Mean speed (m/s) of missile ``m`` over a level flyout with the engine's speed model.
 
-    Intercept planning uses it over half the maximum range at ``PLANNING_ALTITUDE_M``.
+    The flyout is ``planning_range_fraction`` of the maximum range long at
+    ``planning_altitude_m`` (the missile's planning figures); intercept planning uses it.
     """
-    rho = math.exp(-altitude_m / SCALE_HEIGHT_M)
+    v0, tb, L = m.max_speed_m_s.value, m.boost_time_s.value, m.drag_length_m.value
+    range_m = m.planning_range_fraction.value * m.max_range_m.value
+    rho = math.exp(-m.planning_altitude_m.value / density_scale_height_m)
     dt = 0.05
     t = s = v = 0.0
     while s < range_m and t < 2000.0:
-        if t < boost_time_s:
-            v = min(v + max_speed_m_s / boost_time_s * dt, max_speed_m_s)
+        if t < tb:
+            v = min(v + v0 / tb * dt, v0)
         else:
-            v = v / (1.0 + rho * v * dt / drag_length_m)
-            if v < MIN_SPEED_M_S:
+            v = v / (1.0 + rho * v * dt / L)
+            if v < m.min_speed_m_s.value:
                 break
         s += v * dt
         t += dt
@@ -251,14 +252,33 @@ def radar_snr_coeff(r: Radar) -> float:
 
 
 def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, Layout]:
-    """Turn a scenario into engine ``Params`` (SI arrays) and the ``Layout`` to read results."""
+    """Turn a scenario into engine ``Params`` (SI arrays) and the ``Layout`` to read results.
+
+    Entity counts are padded to size buckets (:func:`iads.arrays.bucket`), so scenarios of
+    similar size share one compilation.
+    """
     f = np.dtype(dtype or scn.spec.dtype)
     with precision(f):
         return _compile(scn, f)
 
 
+class _Arrays:
+    """Converts lists to engine arrays of the run's float type, padded to a slot count."""
+
+    def __init__(self, dtype: np.dtype) -> None:  # type: ignore[type-arg]
+        self.dtype = dtype
+
+    def __call__(self, x: Any, dt: Any = None, n: int | None = None, fill: Any = 0) -> Any:
+        a = np.asarray(x, dtype=dt or self.dtype)
+        if n is not None and a.shape[0] < n:
+            pad = np.full((n - a.shape[0], *a.shape[1:]), fill, dtype=a.dtype)
+            a = np.concatenate([a, pad], axis=0)
+        return jnp.asarray(a)
+
+
 def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: ignore[type-arg]
     spec, cat = scn.spec, scn.catalog
+    arr = _Arrays(f)
     frame = LocalFrame(spec.origin.lat_deg, spec.origin.lon_deg)
     asset_by_name = {a.name: i for i, a in enumerate(spec.assets)}
     asset_pos = frame.to_xyz(
@@ -267,252 +287,221 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         [a.alt_m for a in spec.assets],
     ).reshape(-1, 3)
 
-    # missile types in use
-    missile_types: list[str] = []
-    for b in spec.batteries:
-        for lg in b.launchers:
-            if lg.missile not in missile_types:
-                missile_types.append(lg.missile)
-    if not missile_types:
-        missile_types = ["(none)"]
+    missile_types = list(dict.fromkeys(lg.missile for b in spec.batteries for lg in b.launchers))
+    n_k = bucket(len(missile_types))
+    n_u = bucket(len(spec.batteries))
+    env = cat.environment
 
-    # fire units and radars
-    radars: dict[str, list[float]] = {
-        k: []
-        for k in (
-            "unit",
-            "engagement",
-            "band",
-            "snr_coeff",
-            "pfa",
-            "scan",
-            "max_range",
-            "min_el",
-            "max_el",
-            "range_noise",
-            "angle_noise",
-            "gain_db",
-            "freq",
-            "temp",
-            "bandwidth",
-        )
-    }
-    radar_pos: list[np.ndarray] = []
-    radar_sites: list[RadarSite] = []
-    units: dict[str, list] = {
-        k: []
-        for k in (  # type: ignore[type-arg]
-            "pos",
-            "tc",
-            "mc",
-            "salvo",
-            "ss",
-            "frac",
-            "interval",
-            "reaction",
-            "vmax",
-            "inventory",
-        )
-    }
-    for sr in scenario_radars(spec, cat):
-        r, site = sr.radar, sr.site
-        radar_pos.append(frame.to_xyz(site.lat_deg, site.lon_deg, site.antenna_height_m))
-        radar_sites.append(site)
-        radars["unit"].append(sr.unit)
-        radars["engagement"].append(sr.engagement)
-        radars["band"].append(BANDS.index(band_of(r.frequency_hz.value)))
-        radars["snr_coeff"].append(radar_snr_coeff(r))
-        radars["pfa"].append(r.false_alarm_probability.value)
-        radars["scan"].append(r.scan_period_s.value)
-        radars["max_range"].append(r.instrumented_range_m.value)
-        radars["min_el"].append(float(deg_to_rad(r.min_elevation_deg.value)))
-        radars["max_el"].append(float(deg_to_rad(r.max_elevation_deg.value)))
-        radars["range_noise"].append(r.range_noise_m.value)
-        radars["angle_noise"].append(float(deg_to_rad(r.angle_noise_deg.value)))
-        radars["gain_db"].append(r.antenna_gain_db.value)
-        radars["freq"].append(r.frequency_hz.value)
-        radars["temp"].append(r.system_noise_temperature_k.value)
-        radars["bandwidth"].append(1.0 / r.pulse_width_s.value)
-    for b in spec.batteries:
-        system = cat.systems[b.system]
-        eng = cat.radars[system.engagement_radar]
-        assert eng.target_channels is not None and eng.missile_channels is not None
-        units["pos"].append(frame.to_xyz(b.lat_deg, b.lon_deg, b.alt_m))
-        units["tc"].append(int(eng.target_channels.value))
-        units["mc"].append(int(eng.missile_channels.value))
-        units["salvo"].append(b.doctrine.salvo_size)
-        units["ss"].append(b.doctrine.policy == "shoot-shoot")
-        units["frac"].append(b.doctrine.engagement_range_fraction)
-        units["interval"].append(system.launch_interval_s.value)
-        units["reaction"].append(system.reaction_time_s.value)
-        vmax = system.max_target_speed_m_s
-        units["vmax"].append(math.inf if vmax is None else vmax.value)
-        inv = np.zeros(len(missile_types), np.int32)
-        for lg in b.launchers:
-            per = lg.missiles_per_launcher
-            if per is None:
-                per = int(cat.launchers[lg.type].missiles_per_launcher[lg.missile].value)
-            inv[missile_types.index(lg.missile)] += lg.count * per
-        units["inventory"].append(inv)
-    n_u = len(spec.batteries)
-    n_c = max(units["mc"], default=1)
-    slot_valid = np.zeros((max(n_u, 1), n_c), bool)
-    for u, mc in enumerate(units["mc"]):
-        slot_valid[u, :mc] = True
-    if n_u == 0:  # a raid with no defence: one dummy unit with nothing to fire
-        units = {
-            "pos": [asset_pos[0]],
-            "tc": [0],
-            "mc": [1],
-            "salvo": [1],
-            "ss": [False],
-            "frac": [1.0],
-            "interval": [1.0],
-            "reaction": [0.0],
-            "vmax": [0.0],
-            "inventory": [np.zeros(len(missile_types), np.int32)],
-        }
-        slot_valid[:] = False
-        radar_pos = [asset_pos[0]]
-        radars = {
-            "unit": [0],
-            "engagement": [False],
-            "band": [0],
-            "snr_coeff": [0.0],
-            "pfa": [1e-6],
-            "scan": [1e9],
-            "max_range": [0.0],
-            "min_el": [0.0],
-            "max_el": [0.0],
-            "range_noise": [1.0],
-            "angle_noise": [1e-3],
-            "gain_db": [0.0],
-            "freq": [1e9],
-            "temp": [290.0],
-            "bandwidth": [1e6],
-        }
-
-    def arr(x, dt=f):  # type: ignore[no-untyped-def]
-        return jnp.asarray(np.asarray(x), dtype=dt)
-
-    lowest, grid = _terrain(scn, frame, radar_sites, len(radars["unit"]))
-    gain = db_to_linear(radars["gain_db"])
-
-    radar_params = RadarParams(
-        pos_m=arr(np.stack(radar_pos).reshape(-1, 3)),
-        unit=arr(radars["unit"], np.int32),
-        engagement=arr(radars["engagement"], bool),
-        band=arr(radars["band"], np.int32),
-        snr_coeff=arr(radars["snr_coeff"]),
-        false_alarm_probability=arr(radars["pfa"]),
-        pd_table=arr(np.stack([detection_probability_table(pfa) for pfa in radars["pfa"]])),
-        scan_period_s=arr(radars["scan"]),
-        max_range_m=arr(radars["max_range"]),
-        min_elevation_rad=arr(radars["min_el"]),
-        max_elevation_rad=arr(radars["max_el"]),
-        range_noise_m=arr(radars["range_noise"]),
-        angle_noise_rad=arr(radars["angle_noise"]),
-        gain_db=arr(radars["gain_db"]),
-        frequency_hz=arr(radars["freq"]),
-        noise_temperature_k=arr(radars["temp"]),
-        receiver_bandwidth_hz=arr(radars["bandwidth"]),
-        beamwidth_rad=arr(np.sqrt(4.0 * math.pi / gain)),
-        terrain_lowest_m=arr(lowest),
-        terrain_grid_m=arr(grid),
-    )
-    unit_params = UnitParams(
-        pos_m=arr(np.stack(units["pos"]).reshape(-1, 3)),
-        target_channels=arr(units["tc"], np.int32),
-        slot_valid=arr(slot_valid, bool),
-        salvo_size=arr(units["salvo"], np.int32),
-        shoot_shoot=arr(units["ss"], bool),
-        range_fraction=arr(units["frac"]),
-        launch_interval_s=arr(units["interval"]),
-        reaction_time_s=arr(units["reaction"]),
-        max_target_speed_m_s=arr(units["vmax"]),
-        inventory=arr(np.stack(units["inventory"]), np.int32),
-    )
-    missile_params = _missile_params(cat, missile_types, arr)
+    launchers = _launch_params(scn, frame, missile_types, n_u, n_k, arr)
+    radar_params, radar_names = _radar_params(scn, frame, n_u, arr)
     threat_params, layout_threats = _threat_params(spec, cat, frame, asset_by_name, arr)
-    total_inventory = int(np.sum(np.stack(units["inventory"])))
-    log_capacity = max(total_inventory, 1)
+    missiles = [cat.missiles[m] for m in missile_types]
+    scale_height = env.density_scale_height_m.value
+    k_factor = scenario_k_factor(scn)
+    command_posts = [cat.command_posts[cat.systems[b.system].command_post] for b in spec.batteries]
+    cp = command_posts[0] if command_posts else next(iter(cat.command_posts.values()))
+
+    def per_type(get: Any, fill: float = 0.0) -> Any:
+        return arr([get(m) for m in missiles], n=n_k, fill=fill)
+
+    units = spec.batteries
+    systems = [cat.systems[b.system] for b in units]
+    engagement = [cat.radars[s.engagement_radar] for s in systems]
+    c2 = C2Params(
+        units=UnitParams(
+            valid=arr([True] * len(units), bool, n=n_u, fill=False),
+            pos_m=arr(
+                [frame.to_xyz(b.lat_deg, b.lon_deg, b.alt_m) for b in units] or np.zeros((0, 3)),
+                n=n_u,
+            ),
+            target_channels=arr(
+                [int(r.target_channels.value) for r in engagement],  # type: ignore[union-attr]
+                np.int32,
+                n=n_u,
+            ),
+            salvo_size=arr([b.doctrine.salvo_size for b in units], np.int32, n=n_u, fill=1),
+            shoot_shoot=arr(
+                [b.doctrine.policy == "shoot-shoot" for b in units], bool, n=n_u, fill=False
+            ),
+            range_fraction=arr(
+                [b.doctrine.engagement_range_fraction for b in units], n=n_u, fill=1.0
+            ),
+            reaction_time_s=arr([s.reaction_time_s.value for s in systems], n=n_u),
+            max_target_speed_m_s=arr(
+                [
+                    math.inf if s.max_target_speed_m_s is None else s.max_target_speed_m_s.value
+                    for s in systems
+                ],
+                n=n_u,
+            ),
+        ),
+        envelope=EnvelopeParams(
+            max_range_m=per_type(lambda m: m.max_range_m.value),
+            ballistic_range_m=per_type(
+                lambda m: 0.0 if m.ballistic_range_m is None else m.ballistic_range_m.value
+            ),
+            min_range_m=per_type(lambda m: m.min_range_m.value),
+            max_target_altitude_m=per_type(lambda m: m.max_target_altitude_m.value),
+            min_target_altitude_m=per_type(lambda m: m.min_target_altitude_m.value),
+            max_flight_time_s=per_type(lambda m: m.max_flight_time_s.value),
+            mean_speed_m_s=per_type(lambda m: mean_flyout_speed_m_s(m, scale_height), 1.0),
+        ),
+        priority_offset_s=arr(cp.priority_offset_s.value),
+        fire_control_timeout_s=arr(cp.tracking.timeout_s.value),
+    )
+    tracking = TrackingParams(
+        process_noise_m2_s3=arr(cp.tracking.process_noise_m2_s3.value),
+        initial_speed_sigma_m_s=arr(cp.tracking.initial_speed_sigma_m_s.value),
+        confirm_hits=arr(int(cp.tracking.confirm_hits.value), np.int32),
+        timeout_s=arr(cp.tracking.timeout_s.value),
+    )
+    flyout = FlyoutParams(
+        max_speed_m_s=per_type(lambda m: m.max_speed_m_s.value, 1.0),
+        boost_time_s=per_type(lambda m: m.boost_time_s.value, 1.0),
+        drag_length_m=per_type(lambda m: m.drag_length_m.value, 1.0),
+        max_accel_m_s2=per_type(lambda m: g_to_m_s2(m.max_load_factor_g.value)),
+        max_flight_time_s=per_type(lambda m: m.max_flight_time_s.value),
+        min_speed_m_s=per_type(lambda m: m.min_speed_m_s.value),
+        navigation_constant=per_type(lambda m: m.navigation_constant.value),
+        loft_slope=per_type(lambda m: m.loft_slope.value),
+        loft_start_m=per_type(lambda m: m.loft_start_m.value),
+        loft_ceiling_m=per_type(lambda m: m.loft_ceiling_m.value),
+        density_scale_height_m=arr(scale_height),
+        n_substeps=max(1, math.ceil(spec.time_step_s / MAX_SUBSTEP_S)),
+    )
+    assessment = AssessmentParams(
+        lethal_radius_m=per_type(lambda m: m.lethal_radius_m.value),
+        kill_probability=arr(
+            [[m.kill_probability[c].value for c in THREAT_CATEGORIES] for m in missiles]
+            or np.zeros((0, len(THREAT_CATEGORIES))),
+            n=n_k,
+        ),
+    )
+    jammers = _stand_off_jammers(spec, frame, arr)
+    sensing = SensingParams(radars=radar_params, jammers=jammers, k_factor=arr(k_factor))
+    n_missiles = bucket(max(int(np.sum(np.asarray(launchers.inventory))), 1))
     params = Params(
         threats=threat_params,
-        radars=radar_params,
-        units=unit_params,
-        missiles=missile_params,
-        asset_pos_m=arr(asset_pos),
-        jammers=_stand_off_jammers(spec, frame, arr),
-        time_step_s=float(spec.time_step_s),
+        sensing=sensing,
+        tracking=tracking,
+        c2=c2,
+        launch=launchers,
+        flyout=flyout,
+        assessment=assessment,
+        asset_pos_m=arr(asset_pos, n=bucket(len(spec.assets))),
+        time_step_s=arr(float(spec.time_step_s)),
         n_steps=math.ceil(spec.duration_s / spec.time_step_s),
-        n_substeps=max(1, math.ceil(spec.time_step_s / MAX_SUBSTEP_S)),
-        log_capacity=log_capacity,
-        assign_capacity=2 * log_capacity + 16,
+        salvo_capacity=bucket(2 * n_missiles + 16),
+        missile_capacity=n_missiles,
     )
-    types, groups, asset_idx = layout_threats
+    types, groups, asset_idx, route_length, speed, launch_time = layout_threats
     layout = Layout(
         frame=frame,
         threat_type=tuple(types),
         threat_group=tuple(groups),
         threat_types=tuple(dict.fromkeys(g.threat for g in spec.raid)),
         unit_names=tuple(b.name for b in spec.batteries),
-        missile_types=tuple(missile_types) if spec.batteries else (),
+        radar_names=tuple(radar_names),
+        launcher_names=tuple(
+            f"{b.name}/{lg.type} #{i + 1}"
+            for b in spec.batteries
+            for lg in b.launchers
+            for i in range(lg.count)
+        ),
+        missile_types=tuple(missile_types),
         asset_names=tuple(a.name for a in spec.assets),
         threat_asset=np.asarray(asset_idx, np.int32),
-        arrival_s=np.asarray(threat_params.launch_time_s, float)
-        + np.asarray(threat_params.route_length_m, float)
-        / np.asarray(threat_params.ground_speed_m_s, float),
+        arrival_s=np.asarray(launch_time, float)
+        + np.asarray(route_length, float) / np.asarray(speed, float),
     )
     return params, layout
 
 
-def _missile_params(cat: Catalog, names: list[str], arr) -> MissileParams:  # type: ignore[no-untyped-def]
-    rows = []
-    for name in names:
-        m = cat.missiles.get(name)
-        if m is None:  # placeholder type for an undefended scenario
-            rows.append(
-                dict(
-                    max_range_m=0.0,
-                    ballistic_range_m=0.0,
-                    min_range_m=0.0,
-                    max_target_altitude_m=0.0,
-                    min_target_altitude_m=0.0,
-                    max_speed_m_s=1.0,
-                    boost_time_s=1.0,
-                    drag_length_m=1.0,
-                    max_accel_m_s2=0.0,
-                    max_flight_time_s=0.0,
-                    mean_speed_m_s=1.0,
-                    lethal_radius_m=0.0,
-                    kill_probability=[0.0] * len(CATEGORIES),
-                )
-            )
-            continue
-        bal = m.ballistic_range_m.value if m.ballistic_range_m is not None else 0.0
-        rows.append(
-            dict(
-                max_range_m=m.max_range_m.value,
-                ballistic_range_m=bal,
-                min_range_m=m.min_range_m.value,
-                max_target_altitude_m=m.max_target_altitude_m.value,
-                min_target_altitude_m=m.min_target_altitude_m.value,
-                max_speed_m_s=m.max_speed_m_s.value,
-                boost_time_s=m.boost_time_s.value,
-                drag_length_m=m.drag_length_m.value,
-                max_accel_m_s2=g_to_m_s2(m.max_load_factor_g.value),
-                max_flight_time_s=m.max_flight_time_s.value,
-                mean_speed_m_s=mean_flyout_speed_m_s(
-                    m.max_speed_m_s.value,
-                    m.boost_time_s.value,
-                    m.drag_length_m.value,
-                    0.5 * m.max_range_m.value,
-                ),
-                lethal_radius_m=m.lethal_radius_m.value,
-                kill_probability=[m.kill_probability[c].value for c in CATEGORIES],
-            )
-        )
-    return MissileParams(**{k: arr([r[k] for r in rows]) for k in rows[0]})
+def _radar_params(scn: Scenario, frame: LocalFrame, n_units: int, arr: _Arrays):  # type: ignore[no-untyped-def]
+    """Every battery's radars, padded to a bucket of radar slots."""
+    spec = scn.spec
+    radars = scenario_radars(spec, scn.catalog)
+    n_d = bucket(len(radars))
+    sites = [sr.site for sr in radars]
+    rs = [sr.radar for sr in radars]
+
+    def col(get: Any, dt: Any = None, fill: Any = 0.0) -> Any:
+        return arr([get(r) for r in rs], dt, n=n_d, fill=fill)
+
+    pos = [frame.to_xyz(s.lat_deg, s.lon_deg, s.antenna_height_m) for s in sites]
+    gain = np.asarray([r.antenna_gain_db.value for r in rs], float)
+    lowest, grid = _terrain(scn, frame, sites, n_d)
+    pd_tables = [detection_probability_table(r.false_alarm_probability.value) for r in rs]
+    pd_fill = detection_probability_table(1e-6)
+    params = RadarParams(
+        valid=arr([True] * len(rs), bool, n=n_d, fill=False),
+        pos_m=arr(pos or np.zeros((0, 3)), n=n_d),
+        unit=arr([sr.unit for sr in radars], np.int32, n=n_d, fill=n_units),
+        engagement=arr([sr.engagement for sr in radars], bool, n=n_d, fill=False),
+        band=col(lambda r: BANDS.index(band_of(r.frequency_hz.value)), np.int32, 0),
+        snr_coeff=col(radar_snr_coeff),
+        pd_table=arr(pd_tables or np.zeros((0, *pd_fill.shape)), n=n_d),
+        scan_period_s=col(lambda r: r.scan_period_s.value, fill=1.0),
+        max_range_m=col(lambda r: r.instrumented_range_m.value),
+        min_elevation_rad=col(lambda r: float(deg_to_rad(r.min_elevation_deg.value))),
+        max_elevation_rad=col(lambda r: float(deg_to_rad(r.max_elevation_deg.value))),
+        range_noise_m=col(lambda r: r.range_noise_m.value, fill=1.0),
+        angle_noise_rad=col(lambda r: float(deg_to_rad(r.angle_noise_deg.value)), fill=1e-3),
+        gain_db=col(lambda r: r.antenna_gain_db.value),
+        sidelobe_level_db=col(lambda r: r.sidelobe_level_db.value),
+        frequency_hz=col(lambda r: r.frequency_hz.value, fill=1e9),
+        noise_temperature_k=col(lambda r: r.system_noise_temperature_k.value, fill=290.0),
+        receiver_bandwidth_hz=col(lambda r: 1.0 / r.pulse_width_s.value, fill=1e6),
+        beamwidth_rad=arr(np.sqrt(4.0 * math.pi / db_to_linear(gain)), n=n_d, fill=1.0),
+        terrain_lowest_m=arr(lowest, n=n_d, fill=np.inf),
+        terrain_grid_m=arr(grid),
+    )
+    return params, [s.name for s in sites]
+
+
+def _launch_params(  # type: ignore[no-untyped-def]
+    scn: Scenario, frame: LocalFrame, missile_types: list[str], n_u: int, n_k: int, arr: _Arrays
+) -> LaunchParams:
+    """Every battery's launchers, one slot each, padded to a bucket of launcher slots."""
+    spec, cat = scn.spec, scn.catalog
+    pos, unit, interval, height, loads = [], [], [], [], []
+    channels = []
+    for u, b in enumerate(spec.batteries):
+        system = cat.systems[b.system]
+        channels.append(int(cat.radars[system.engagement_radar].missile_channels.value))  # type: ignore[union-attr]
+        site = frame.to_xyz(b.lat_deg, b.lon_deg, b.alt_m)
+        for lg in b.launchers:
+            launcher = cat.launchers[lg.type]
+            per = lg.missiles_per_launcher
+            if per is None:
+                per = int(launcher.missiles_per_launcher[lg.missile].value)
+            load = np.zeros(n_k, np.int32)
+            load[missile_types.index(lg.missile)] = per
+            for _ in range(lg.count):
+                pos.append(site)
+                unit.append(u)
+                interval.append(system.launch_interval_s.value)
+                height.append(launcher.launch_height_m.value)
+                loads.append(load)
+    n_n = bucket(len(pos))
+    n_m = bucket(max(channels, default=1))
+    slot_valid = np.zeros((n_u, n_m), bool)
+    for u, mc in enumerate(channels):
+        slot_valid[u, :mc] = True
+    missiles = [cat.missiles[m] for m in missile_types]
+    return LaunchParams(
+        valid=arr([True] * len(pos), bool, n=n_n, fill=False),
+        pos_m=arr(pos or np.zeros((0, 3)), n=n_n),
+        unit=arr(unit, np.int32, n=n_n, fill=n_u),
+        launch_interval_s=arr(interval, n=n_n, fill=1.0),
+        launch_height_m=arr(height, n=n_n),
+        inventory=arr(loads or np.zeros((0, n_k)), np.int32, n=n_n),
+        slot_valid=arr(slot_valid, bool),
+        launch_speed_m_s=arr([m.launch_speed_m_s.value for m in missiles], n=n_k, fill=1.0),
+        launch_elevation_rad=arr(
+            [float(deg_to_rad(m.launch_elevation_deg.value)) for m in missiles], n=n_k
+        ),
+    )
 
 
 def _threat_params(
@@ -552,14 +541,15 @@ def _threat_params(
             apogee.append(apo)
             rcs.append(th.rcs_table_m2())
             swerling.append(th.swerling_case)
-            category.append(CATEGORIES.index(th.category))
+            category.append(THREAT_CATEGORIES.index(th.category))
             asset.append(asset_by_name[g.target])
             value.append(a.value)
             types.append(g.threat)
             groups.append(g.name)
             ssj_erp.append(0.0 if jam is None else _erp_w(jam))
             ssj_bw.append(1.0 if jam is None else jam.bandwidth_hz)
-    n_w = max(len(r) for r in routes)
+    n_j = bucket(len(routes))
+    n_w = bucket(max(len(r) for r in routes))
     wp = np.zeros((len(routes), n_w, 3))
     wd = np.zeros((len(routes), n_w))
     for j, (r, d) in enumerate(zip(routes, dists, strict=True)):
@@ -568,23 +558,23 @@ def _threat_params(
         wd[j, : len(d)] = d
         wd[j, len(d) :] = d[-1]
     tp = ThreatParams(
-        waypoints_enu_m=arr(wp),
-        waypoint_dist_m=arr(wd),
-        route_length_m=arr(lengths),
-        ground_speed_m_s=arr(speeds),
-        launch_time_s=arr(launch),
-        ballistic=arr(ballistic, bool),
-        apogee_m=arr(apogee),
-        rcs_m2=arr(rcs),
-        swerling=arr(swerling, np.int32),
-        category=arr(category, np.int32),
-        asset=arr(asset, np.int32),
-        asset_value=arr(value),
-        valid=arr(np.ones(len(routes), bool), bool),
-        ssj_erp_w=arr(ssj_erp),
-        ssj_bandwidth_hz=arr(ssj_bw),
+        waypoints_enu_m=arr(wp, n=n_j),
+        waypoint_dist_m=arr(wd, n=n_j),
+        route_length_m=arr(lengths, n=n_j, fill=1.0),
+        ground_speed_m_s=arr(speeds, n=n_j, fill=1.0),
+        launch_time_s=arr(launch, n=n_j, fill=np.inf),
+        ballistic=arr(ballistic, bool, n=n_j, fill=False),
+        apogee_m=arr(apogee, n=n_j),
+        rcs_m2=arr(rcs, n=n_j),
+        swerling=arr(swerling, np.int32, n=n_j),
+        category=arr(category, np.int32, n=n_j),
+        asset=arr(asset, np.int32, n=n_j),
+        asset_value=arr(value, n=n_j),
+        valid=arr(np.ones(len(routes), bool), bool, n=n_j, fill=False),
+        ssj_erp_w=arr(ssj_erp, n=n_j),
+        ssj_bandwidth_hz=arr(ssj_bw, n=n_j, fill=1.0),
     )
-    return tp, (types, groups, asset)
+    return tp, (types, groups, asset, lengths, speeds, launch)
 
 
 def _erp_w(jam: Jammer) -> float:
@@ -592,20 +582,26 @@ def _erp_w(jam: Jammer) -> float:
     return jam.power_w * float(db_to_linear(jam.antenna_gain_db - jam.losses_db))
 
 
-def _stand_off_jammers(spec: ScenarioFile, frame: LocalFrame, arr) -> JammerParams:  # type: ignore[no-untyped-def]
+def _stand_off_jammers(spec: ScenarioFile, frame: LocalFrame, arr: _Arrays) -> JammerParams:
+    """Stand-off jammers, padded with jammers of zero power (at least one slot)."""
     soj = [j for j in spec.jammers if j.kind == "stand-off"]
     pos = [frame.to_xyz(j.site.lat_deg, j.site.lon_deg, j.site.alt_m) for j in soj if j.site]
-    if not soj:  # one jammer of zero power keeps the shapes static
-        return JammerParams(pos_m=arr(np.zeros((1, 3))), erp_w=arr([0.0]), bandwidth_hz=arr([1.0]))
+    n_s = bucket(len(soj))
     return JammerParams(
-        pos_m=arr(np.stack(pos).reshape(-1, 3)),
-        erp_w=arr([_erp_w(j) for j in soj]),
-        bandwidth_hz=arr([j.bandwidth_hz for j in soj]),
+        pos_m=arr(np.stack(pos).reshape(-1, 3) if pos else np.zeros((0, 3)), n=n_s),
+        erp_w=arr([_erp_w(j) for j in soj], n=n_s),
+        bandwidth_hz=arr([j.bandwidth_hz for j in soj], n=n_s, fill=1.0),
     )
 
 
 #: Masking-grid placement that no position falls inside (a scenario without terrain).
 _NO_GRID = (1e30, -1e30, 1.0)
+
+
+def scenario_k_factor(scn: Scenario) -> float:
+    """The run's effective-Earth factor: the scenario's, else the catalog environment's."""
+    k = scn.spec.k_factor
+    return scn.catalog.environment.k_factor.value if k is None else k
 
 
 def _terrain(
@@ -623,7 +619,7 @@ def _terrain(
         + [(f"asset {a.name!r}", a.lat_deg, a.lon_deg) for a in spec.assets],
     )
     try:
-        grid = masking_grid(dem, frame, sites, spec.terrain.cell_m)
+        grid = masking_grid(dem, frame, sites, spec.terrain.cell_m, scenario_k_factor(scn))
     except ValueError as exc:
         raise InputError(scn.path, "terrain.cell_m", str(exc).removeprefix("cell_m: ")) from None
     return np.nan_to_num(grid.lowest_m, nan=np.inf), (grid.e0_m, grid.n0_m, grid.cell_m)
@@ -690,10 +686,12 @@ def memory_check(source: str | Path, params: Params, replications: int, batch_si
     """Refuse a run whose results would not fit in memory (InputError on ``replications``)."""
     import jax
 
-    from iads.engine.run import init_state
+    from iads.engine.run import init_log, init_state
 
     with precision(params.threats.launch_time_s.dtype):
-        shapes = jax.eval_shape(init_state, params, jax.random.PRNGKey(0))
+        shapes = jax.eval_shape(
+            lambda p, k: (init_state(p, k), init_log(p)), params, jax.random.PRNGKey(0)
+        )
     per_rep = sum(
         np.prod(s.shape) * np.dtype(s.dtype).itemsize for s in jax.tree_util.tree_leaves(shapes)
     )

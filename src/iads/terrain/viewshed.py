@@ -50,8 +50,8 @@ import jax.numpy as jnp
 import numpy as np
 from numpy.typing import NDArray
 
+from iads.arrays import precision
 from iads.checks import check_nonnegative, check_positive
-from iads.engine.base import precision
 from iads.errors import InputError
 from iads.radar.equation import K_FACTOR_STANDARD
 from iads.terrain.dem import Dem

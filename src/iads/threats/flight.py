@@ -14,25 +14,18 @@ D / T where T = 2 sqrt(2 H / g) is the vacuum time of flight for that apogee.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import jax
 import jax.numpy as jnp
 from jax import Array
 
-from iads.engine.base import ThreatParams
 from iads.geo.sphere import enu_to_xyz
-
-
-@jax.tree_util.register_dataclass
-@dataclass(frozen=True)
-class ThreatKinematics:
-    """Where the threats are at one time."""
-
-    pos_m: Array  # [J, 3]
-    vel_m_s: Array  # [J, 3]
-    launched: Array  # [J] bool
-    arrived: Array  # [J] bool: flown the whole route
+from iads.threats.base import (
+    ThreatInputs,
+    ThreatKinematics,
+    ThreatParams,
+    ThreatResult,
+    ThreatState,
+)
 
 
 def _ground_distance(tp: ThreatParams, t_s: Array) -> Array:
@@ -69,3 +62,16 @@ def threat_kinematics(tp: ThreatParams, t_s: Array) -> ThreatKinematics:
     launched = tp.valid & (t >= tp.launch_time_s)
     arrived = launched & (_ground_distance(tp, t) >= tp.route_length_m)
     return ThreatKinematics(pos_m=pos, vel_m_s=vel, launched=launched, arrived=arrived)
+
+
+def fly(
+    params: ThreatParams, inputs: ThreatInputs, state: ThreatState
+) -> tuple[ThreatState, ThreatResult]:
+    """The threats stage: where every threat is at ``inputs.t_s``; those arriving now leak."""
+    kin = threat_kinematics(params, inputs.t_s)
+    alive = params.valid & ~jnp.isfinite(inputs.killed_s) & ~jnp.isfinite(state.leaked_s)
+    leaking = alive & kin.arrived
+    leaked_s = jnp.where(leaking, inputs.t_s, state.leaked_s)
+    return ThreatState(leaked_s=leaked_s), ThreatResult(
+        kin=kin, alive=alive & ~leaking, leaking=leaking
+    )

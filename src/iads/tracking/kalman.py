@@ -1,4 +1,4 @@
-"""Tracking stage: a constant-velocity Kalman filter per threat, fed by every radar.
+"""Tracking stage kernel: a constant-velocity Kalman filter per threat, fed by every radar.
 
 The engine's track picture has one slot per threat (association is assumed perfect; the
 measurement-level tracker with clutter and association is a separate module). Each step every
@@ -15,13 +15,10 @@ from __future__ import annotations
 import jax.numpy as jnp
 from jax import Array
 
-from iads.engine.base import Params, Tracks
-
-#: Prior 1-sigma speed (m/s) of a new track's velocity.
-INITIAL_SPEED_SIGMA_M_S = 1000.0
+from iads.tracking.base import TrackingInputs, TrackingParams, TrackPicture, Tracks
 
 
-def predict(tracks: Tracks, dt_s: float, q: float) -> Tracks:
+def predict(tracks: Tracks, dt_s: Array | float, q: Array | float) -> Tracks:
     """Constant-velocity prediction of every track over ``dt_s``."""
     # F P F^T + Q written on the 3x3 blocks of P = [[A, B], [B^T, C]] (elementwise: faster than
     # a batched 6x6 matrix product on the CPU).
@@ -79,7 +76,9 @@ def inverse_3x3(m: Array) -> Array:
     return adj / det[..., None, None]
 
 
-def _update_one_radar(tracks: Tracks, z: Array, R: Array, hit: Array, t_s: Array) -> Tracks:
+def _update_one_radar(
+    tracks: Tracks, z: Array, R: Array, hit: Array, t_s: Array, speed_sigma_m_s: Array
+) -> Tracks:
     """Update tracks [J] with one radar's measurements z [J, 3], R [J, 3, 3] where ``hit``."""
     dtype = tracks.x.dtype
     S = tracks.P[:, :3, :3] + R
@@ -92,7 +91,7 @@ def _update_one_radar(tracks: Tracks, z: Array, R: Array, hit: Array, t_s: Array
     x_new = jnp.concatenate([z, jnp.zeros_like(z)], axis=-1)
     P_new = jnp.zeros_like(tracks.P)
     P_new = P_new.at[:, :3, :3].set(R)
-    P_new = P_new.at[:, 3:, 3:].set(jnp.eye(3, dtype=dtype) * INITIAL_SPEED_SIGMA_M_S**2)
+    P_new = P_new.at[:, 3:, 3:].set(jnp.eye(3, dtype=dtype) * speed_sigma_m_s**2)
     init = hit & ~tracks.exists
     upd = hit & tracks.exists
     x = jnp.where(init[:, None], x_new, jnp.where(upd[:, None], x_upd, tracks.x))
@@ -106,32 +105,29 @@ def _update_one_radar(tracks: Tracks, z: Array, R: Array, hit: Array, t_s: Array
     )
 
 
-def update_tracks(
-    params: Params,
-    tracks: Tracks,
-    measured_pos_m: Array,
-    measurement_cov_m2: Array,
-    detected: Array,
-    t_s: Array,
-) -> Tracks:
-    """Predict all tracks one step, update them with this step's detections, drop stale ones.
+def track(
+    params: TrackingParams, inputs: TrackingInputs, state: Tracks
+) -> tuple[Tracks, TrackPicture]:
+    """The tracking stage: predict every track one step, update it with this step's
+    detections, drop stale tracks; the picture says which tracks are confirmed.
 
-    ``measured_pos_m`` [D, J, 3], ``measurement_cov_m2`` [D, J, 3, 3], ``detected`` [D, J].
     Simultaneous detections of one threat by several radars are fused first (information
     form: R_f = (sum R_d^-1)^-1, z_f = R_f sum R_d^-1 z_d), which for a linear Gaussian update
     equals updating with each radar in turn, at the cost of one update.
     """
-    tracks = predict(tracks, params.time_step_s, params.process_noise_m2_s3)
-    z, R, hit = fuse_measurements(measured_pos_m, measurement_cov_m2, detected)
-    tracks = _update_one_radar(tracks, z, R, hit, t_s)
-    stale = tracks.exists & (t_s - tracks.last_update_s > params.track_timeout_s)
-    return Tracks(
+    det, t_s = inputs.detections, inputs.t_s
+    tracks = predict(state, inputs.dt_s, params.process_noise_m2_s3)
+    z, R, hit = fuse_measurements(det.measured_pos_m, det.measurement_cov_m2, det.detected)
+    tracks = _update_one_radar(tracks, z, R, hit, t_s, params.initial_speed_sigma_m_s)
+    stale = tracks.exists & (t_s - tracks.last_update_s > params.timeout_s)
+    tracks = Tracks(
         x=tracks.x,
         P=tracks.P,
         exists=tracks.exists & ~stale,
         hits=jnp.where(stale, 0, tracks.hits),
         last_update_s=tracks.last_update_s,
     )
+    return tracks, TrackPicture(confirmed=tracks.exists & (tracks.hits >= params.confirm_hits))
 
 
 def fuse_measurements(z: Array, R: Array, detected: Array) -> tuple[Array, Array, Array]:
@@ -149,8 +145,3 @@ def fuse_measurements(z: Array, R: Array, detected: Array) -> tuple[Array, Array
     wz = jnp.sum(_matmul_k3(w, z[..., None])[..., 0], axis=0)
     z_f = _matmul_k3(R_f, wz[..., None])[..., 0]
     return z_f, R_f, hit
-
-
-def confirmed(params: Params, tracks: Tracks) -> Array:
-    """Tracks [J] with enough updates to be engaged."""
-    return tracks.exists & (tracks.hits >= params.track_confirm_hits)

@@ -1,4 +1,4 @@
-"""Sensing stage: every radar that is due to look this step tries to detect every threat.
+"""Sensing stage kernel: every radar that is due to look this step tries to detect every threat.
 
 A radar looks once per ``scan_period_s``. The threat's RCS is the catalog value for the radar's
 band and the aspect under which the radar sees it (nose, side or tail sector). A threat is
@@ -16,40 +16,32 @@ threat's height above the ground must reach the radar's lowest visible height fo
 Noise jamming (:func:`iads.radar.jamming.jamming_to_noise`) lowers the SNR to
 SNR / (1 + J/N): a self-screening jammer through the main beam when the radar looks at its
 carrier, each stand-off jammer in view through the main beam when it lies within half a
-beamwidth of the threat's direction, else through the sidelobes (``SIDELOBE_LEVEL_DB``).
+beamwidth of the threat's direction, else through the sidelobes (the radar's
+``sidelobe_level_db``).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import jax
 import jax.numpy as jnp
 from jax import Array
 
-from iads.engine.base import Params
 from iads.geo import vec
 from iads.geo.sphere import altitude_m, ground_range_m, xyz_to_enu
 from iads.radar.equation import effective_earth_geometry, lookup_detection_probability
-from iads.radar.jamming import SIDELOBE_LEVEL_DB, jamming_to_noise
-from iads.threats.flight import ThreatKinematics
-
-
-@jax.tree_util.register_dataclass
-@dataclass(frozen=True)
-class Detections:
-    """What the radars saw this step."""
-
-    looked: Array  # [D] bool: the radar looked this step
-    detected: Array  # [D, J] bool
-    measured_pos_m: Array  # [D, J, 3]
-    measurement_cov_m2: Array  # [D, J, 3, 3]
-    range_m: Array  # [D, J] true slant range
-    next_scan_s: Array  # [D]
+from iads.radar.jamming import jamming_to_noise
+from iads.sensing.base import (
+    Detections,
+    RadarParams,
+    SensingInputs,
+    SensingKeys,
+    SensingParams,
+    SensingState,
+)
 
 
 def line_of_sight_geometry(
-    sensor_pos_m: Array, target_pos_m: Array, k_factor: float
+    sensor_pos_m: Array, target_pos_m: Array, k_factor: Array | float
 ) -> tuple[Array, Array, Array]:
     """Slant range (m), elevation (rad) and horizon clearance on the k-factor Earth.
 
@@ -86,14 +78,13 @@ def rcs_seen_m2(rcs_table_m2: Array, band: Array, aspect: Array) -> Array:
     return rcs_table_m2[threat, band[:, None], aspect]
 
 
-def terrain_clear(params: Params, pos_m: Array, smooth_clear: Array) -> Array:
+def terrain_clear(rp: RadarParams, pos_m: Array, smooth_clear: Array) -> Array:
     """Line of sight [D, N] from every radar to positions [N, 3] over the terrain.
 
     Inside the masking grid and the radar's range: the position's height above the ground reaches
     the radar's lowest visible height for its cell. Elsewhere (or without terrain):
     ``smooth_clear``, the smooth 4/3-Earth horizon.
     """
-    rp = params.radars
     e0, n0, cell = rp.terrain_grid_m[0], rp.terrain_grid_m[1], rp.terrain_grid_m[2]
     rows, cols = rp.terrain_lowest_m.shape[1:]
     e, n, h = xyz_to_enu(pos_m)
@@ -109,17 +100,19 @@ def terrain_clear(params: Params, pos_m: Array, smooth_clear: Array) -> Array:
     return jnp.where(known, h[None, :] >= lowest, smooth_clear)
 
 
-def jamming_noise_ratio(params: Params, pos_m: Array, jams: Array) -> Array:
+def jamming_noise_ratio(
+    params: SensingParams, inputs: SensingInputs, pos_m: Array, jams: Array
+) -> Array:
     """J/N [D, J] in each radar's receiver when it looks at each threat (positions [J, 3]).
 
     ``jams`` [J] marks threats whose self-screening jammer is on (launched and alive).
     """
-    rp, tp, sp = params.radars, params.threats, params.jammers
+    rp, sp = params.radars, params.jammers
     to_threat = pos_m[None, :, :] - rp.pos_m[:, None, :]  # [D, J, 3]
     r_t = vec.norm(to_threat)
     ssj = jamming_to_noise(
-        jnp.where(jams, tp.ssj_erp_w, 0.0)[None, :],
-        tp.ssj_bandwidth_hz[None, :],
+        jnp.where(jams, inputs.ssj_erp_w, 0.0)[None, :],
+        inputs.ssj_bandwidth_hz[None, :],
         rp.gain_db[:, None],
         rp.frequency_hz[:, None],
         rp.noise_temperature_k[:, None],
@@ -129,12 +122,14 @@ def jamming_noise_ratio(params: Params, pos_m: Array, jams: Array) -> Array:
     to_jammer = sp.pos_m[None, :, :] - rp.pos_m[:, None, :]  # [D, S, 3]
     r_s = vec.norm(to_jammer)
     _, _, smooth = line_of_sight_geometry(rp.pos_m, sp.pos_m, params.k_factor)
-    in_view = terrain_clear(params, sp.pos_m, smooth)  # [D, S]
+    in_view = terrain_clear(rp, sp.pos_m, smooth)  # [D, S]
     cos_sep = vec.dot(to_threat[:, :, None, :], to_jammer[:, None, :, :]) / jnp.maximum(
         r_t[:, :, None] * r_s[:, None, :], 1.0
     )  # [D, J, S]
     main_beam = cos_sep >= jnp.cos(0.5 * rp.beamwidth_rad)[:, None, None]
-    gain = rp.gain_db[:, None, None] + jnp.where(main_beam, 0.0, SIDELOBE_LEVEL_DB)
+    gain = rp.gain_db[:, None, None] + jnp.where(
+        main_beam, 0.0, rp.sidelobe_level_db[:, None, None]
+    )
     soj = jamming_to_noise(
         jnp.where(in_view, sp.erp_w[None, :], 0.0)[:, None, :],
         sp.bandwidth_hz[None, None, :],
@@ -148,31 +143,53 @@ def jamming_noise_ratio(params: Params, pos_m: Array, jams: Array) -> Array:
 
 
 def sense(
-    params: Params, kin: ThreatKinematics, alive: Array, next_scan_s: Array, t_s: Array, key: Array
-) -> Detections:
-    """Detect threats with every radar due to look at ``t_s``."""
-    rp, tp = params.radars, params.threats
-    looked = t_s >= next_scan_s
-    next_scan = jnp.where(looked, next_scan_s + rp.scan_period_s, next_scan_s)
+    params: SensingParams, inputs: SensingInputs, state: SensingState, key: SensingKeys
+) -> tuple[SensingState, Detections]:
+    """The sensing stage: radars due to look at ``inputs.t_s`` try to detect every threat."""
+    rp, kin, t_s = params.radars, inputs.kin, inputs.t_s
+    looked = rp.valid & (t_s >= state.next_scan_s)
+    next_scan = jnp.where(looked, state.next_scan_s + rp.scan_period_s, state.next_scan_s)
     slant, elevation, smooth_clear = line_of_sight_geometry(rp.pos_m, kin.pos_m, params.k_factor)
-    clear = terrain_clear(params, kin.pos_m, smooth_clear)
-    rcs = rcs_seen_m2(tp.rcs_m2, rp.band, aspect_index(kin.pos_m, kin.vel_m_s, rp.pos_m))
-    airborne = kin.launched & alive & (altitude_m(kin.pos_m) > 0.0)
-    jn = jamming_noise_ratio(params, kin.pos_m, airborne)
+    clear = terrain_clear(rp, kin.pos_m, smooth_clear)
+    rcs = rcs_seen_m2(inputs.rcs_m2, rp.band, aspect_index(kin.pos_m, kin.vel_m_s, rp.pos_m))
+    airborne = kin.launched & inputs.alive & (altitude_m(kin.pos_m) > 0.0)
+    jn = jamming_noise_ratio(params, inputs, kin.pos_m, airborne)
     snr = rp.snr_coeff[:, None] * rcs / jnp.maximum(slant, 1.0) ** 4 / (1.0 + jn)
     radar_idx = jnp.arange(rp.pd_table.shape[0])[:, None]
-    pd = lookup_detection_probability(rp.pd_table, radar_idx, tp.swerling[None, :], snr)
+    pd = lookup_detection_probability(rp.pd_table, radar_idx, inputs.swerling[None, :], snr)
     coverage = (
         clear
         & (slant <= rp.max_range_m[:, None])
         & (elevation >= rp.min_elevation_rad[:, None])
         & (elevation <= rp.max_elevation_rad[:, None])
     )
-    k_draw, k_noise = jax.random.split(key)
-    draw = jax.random.uniform(k_draw, pd.shape, dtype=pd.dtype)
+    draw = jax.random.uniform(key.detection, pd.shape, dtype=pd.dtype)
     detected = looked[:, None] & airborne[None, :] & coverage & (draw < pd)
+    measured, cov, rng = _measurements(rp, kin.pos_m, key.noise)
 
-    rel = kin.pos_m[None, :, :] - rp.pos_m[:, None, :]
+    # What each fire unit's engagement radar holds (the command post's reaction clock).
+    fc = detected & rp.engagement[:, None]  # [D, J]
+    n_units = state.fc_last_seen_s.shape[0]
+    unit_radar = rp.unit[None, :] == jnp.arange(n_units)[:, None]  # [U, D]
+    fc_unit = jnp.any(unit_radar[:, :, None] & fc[None, :, :], axis=1)  # [U, J]
+    first = fc_unit & ~jnp.isfinite(state.fc_first_seen_s)
+    new_state = SensingState(
+        next_scan_s=next_scan,
+        fc_first_seen_s=jnp.where(first, t_s, state.fc_first_seen_s),
+        fc_last_seen_s=jnp.where(fc_unit, t_s, state.fc_last_seen_s),
+    )
+    return new_state, Detections(
+        looked=looked,
+        detected=detected,
+        measured_pos_m=measured,
+        measurement_cov_m2=cov,
+        range_m=rng,
+    )
+
+
+def _measurements(rp: RadarParams, pos_m: Array, key: Array) -> tuple[Array, Array, Array]:
+    """Noisy positions [D, J, 3], their covariances [D, J, 3, 3] and true ranges [D, J]."""
+    rel = pos_m[None, :, :] - rp.pos_m[:, None, :]
     rng = vec.norm(rel)
     los = rel / jnp.maximum(rng, 1.0)[..., None]
     # Two unit vectors across the line of sight.
@@ -184,11 +201,11 @@ def sense(
     p1 = vec.cross(los, ref, jnp)
     p1 = p1 / vec.norm(p1)[..., None]
     p2 = vec.cross(los, p1, jnp)
-    noise = jax.random.normal(k_noise, (*rng.shape, 3), dtype=rel.dtype)
+    noise = jax.random.normal(key, (*rng.shape, 3), dtype=rel.dtype)
     sig_r = rp.range_noise_m[:, None]
     sig_x = rng * rp.angle_noise_rad[:, None]
     measured = (
-        kin.pos_m[None]
+        pos_m[None]
         + (sig_r * noise[..., 0])[..., None] * los
         + (sig_x * noise[..., 1])[..., None] * p1
         + (sig_x * noise[..., 2])[..., None] * p2
@@ -197,11 +214,4 @@ def sense(
     cov = (sig_r**2)[..., None, None] * outer(los) + (sig_x**2)[..., None, None] * (
         outer(p1) + outer(p2)
     )
-    return Detections(
-        looked=looked,
-        detected=detected,
-        measured_pos_m=measured,
-        measurement_cov_m2=cov,
-        range_m=rng,
-        next_scan_s=next_scan,
-    )
+    return measured, cov, rng

@@ -1,4 +1,4 @@
-"""Small array operations the engine stages share.
+"""Small array operations the engine stages share: scatters, size buckets, precision.
 
 Scatters written as one-hot comparisons: the engine's index sets are small (tens of
 elements), and on the CPU a masked reduction over ``[M, N]`` is much faster than XLA's batched
@@ -7,8 +7,37 @@ scatter under ``vmap``. Indices outside ``[0, N)`` are dropped.
 
 from __future__ import annotations
 
+import contextlib
+from typing import Any
+
+import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import Array
+
+
+def bucket(n: int) -> int:
+    """Slot count for ``n`` entities: the next power of two up to 32, then multiples of 16.
+
+    Scenarios whose entity counts fall in one bucket (30 and 31 threats) have the same array
+    shapes, so they share one compilation; padded slots are masked out.
+    """
+    if n < 1:
+        return 1
+    if n <= 32:
+        return 1 << (n - 1).bit_length()
+    return -(-n // 16) * 16
+
+
+def precision(dtype: Any) -> contextlib.AbstractContextManager[object]:
+    """Context in which JAX may create arrays of ``dtype``: 64-bit mode for float64 only.
+
+    iads never switches JAX's 64-bit mode on for the whole process; float64 runs build and run
+    their arrays inside this context.
+    """
+    if np.dtype(dtype) == np.float64:
+        return jax.enable_x64(True)  # type: ignore[no-any-return]
+    return contextlib.nullcontext()
 
 
 def _match(index: Array, n: int) -> Array:

@@ -1,0 +1,1 @@
+"""Assessment stage: decide which detonations kill."""

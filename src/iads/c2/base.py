@@ -1,0 +1,102 @@
+"""Command-post stage contract: fire units, missile envelopes, salvos decided, new orders.
+
+Shapes: U fire-unit slots (padded slots have ``valid=False``), K missile types, J threat
+slots, A assets, G salvo capacity, M missile slots per unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+from jax import Array
+
+from iads.tracking.base import Tracks
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class UnitParams:
+    """Fire units (batteries / battalions) as the command post sees them."""
+
+    valid: Array  # [U] bool
+    pos_m: Array  # [U, 3] fire-unit site (intercept planning is from here)
+    target_channels: Array  # [U] int32: threats engaged at once
+    salvo_size: Array  # [U] int32
+    shoot_shoot: Array  # [U] bool
+    range_fraction: Array  # [U]
+    reaction_time_s: Array  # [U]
+    max_target_speed_m_s: Array  # [U] fastest threat the system engages (inf if unpublished)
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class EnvelopeParams:
+    """Each missile type's engagement envelope, as the command post plans with it."""
+
+    max_range_m: Array  # [K] against aerodynamic targets
+    ballistic_range_m: Array  # [K] against ballistic targets
+    min_range_m: Array  # [K]
+    max_target_altitude_m: Array  # [K]
+    min_target_altitude_m: Array  # [K]
+    max_flight_time_s: Array  # [K]
+    mean_speed_m_s: Array  # [K] for predicted-intercept-point planning
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class C2Params:
+    """Everything the command-post stage reads."""
+
+    units: UnitParams
+    envelope: EnvelopeParams
+    priority_offset_s: Array  # [] added to time-to-asset in the threat priority
+    fire_control_timeout_s: Array  # [] an engagement radar's hold lapses after this long
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class C2State:
+    """Salvos decided so far."""
+
+    salvo_target: Array  # [G] int32 threat of each salvo, -1 for unused rows
+    n_salvos: Array  # [] int32
+    engaged: Array  # [J] bool: ever assigned
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class C2Inputs:
+    """What the command post needs from outside it."""
+
+    t_s: Array  # []
+    tracks: Tracks
+    confirmed: Array  # [J] bool
+    alive: Array  # [J] bool
+    category: Array  # [J] int32
+    asset: Array  # [J] int32
+    asset_value: Array  # [J]
+    asset_pos_m: Array  # [A, 3]
+    fc_first_seen_s: Array  # [U, J] (sensing)
+    fc_last_seen_s: Array  # [U, J] (sensing)
+    kill_probability: Array  # [K, categories] (assessment)
+    inventory: Array  # [U, K] int32 rounds left per unit (launch)
+    salvo_target: Array  # [U] int32 salvo each unit is firing (launch), -1 when idle
+    salvo_kind: Array  # [U] int32
+    salvo_left: Array  # [U] int32
+    salvo_row: Array  # [U] int32
+    missile_alive: Array  # [U, M] bool (flyout)
+    missile_target: Array  # [U, M] int32
+    missile_salvo: Array  # [U, M] int32
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Orders:
+    """New engagements decided this step: at most one per unit."""
+
+    new: Array  # [U] bool
+    target: Array  # [U] int32
+    kind: Array  # [U] int32 missile type
+    salvo: Array  # [U] int32 salvo row
+    count: Array  # [U] int32 rounds in the salvo

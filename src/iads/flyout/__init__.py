@@ -1,0 +1,1 @@
+"""Flyout stage: missiles fly out under proportional navigation."""

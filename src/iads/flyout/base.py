@@ -1,0 +1,76 @@
+"""Flyout stage contract: missile kinematics and guidance, missiles in flight, how each
+flight ended this step.
+
+Shapes: U fire units, M missile slots per unit, K missile types, J threat slots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import jax
+from jax import Array
+
+from iads.launch.base import Fired
+from iads.threats.base import ThreatKinematics
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class FlyoutParams:
+    """Each missile type's motor, drag, manoeuvre and guidance; the air it flies through."""
+
+    max_speed_m_s: Array  # [K] burnout speed
+    boost_time_s: Array  # [K]
+    drag_length_m: Array  # [K]
+    max_accel_m_s2: Array  # [K] lateral acceleration limit
+    max_flight_time_s: Array  # [K]
+    min_speed_m_s: Array  # [K] a coasting missile slower than this is lost
+    navigation_constant: Array  # [K] proportional-navigation gain N
+    loft_slope: Array  # [K] midcourse aim height per metre of ground distance beyond loft_start
+    loft_start_m: Array  # [K]
+    loft_ceiling_m: Array  # [K]
+    density_scale_height_m: Array  # [] exponential atmosphere
+    n_substeps: int = field(default=1, metadata={"static": True})
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Missiles:
+    """Missiles in flight, in each unit's missile slots."""
+
+    alive: Array  # [U, M] bool
+    pos_m: Array  # [U, M, 3]
+    vel_m_s: Array  # [U, M, 3]
+    speed_m_s: Array  # [U, M]
+    target: Array  # [U, M] int32
+    kind: Array  # [U, M] int32 missile type
+    launch_time_s: Array  # [U, M]
+    missile: Array  # [U, M] int32 missile id
+    salvo: Array  # [U, M] int32 salvo row it belongs to
+    launcher: Array  # [U, M] int32
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class FlyoutInputs:
+    """What the flyout stage needs from outside it."""
+
+    t_s: Array  # []
+    dt_s: Array  # [] the engine step
+    kin: ThreatKinematics  # threats at t_s (they fly straight within the step)
+    threat_alive: Array  # [J] bool
+    fired: Fired  # rounds launched this step (launch)
+    lethal_radius_m: Array  # [K] fuze distance (assessment)
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class FlightEnds:
+    """How each missile's flight went this step."""
+
+    ended: Array  # [U, M] bool: the flight ended during this step
+    fuzed: Array  # [U, M] bool: it detonated at its closest approach to a live target
+    miss_distance_m: Array  # [U, M] closest approach at detonation
+    end_time_s: Array  # [U, M]
+    end_pos_m: Array  # [U, M, 3]

@@ -1,0 +1,92 @@
+"""Launch stage contract: launchers, their loads and readiness, the salvos being fired, and the
+rounds that leave the rails this step.
+
+Shapes: N launcher slots (padded slots have ``valid=False``), U fire units, M missile slots
+per unit (its missile-guidance channels), K missile types, J threat slots.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+from jax import Array
+
+from iads.c2.base import Orders
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class LaunchParams:
+    """Launchers and how a round leaves one."""
+
+    valid: Array  # [N] bool
+    pos_m: Array  # [N, 3] launcher site
+    unit: Array  # [N] int32 fire unit
+    launch_interval_s: Array  # [N] between two rounds of one launcher
+    launch_height_m: Array  # [N] launch point above the launcher site
+    inventory: Array  # [N, K] int32 rounds loaded at start
+    slot_valid: Array  # [U, M] bool: the unit's missile-guidance channels
+    launch_speed_m_s: Array  # [K] speed on leaving the launcher
+    launch_elevation_rad: Array  # [K] elevation on leaving it, towards the intercept azimuth
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class LaunchState:
+    """Rounds left, launcher readiness and each unit's current salvo."""
+
+    inventory: Array  # [N, K] int32
+    next_launch_s: Array  # [N]
+    salvo_target: Array  # [U] int32, -1 when idle
+    salvo_kind: Array  # [U] int32
+    salvo_left: Array  # [U] int32 rounds of the salvo still to fire
+    salvo_row: Array  # [U] int32 salvo row (command post) of the current salvo
+    n_fired: Array  # [] int32 rounds fired so far (the next missile id)
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class LaunchInputs:
+    """What the launch stage needs from outside it."""
+
+    t_s: Array  # []
+    orders: Orders
+    alive: Array  # [J] bool
+    track_x: Array  # [J, 6] track estimates (aim point)
+    mean_speed_m_s: Array  # [K] planning speed (command post's envelope)
+    missile_alive: Array  # [U, M] bool (flyout)
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Fired:
+    """Rounds launched this step, laid out in the missile slots they take."""
+
+    new: Array  # [U, M] bool
+    pos_m: Array  # [U, M, 3] launch point
+    vel_m_s: Array  # [U, M, 3]
+    speed_m_s: Array  # [U, M]
+    target: Array  # [U, M] int32
+    kind: Array  # [U, M] int32
+    missile: Array  # [U, M] int32 missile id (order fired)
+    salvo: Array  # [U, M] int32
+    launcher: Array  # [U, M] int32
+
+
+def live_salvo_left(
+    salvo_target: Array, salvo_kind: Array, salvo_left: Array, alive: Array, inventory: Array
+) -> Array:
+    """Rounds [U] each unit still has to fire: 0 for a salvo whose threat is gone or whose
+    missile type the unit has run out of (such a salvo is cancelled).
+
+    ``inventory`` is per unit [U, K].
+    """
+    units = jnp.arange(salvo_target.shape[0])
+    live = (
+        (salvo_target >= 0)
+        & alive[jnp.maximum(salvo_target, 0)]
+        & (inventory[units, salvo_kind] > 0)
+    )
+    return jnp.where(live, salvo_left, 0)

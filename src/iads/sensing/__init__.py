@@ -1,0 +1,1 @@
+"""Sensing stage: radars look, detect threats and measure their positions."""

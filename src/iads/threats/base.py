@@ -1,0 +1,71 @@
+"""Threats stage contract: routes and signatures, fates, and where the threats are.
+
+Shapes: J threat slots (padded slots have ``valid=False``), W route points.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+from jax import Array
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class ThreatParams:
+    """Threat routes and signatures."""
+
+    waypoints_enu_m: Array  # [J, W, 3] ground east, ground north, height above surface
+    waypoint_dist_m: Array  # [J, W] cumulative ground distance, padded with the route length
+    route_length_m: Array  # [J]
+    ground_speed_m_s: Array  # [J]
+    launch_time_s: Array  # [J]
+    ballistic: Array  # [J] bool
+    apogee_m: Array  # [J] height of the ballistic arc above the straight line
+    rcs_m2: Array  # [J, bands, 3] by band (BANDS order) and aspect (nose, side, tail)
+    swerling: Array  # [J] int32
+    category: Array  # [J] int32 index into THREAT_CATEGORIES
+    asset: Array  # [J] int32 target asset
+    asset_value: Array  # [J]
+    valid: Array  # [J] bool
+    ssj_erp_w: Array  # [J] self-screening jammer ERP towards radars (0: none)
+    ssj_bandwidth_hz: Array  # [J]
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class ThreatState:
+    """When each threat reached its asset (inf if not)."""
+
+    leaked_s: Array  # [J]
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class ThreatInputs:
+    """What the threats stage needs from outside it."""
+
+    t_s: Array  # []
+    killed_s: Array  # [J] time destroyed (assessment), inf if not
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class ThreatKinematics:
+    """Where the threats are at one time."""
+
+    pos_m: Array  # [J, 3]
+    vel_m_s: Array  # [J, 3]
+    launched: Array  # [J] bool
+    arrived: Array  # [J] bool: flown the whole route
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class ThreatResult:
+    """The threats this step: kinematics, which are still in play, which leaked now."""
+
+    kin: ThreatKinematics
+    alive: Array  # [J] bool: valid, not destroyed, not arrived (launched or waiting)
+    leaking: Array  # [J] bool: reached its asset at this step's time
