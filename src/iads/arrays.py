@@ -17,16 +17,16 @@ from jax import Array
 
 
 def bucket(n: int) -> int:
-    """Slot count for ``n`` entities: the next power of two up to 32, then multiples of 16.
+    """Slot count for ``n`` entities: the next power of two up to 8, then multiples of 8.
 
     Scenarios whose entity counts fall in one bucket (30 and 31 threats) have the same array
     shapes, so they share one compilation; padded slots are masked out.
     """
     if n < 1:
         return 1
-    if n <= 32:
+    if n <= 8:
         return 1 << (n - 1).bit_length()
-    return -(-n // 16) * 16
+    return -(-n // 8) * 8
 
 
 def precision(dtype: Any) -> contextlib.AbstractContextManager[object]:

@@ -63,9 +63,10 @@ def _all_figures(cat) -> list[tuple[str, Figure]]:  # type: ignore[no-untyped-de
 
 def test_bundled_catalog_has_the_s400_and_the_five_threat_types(catalog) -> None:  # type: ignore[no-untyped-def]
     s400 = catalog.system("S-400")
-    assert s400.surveillance_radar == "91N6E"
-    assert s400.engagement_radar == "92N6E"
-    assert set(s400.missiles) == {"48N6E3", "40N6E", "9M96E2"}
+    assert s400.radars == ["91N6E", "92N6E"]
+    assert catalog.fire_control_radar("S-400") == "92N6E"
+    assert s400.optional_radars == ["96L6E"] and s400.masts == ["40V6M"]
+    assert set(s400.missiles) >= {"48N6E3", "40N6E", "9M96E2"}
     expected = {
         "f16_class": "aircraft",
         "f35_class": "aircraft",
@@ -289,7 +290,10 @@ def _threat(**override: Any) -> dict[str, Any]:
 def _missile(**override: Any) -> dict[str, Any]:
     missile: dict[str, Any] = {
         "name": "test missile",
-        "guidance": {"value": "command", "basis": "modelling", "source": "test value"},
+        "guidance": {
+            "type": "command",
+            "description": {"value": "command", "basis": "modelling", "source": "test value"},
+        },
         "max_range_m": _fig(100_000.0),
         "min_range_m": _fig(1000.0),
         "max_target_altitude_m": _fig(20_000.0),

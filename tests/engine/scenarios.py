@@ -45,6 +45,7 @@ def base(**over: Any) -> dict[str, Any]:
             {
                 "name": "bn",
                 "system": "S-400",
+                "threat_axis_deg": 0.0,  # the raids come from the north
                 **ORIGIN,
                 "alt_m": 0.0,
                 "launchers": [
@@ -113,7 +114,7 @@ def with_kill_probability(params: Params, pk: float) -> Params:
 
 
 def replace_radars(params: Params, **fields: Any) -> Params:
-    """Params with radar fields replaced (arrays of shape [D])."""
+    """Params with radar fields replaced (arrays of shape [D]: 91N6E, 92N6E in ``base``)."""
     radars = dataclasses.replace(params.sensing.radars, **fields)
     return dataclasses.replace(params, sensing=dataclasses.replace(params.sensing, radars=radars))
 

@@ -57,9 +57,9 @@ def test_each_stage_owns_a_base_and_never_imports_the_engine(stage):
 
 def test_bucket_sizes_share_shapes_and_hold_everything():
     assert bucket(30) == bucket(31) == 32
-    assert [bucket(n) for n in (0, 1, 2, 3, 5, 17, 33, 49)] == [1, 1, 2, 4, 8, 32, 48, 64]
+    assert [bucket(n) for n in (0, 1, 2, 3, 5, 9, 17, 33, 49)] == [1, 1, 2, 4, 8, 16, 24, 40, 56]
     for n in range(1, 500):
-        assert n <= bucket(n) <= max(2 * n, n + 15)
+        assert n <= bucket(n) <= max(2 * n - 1, n + 7)
 
 
 @pytest.fixture(scope="module")

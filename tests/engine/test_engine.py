@@ -114,10 +114,13 @@ def test_first_look_in_range_detects_with_the_radar_equation_probability(tmp_pat
     speed = float(params.threats.ground_speed_m_s[0]) * (1 + 8000.0 / 6.371e6)
     p = replace_radars(
         params,
-        scan_period_s=np.array([1.0, 1e9]),  # the engagement radar never looks
+        search_frame_s=np.array([1.0, 1e9]),  # the engagement radar never searches
+        track_revisit_s=np.array([np.inf, np.inf]),  # nor is it cued
         max_range_m=np.array([r_max, 0.0]),
     )
-    p = replace_threats(p, rcs_m2=np.full((1, 5, 3), rcs), swerling=np.array([1], np.int32))
+    p = replace_threats(
+        p, rcs_m2=np.full_like(p.threats.rcs_m2, rcs), swerling=np.array([1], np.int32)
+    )
     n = 600
     states = run(p, n, seed=3, batch_size=n)
     rng = np.asarray(states.detect_range_m[:, 0])
@@ -217,15 +220,17 @@ def test_kill_probability_one_and_enough_missiles_nothing_leaks(tmp_path):
         {"type": "5P85SE2", "count": 2, "missile": "9M96E2"},
     ]
     _, params, _ = compiled(tmp_path, d)
+    # Threats from the north, south and east: this test's 92N6E searches all round.
+    params = replace_radars(params, sector_half_width_rad=np.full(2, np.pi))
     states = run(with_kill_probability(params, 1.0), 8, seed=11, batch_size=8)
     assert np.all(np.isinf(states.leaked_s)), np.isfinite(states.leaked_s).sum(axis=1)
     assert np.all(np.isfinite(states.killed_s))
     assert np.all(states.inventory.sum(axis=(1, 2)) > 0), "missiles were left over"
 
 
-def test_fire_control_channels_are_never_exceeded(tmp_path):
-    # 24 drones arrive together; shoot-shoot with salvos of 2 wants more than the 92N6E's
-    # channels allow.
+def _saturating_raid(tmp_path, launchers: list[dict]):  # type: ignore[no-untyped-def]
+    """24 drones arrive together from the north; shoot-shoot with salvos of 2 wants more than
+    the 92N6E's channels allow."""
     raid = [
         {
             "name": f"d{k}",
@@ -243,18 +248,34 @@ def test_fire_control_channels_are_never_exceeded(tmp_path):
         "policy": "shoot-shoot",
         "engagement_range_fraction": 1.0,
     }
-    d["batteries"][0]["launchers"] = [{"type": "5P85SE2", "count": 4, "missile": "9M96E2"}]
+    d["batteries"][0]["launchers"] = launchers
     scn, params, _ = compiled(tmp_path, d)
     radar = scn.catalog.radars["92N6E"]
-    target_channels = int(radar.target_channels.value)
-    missile_channels = int(radar.missile_channels.value)
     states = run(params, 4, seed=4, batch_size=4)
-    peak_missiles, peak_targets, _ = _in_flight_peaks(states.missiles)
+    peaks = _in_flight_peaks(states.missiles)
+    return int(radar.target_channels.value), int(radar.missile_channels.value), peaks
+
+
+def test_fire_control_channels_are_never_exceeded(tmp_path):
+    # 48N6E3: track-via-missile, it holds a guidance channel for its whole flight.
+    launchers = [{"type": "5P85TE2", "count": 8, "missile": "48N6E3"}]
+    target_channels, missile_channels, peaks = _saturating_raid(tmp_path, launchers)
+    peak_missiles, peak_targets, _ = peaks
     assert peak_missiles <= missile_channels
     assert peak_targets <= target_channels
     assert peak_missiles == missile_channels or peak_targets == target_channels, (
         "the raid must saturate the channels for this test to mean anything"
     )
+
+
+def test_an_active_missile_frees_its_channel_at_lock_on(tmp_path):
+    # 9M96E2: active seeker; once locked on it needs no channel, so more rounds fly than the
+    # 92N6E's 12 guidance channels (but never more than the unit's 24 missile slots).
+    launchers = [{"type": "5P85SE2", "count": 8, "missile": "9M96E2"}]
+    target_channels, missile_channels, peaks = _saturating_raid(tmp_path, launchers)
+    peak_missiles, peak_targets, _ = peaks
+    assert missile_channels < peak_missiles <= 2 * missile_channels
+    assert peak_targets <= target_channels
 
 
 # --- reproducibility and precision -----------------------------------------------------------

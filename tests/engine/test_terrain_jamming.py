@@ -120,7 +120,10 @@ def _one_look(tmp_path, jammers: list[dict]):  # type: ignore[no-untyped-def]
     """The first-look scenario of test_engine: Pd ~ 0.5 at the 150 km cut, one radar looking."""
     scn, params, _ = compiled(tmp_path, first_look_scenario(jammers=jammers), dtype="float64")
     p = replace_radars(
-        params, scan_period_s=np.array([1.0, 1e9]), max_range_m=np.array([150_000.0, 0.0])
+        params,
+        search_frame_s=np.array([1.0, 1e9]),
+        track_revisit_s=np.array([np.inf, np.inf]),
+        max_range_m=np.array([150_000.0, 0.0]),
     )
     return scn, p
 
@@ -154,7 +157,9 @@ def test_self_screening_jammer_lowers_pd_as_snr_over_one_plus_jn(tmp_path):
     snr_coeff = float(p.sensing.radars.snr_coeff[0])
     snr90 = math.log(pfa) / math.log(0.9) - 1.0
     rcs = snr90 * 150_000.0**4 / snr_coeff
-    p = replace_threats(p, rcs_m2=np.full((1, 5, 3), rcs), swerling=np.array([1], np.int32))
+    p = replace_threats(
+        p, rcs_m2=np.full_like(p.threats.rcs_m2, rcs), swerling=np.array([1], np.int32)
+    )
     speed = float(p.threats.ground_speed_m_s[0])
     grid = np.linspace(150_000.0 - speed, 150_000.0, 101)
     jn = np.array([_jn_textbook(radar, 2.5, 1.0e9, r, radar.antenna_gain_db.value) for r in grid])
@@ -261,7 +266,14 @@ def test_stand_off_jammer_beyond_a_radars_range_still_jams_it_over_terrain(tmp_p
     def jn(p):  # type: ignore[no-untyped-def]
         tp = p.threats
         inputs = SensingInputs(
-            0.0, None, on, tp.rcs_m2, tp.swerling, tp.ssj_erp_w[:1], tp.ssj_bandwidth_hz[:1]
+            t_s=0.0,
+            kin=None,
+            alive=on,
+            tracked=on,
+            rcs_m2=tp.rcs_m2,
+            swerling=tp.swerling,
+            ssj_erp_w=tp.ssj_erp_w[:1],
+            ssj_bandwidth_hz=tp.ssj_bandwidth_hz[:1],
         )
         return np.asarray(jamming_noise_ratio(p.sensing, inputs, target, on))
 

@@ -30,19 +30,25 @@ def test_aspect_sector_follows_the_angle_between_heading_and_radar(velocity, asp
 
 
 def test_band_of_frequency_uses_ieee_letter_bands():
-    assert [band_of(f) for f in (150e6, 1.3e9, 3e9, 5.5e9, 10e9, 35e9)] == [
-        "VHF",
-        "L",
-        "S",
-        "C",
-        "X",
-        "X",
-    ]
+    freqs = (150e6, 450e6, 1.3e9, 3e9, 5.5e9, 10e9, 15e9, 24e9, 35e9, 94e9)
+    assert [band_of(f) for f in freqs] == [
+        "VHF", "UHF", "L", "S", "C", "X", "Ku", "K", "Ka", "Ka"
+    ]  # fmt: skip
+    # band edges belong to the band above (IEEE 521: X is 8-12 GHz)
+    assert (band_of(8e9), band_of(12e9), band_of(27e9)) == ("X", "Ku", "Ka")
+
+
+def test_a_ka_seeker_is_not_x_band_and_uhf_follows_the_vhf_factor():
+    f35 = load_catalog().threats["f35_class"]
+    factors = dict(zip(BANDS, f35.band_factors(), strict=True))
+    assert factors["UHF"] == factors["VHF"] == f35.rcs_band_factor["VHF"].value
+    assert factors["Ka"] == factors["Ku"] == factors["X"] == 1.0
+    assert BANDS.index(band_of(35e9)) != BANDS.index("X")
 
 
 def test_low_observable_fighter_is_harder_to_see_for_x_band_than_for_low_bands():
     f35 = load_catalog().threats["f35_class"].rcs_table_m2()
-    nose = [row[0] for row in f35]  # by band, VHF .. X
+    nose = [row[0] for row in f35][: BANDS.index("X") + 1]  # by band, VHF .. X
     assert nose == sorted(nose, reverse=True)
     assert nose[BANDS.index("L")] / nose[BANDS.index("X")] >= 30
     f16 = load_catalog().threats["f16_class"].rcs_table_m2()
@@ -51,7 +57,7 @@ def test_low_observable_fighter_is_harder_to_see_for_x_band_than_for_low_bands()
 
 
 def test_rcs_seen_gathers_band_and_aspect_per_radar_and_threat():
-    table = np.arange(2 * 5 * 3, dtype=float).reshape(2, 5, 3)  # [J, band, aspect]
+    table = np.arange(2 * 5 * 3, dtype=float).reshape(2, 5, 3)  # [J, band, aspect], 5 bands
     band = np.array([4, 2])  # X, S radars
     aspect = np.array([[0, 2], [1, 0]])  # [D, J]
     got = np.asarray(rcs_seen_m2(table, band, aspect))

@@ -10,12 +10,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from iads.catalog.base import (
+    FIRE_CONTROL_ROLES,
     THREAT_CATEGORIES,
     CatalogFile,
     CommandPost,
     Environment,
     Figure,
     Launcher,
+    Mast,
     Missile,
     Radar,
     System,
@@ -34,6 +36,7 @@ __all__ = [
     "Environment",
     "Figure",
     "Launcher",
+    "Mast",
     "Missile",
     "Radar",
     "System",
@@ -41,7 +44,7 @@ __all__ = [
     "load_catalog",
 ]
 
-_SECTIONS = ("systems", "command_posts", "radars", "launchers", "missiles", "threats")
+_SECTIONS = ("systems", "command_posts", "radars", "masts", "launchers", "missiles", "threats")
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Catalog:
     systems: dict[str, System]
     command_posts: dict[str, CommandPost]
     radars: dict[str, Radar]
+    masts: dict[str, Mast]
     launchers: dict[str, Launcher]
     missiles: dict[str, Missile]
     threats: dict[str, Threat]
@@ -60,6 +64,13 @@ class Catalog:
     def system(self, key: str) -> System:
         """The system named ``key``; ``KeyError`` lists the known ones."""
         return _lookup(self.systems, key, "system")
+
+    def fire_control_radar(self, system: str) -> str:
+        """The key of the system's fire-control (or multifunction) radar."""
+        return next(r for r in self.systems[system].radars if self._fire_control(r))
+
+    def _fire_control(self, radar: str) -> bool:
+        return self.radars[radar].role in FIRE_CONTROL_ROLES
 
     def threat(self, key: str) -> Threat:
         """The threat type named ``key``; ``KeyError`` lists the known ones."""
@@ -78,8 +89,9 @@ def _check_references(cat: Catalog) -> None:
         src = cat.files[f"systems.{key}"]
         refs: list[tuple[str, list[str], Mapping[str, object]]] = [
             ("command_post", [system.command_post], cat.command_posts),
-            ("surveillance_radar", [system.surveillance_radar], cat.radars),
-            ("engagement_radar", [system.engagement_radar], cat.radars),
+            ("radars", system.radars, cat.radars),
+            ("optional_radars", system.optional_radars, cat.radars),
+            ("masts", system.masts, cat.masts),
             ("launchers", system.launchers, cat.launchers),
             ("missiles", system.missiles, cat.missiles),
         ]
@@ -87,13 +99,30 @@ def _check_references(cat: Catalog) -> None:
             for name in names:
                 if name not in table:
                     raise InputError(src, f"systems.{key}.{fname}", f"unknown entry {name!r}")
-        eng = cat.radars[system.engagement_radar]
+        fire_control = [r for r in system.radars if cat._fire_control(r)]
+        if len(fire_control) != 1:
+            raise InputError(
+                src,
+                f"systems.{key}.radars",
+                f"a fire unit needs exactly one fire-control radar, got {len(fire_control)}",
+            )
+        if any(cat._fire_control(r) for r in system.optional_radars):
+            raise InputError(
+                src, f"systems.{key}.optional_radars", "an optional radar cannot be fire control"
+            )
+        eng = cat.radars[fire_control[0]]
         if eng.target_channels is None or eng.missile_channels is None:
             raise InputError(
                 src,
-                f"radars.{system.engagement_radar}",
-                "an engagement radar needs target_channels and missile_channels",
+                f"radars.{fire_control[0]}",
+                "a fire-control radar needs target_channels and missile_channels",
             )
+    for key, mast in cat.masts.items():
+        for radar in mast.carries:
+            if radar not in cat.radars:
+                raise InputError(
+                    cat.files[f"masts.{key}"], f"masts.{key}.carries", f"unknown radar {radar!r}"
+                )
     for key, launcher in cat.launchers.items():
         for missile in launcher.missiles_per_launcher:
             if missile not in cat.missiles:

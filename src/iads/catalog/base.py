@@ -33,22 +33,24 @@ THREAT_CATEGORIES: tuple[ThreatCategory, ...] = (
     "ballistic_missile",
     "drone",
 )
-Band = Literal["VHF", "L", "S", "C", "X"]
-#: Radar bands in index order; a radar's band follows from its frequency (see ``band_of``).
-BANDS: tuple[Band, ...] = ("VHF", "L", "S", "C", "X")
+Band = Literal["VHF", "UHF", "L", "S", "C", "X", "Ku", "K", "Ka"]
+#: Radar bands in index order (IEEE 521 letter bands); a radar's band follows from its frequency
+#: (see ``band_of``).
+BANDS: tuple[Band, ...] = ("VHF", "UHF", "L", "S", "C", "X", "Ku", "K", "Ka")
+#: Upper edge (Hz) of each band but the last (IEEE 521): VHF below 300 MHz, UHF to 1 GHz, ...
+_BAND_EDGES_HZ = (300e6, 1e9, 2e9, 4e9, 8e9, 12e9, 18e9, 27e9)
 Aspect = Literal["nose", "side", "tail"]
 #: Aspect sectors: nose within 45 deg of the threat's heading, tail within 45 deg of its back.
 ASPECTS: tuple[Aspect, ...] = ("nose", "side", "tail")
 
 
 def band_of(frequency_hz: float) -> Band:
-    """Band of a carrier frequency: below 1 GHz VHF (VHF and UHF together), 1-2 GHz L,
-    2-4 GHz S, 4-8 GHz C, 8 GHz and above X (IEEE 521 letter bands)."""
-    edges = ((1e9, "VHF"), (2e9, "L"), (4e9, "S"), (8e9, "C"))
-    for edge, band in edges:
+    """Band of a carrier frequency (IEEE 521 letter bands): below 300 MHz VHF, to 1 GHz UHF,
+    1-2 GHz L, 2-4 S, 4-8 C, 8-12 X, 12-18 Ku, 18-27 K, 27 GHz and above Ka."""
+    for edge, band in zip(_BAND_EDGES_HZ, BANDS, strict=False):
         if frequency_hz < edge:
-            return band  # type: ignore[return-value]
-    return "X"
+            return band
+    return "Ka"
 
 
 class _Strict(BaseModel):
@@ -102,11 +104,24 @@ class Calibration(_Strict):
     detection_probability: float = Field(gt=0.0, lt=1.0)
 
 
+RadarRole = Literal["surveillance", "low-altitude", "fire-control", "multifunction"]
+#: Roles whose radar guides missiles and holds the fire unit's channels.
+FIRE_CONTROL_ROLES: tuple[RadarRole, ...] = ("fire-control", "multifunction")
+
+
 class Radar(_Strict):
-    """A radar. Power-aperture figures are modelling values chosen to meet :class:`Calibration`."""
+    """A radar. Power-aperture figures are modelling values chosen to meet :class:`Calibration`.
+
+    ``scan``: a ``rotating`` radar looks all round once per ``scan_period_s``; a ``sector``
+    radar stares at a sector ``sector_width_deg`` wide around the battery's threat axis and
+    searches it in a frame of (beams x ``search_dwell_s``), the beams being the sector's solid
+    angle (width x elevation limits) over the beam's (half-power beamwidth squared, from the
+    gain). A radar with ``track_revisit_s`` is also cued by the command post's tracks: it looks
+    at up to ``targets_tracked`` tracked threats in its sector every ``track_revisit_s``.
+    """
 
     name: str
-    role: Literal["surveillance", "engagement", "multifunction"]
+    role: RadarRole
     band: Text
     frequency_hz: Figure
     peak_power_w: Figure
@@ -116,7 +131,11 @@ class Radar(_Strict):
     system_noise_temperature_k: Figure
     losses_db: Figure
     false_alarm_probability: Figure
-    scan_period_s: Figure
+    scan: Literal["rotating", "sector"]
+    scan_period_s: Figure | None = None
+    sector_width_deg: Figure | None = None
+    search_dwell_s: Figure | None = None
+    track_revisit_s: Figure | None = None
     instrumented_range_m: Figure
     min_elevation_deg: Figure
     max_elevation_deg: Figure
@@ -129,12 +148,58 @@ class Radar(_Strict):
     missile_channels: Figure | None = None
     calibration: Calibration
 
+    @model_validator(mode="after")
+    def _scan_figures(self) -> Radar:
+        need = (
+            ("scan_period_s",)
+            if self.scan == "rotating"
+            else ("sector_width_deg", "search_dwell_s")
+        )
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.scan} radar needs {', '.join(missing)}")
+        if self.track_revisit_s is not None and self.targets_tracked is None:
+            raise ValueError("a radar with track_revisit_s needs targets_tracked")
+        return self
+
+
+GuidanceType = Literal["command", "track-via-missile", "semi-active", "active"]
+
+
+class Guidance(_Strict):
+    """How a missile is guided, which decides how long it holds a fire-control channel.
+
+    ``command``, ``track-via-missile`` and ``semi-active`` missiles need the fire-control
+    radar until the end of their flight. An ``active`` missile's own seeker (``seeker_band``)
+    locks on when the target is within its acquisition range, ``seeker_acquisition_range_m``
+    against a target of ``seeker_reference_rcs_m2`` (scaled by the fourth root of the target's
+    RCS in the seeker's band, the radar equation), and frees its channel then.
+    """
+
+    type: GuidanceType
+    description: Text
+    seeker_band: Band | None = None
+    seeker_acquisition_range_m: Figure | None = None
+    seeker_reference_rcs_m2: Figure | None = None
+
+    @model_validator(mode="after")
+    def _active_has_a_seeker(self) -> Guidance:
+        seeker = (self.seeker_band, self.seeker_acquisition_range_m, self.seeker_reference_rcs_m2)
+        if self.type == "active" and any(x is None for x in seeker):
+            raise ValueError(
+                "an active missile needs seeker_band, seeker_acquisition_range_m and "
+                "seeker_reference_rcs_m2"
+            )
+        if self.type != "active" and any(x is not None for x in seeker):
+            raise ValueError(f"a {self.type} missile has no seeker of its own")
+        return self
+
 
 class Missile(_Strict):
     """An interceptor: published envelope and modelling kinematics and lethality."""
 
     name: str
-    guidance: Text
+    guidance: Guidance
     max_range_m: Figure
     ballistic_range_m: Figure | None = None
     min_range_m: Figure
@@ -207,14 +272,27 @@ class Environment(_Strict):
     density_scale_height_m: Figure
 
 
+class Mast(_Strict):
+    """A mast that raises a radar's antenna."""
+
+    name: str
+    height_m: Figure
+    carries: list[str] = Field(min_length=1)  # radars it can carry
+
+
 class System(_Strict):
-    """A surface-to-air system: which elements make a fire unit, and its timing."""
+    """A surface-to-air system: which elements make a fire unit, and its timing.
+
+    ``radars`` are the fire unit's radars (exactly one with a fire-control or multifunction
+    role); ``optional_radars`` and ``masts`` are elements a scenario may add to a battery.
+    """
 
     name: str
     country: str
     command_post: str
-    surveillance_radar: str
-    engagement_radar: str
+    radars: list[str] = Field(min_length=1)
+    optional_radars: list[str] = Field(default_factory=list)
+    masts: list[str] = Field(default_factory=list)
     launchers: list[str]
     missiles: list[str]
     reaction_time_s: Figure
@@ -242,13 +320,28 @@ class Threat(_Strict):
     apogee_m: Figure | None = None
     max_range_m: Figure | None = None
 
+    def band_factors(self) -> list[float]:
+        """RCS factor of each band (``BANDS`` order) relative to X band.
+
+        A band the catalog gives no factor for takes the factor of the nearest lower band that
+        has one (UHF follows VHF, Ku to Ka follow X); with none below, 1.
+        """
+        out, last = [], 1.0
+        for b in BANDS:
+            if b in self.rcs_band_factor:
+                last = self.rcs_band_factor[b].value
+            elif b == "X":
+                last = 1.0
+            out.append(last)
+        return out
+
     def rcs_table_m2(self) -> list[list[float]]:
         """Nominal RCS (m^2) by band (rows, ``BANDS`` order) and aspect (columns, ``ASPECTS``).
 
-        A separable modelling form: ``rcs_m2`` (X band, nose-on) x band factor x aspect factor,
-        each factor 1 where the catalog gives none.
+        A separable modelling form: ``rcs_m2`` (X band, nose-on) x band factor
+        (:meth:`band_factors`) x aspect factor (1 where the catalog gives none).
         """
-        band = [self.rcs_band_factor[b].value if b in self.rcs_band_factor else 1.0 for b in BANDS]
+        band = self.band_factors()
         aspect = [
             self.rcs_aspect_factor[a].value if a in self.rcs_aspect_factor else 1.0 for a in ASPECTS
         ]
@@ -274,6 +367,7 @@ class CatalogFile(_Strict):
     schema_version: Literal[1]
     environment: Environment | None = None
     systems: dict[str, System] = Field(default_factory=dict)
+    masts: dict[str, Mast] = Field(default_factory=dict)
     command_posts: dict[str, CommandPost] = Field(default_factory=dict)
     radars: dict[str, Radar] = Field(default_factory=dict)
     launchers: dict[str, Launcher] = Field(default_factory=dict)

@@ -231,6 +231,12 @@ def _text(field: str) -> Cell:
     return cell
 
 
+def _scan(e: BaseModel) -> str:
+    if e.scan == "rotating":  # type: ignore[attr-defined]
+        return f"rotating, {_fig('scan_period_s')(e)}"
+    return f"sector {_fig('sector_width_deg')(e)}"
+
+
 def _per_launcher(e: BaseModel) -> str:
     return ", ".join(f"{number(f.value)} x {m}" for m, f in e.missiles_per_launcher.items())  # type: ignore[attr-defined]
 
@@ -248,7 +254,7 @@ _COLUMNS: dict[str, tuple[tuple[str, Cell, JustifyMethod], ...]] = {
         ("role", _text("role"), "left"),
         ("band", _text("band"), "left"),
         ("instrumented range", _fig("instrumented_range_m"), "right"),
-        ("scan period", _fig("scan_period_s"), "right"),
+        ("scan", _scan, "left"),
     ),
     "missiles": (
         ("max range", _fig("max_range_m"), "right"),

@@ -43,8 +43,8 @@ def init_state(params: Params, key: Array) -> State:
     n_n = lp.unit.shape[0]
     inf_j = jnp.full((n_j,), jnp.inf, dtype)
     phase = (
-        jax.random.uniform(init_keys(key).scan_phase, rp.scan_period_s.shape, dtype=dtype)
-        * rp.scan_period_s
+        jax.random.uniform(init_keys(key).scan_phase, rp.search_frame_s.shape, dtype=dtype)
+        * rp.search_frame_s
     )
     G = params.salvo_capacity
     zeros_um = jnp.zeros((n_u, n_m), jnp.int32)
@@ -54,6 +54,7 @@ def init_state(params: Params, key: Array) -> State:
         threats=ThreatState(leaked_s=inf_j),
         sensing=SensingState(
             next_scan_s=phase,
+            next_track_s=jnp.zeros_like(phase),
             fc_first_seen_s=jnp.full((n_u, n_j), jnp.inf, dtype),
             fc_last_seen_s=jnp.full((n_u, n_j), -jnp.inf, dtype),
         ),
@@ -89,6 +90,7 @@ def init_state(params: Params, key: Array) -> State:
             missile=jnp.full((n_u, n_m), -1, jnp.int32),
             salvo=jnp.full((n_u, n_m), G, jnp.int32),
             launcher=jnp.full((n_u, n_m), -1, jnp.int32),
+            locked=jnp.zeros((n_u, n_m), bool),
         ),
         assessment=AssessmentState(killed_s=inf_j),
     )

@@ -52,7 +52,7 @@ def step(
     p, s, t = params, state, state.t_s
     keys = step_keys(key, s.step)
     threats, th = fly(p.threats, ThreatInputs(t, s.assessment.killed_s), s.threats)
-    sensing, det = sense(p.sensing, _sensing_inputs(p, t, th), s.sensing, keys.sensing)
+    sensing, det = sense(p.sensing, _sensing_inputs(p, s, th), s.sensing, keys.sensing)
     tracking, picture = track(p.tracking, TrackingInputs(t, p.time_step_s, det), s.tracking)
     c2, orders = assign(p.c2, _c2_inputs(p, s, sensing, tracking, picture, th), s.c2)
     launching, fired = launch(p.launch, _launch_inputs(p, s, tracking, orders, th), s.launch)
@@ -127,10 +127,17 @@ def _fly_out(
 # --- what each stage reads from the others ---------------------------------------------------
 
 
-def _sensing_inputs(params: Params, t: Array, th: ThreatResult) -> SensingInputs:
+def _sensing_inputs(params: Params, state: State, th: ThreatResult) -> SensingInputs:
     tp = params.threats
     return SensingInputs(
-        t, th.kin, th.alive, tp.rcs_m2, tp.swerling, tp.ssj_erp_w, tp.ssj_bandwidth_hz
+        t_s=state.t_s,
+        kin=th.kin,
+        alive=th.alive,
+        tracked=state.tracking.exists,
+        rcs_m2=tp.rcs_m2,
+        swerling=tp.swerling,
+        ssj_erp_w=tp.ssj_erp_w,
+        ssj_bandwidth_hz=tp.ssj_bandwidth_hz,
     )
 
 
@@ -171,6 +178,7 @@ def _launch_inputs(
         track_x=tracks.x,
         mean_speed_m_s=params.c2.envelope.mean_speed_m_s,
         missile_alive=state.flyout.alive,
+        missile_holding=state.flyout.holding,
     )
 
 
@@ -182,6 +190,7 @@ def _flyout_inputs(params: Params, t: Array, th: ThreatResult, fired: Fired) -> 
         threat_alive=th.alive,
         fired=fired,
         lethal_radius_m=params.assessment.lethal_radius_m,
+        rcs_m2=params.threats.rcs_m2,
     )
 
 

@@ -30,6 +30,9 @@ class FlyoutParams:
     loft_slope: Array  # [K] midcourse aim height per metre of ground distance beyond loft_start
     loft_start_m: Array  # [K]
     loft_ceiling_m: Array  # [K]
+    seeker_band: Array  # [K] int32 band of an active seeker (BANDS order)
+    seeker_acquisition_range_m: Array  # [K] against the reference RCS; 0: no seeker
+    seeker_reference_rcs_m2: Array  # [K]
     density_scale_height_m: Array  # [] exponential atmosphere
     n_substeps: int = field(default=1, metadata={"static": True})
 
@@ -49,6 +52,12 @@ class Missiles:
     missile: Array  # [U, M] int32 missile id
     salvo: Array  # [U, M] int32 salvo row it belongs to
     launcher: Array  # [U, M] int32
+    locked: Array  # [U, M] bool: its own seeker has locked on (it no longer needs a channel)
+
+    @property
+    def holding(self) -> Array:
+        """[U, M] in flight and holding a fire-control guidance channel."""
+        return self.alive & ~self.locked
 
 
 @jax.tree_util.register_dataclass
@@ -62,6 +71,7 @@ class FlyoutInputs:
     threat_alive: Array  # [J] bool
     fired: Fired  # rounds launched this step (launch)
     lethal_radius_m: Array  # [K] fuze distance (assessment)
+    rcs_m2: Array  # [J, bands, 3] threat RCS tables (the seeker sees the nose-on value)
 
 
 @jax.tree_util.register_dataclass

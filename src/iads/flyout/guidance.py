@@ -13,6 +13,11 @@ Kinematics of one missile of type k (speed v along its velocity; h its altitude)
   time of closest approach, perp = across the line of sight), limited to ``max_accel_m_s2``
   and applied across the velocity so that it turns the missile without changing its speed.
 
+An active missile's seeker locks on when, at the end of a step, its target is within the
+acquisition range, ``seeker_acquisition_range_m`` x (sigma / ``seeker_reference_rcs_m2``)^(1/4)
+with sigma the target's nose-on RCS in the seeker's band; from then on it needs no
+fire-control channel.
+
 The missile homes on the true threat state (terminal seeker or track-via-missile; guidance
 errors are folded into the kill probability). Within each substep both move in straight lines,
 so the closest point of approach and the miss distance are exact for that substep. A missile
@@ -93,6 +98,7 @@ def insert(missiles: Missiles, fired: Fired, t_s: Array) -> Missiles:
         missile=w(fired.missile, missiles.missile),
         salvo=w(fired.salvo, missiles.salvo),
         launcher=w(fired.launcher, missiles.launcher),
+        locked=missiles.locked & ~new,
     )
 
 
@@ -192,6 +198,14 @@ def flyout(
         0, params.n_substeps, sub, carry
     )
     pos, vel, end_pos = (jnp.moveaxis(a, 0, -1) for a in (pos, vel, end_pos))
+    band = params.seeker_band[kind]
+    sigma = inputs.rcs_m2[target, band, 0]
+    acquire = (
+        params.seeker_acquisition_range_m[kind]
+        * (sigma / jnp.maximum(params.seeker_reference_rcs_m2[kind], 1e-9)) ** 0.25
+    )
+    tgt_end = jnp.moveaxis(tgt_pos0 + tgt_vel * inputs.dt_s, 0, -1)
+    in_reach = jnp.sqrt(jnp.sum((tgt_end - pos) ** 2, axis=-1)) <= acquire
     new = Missiles(
         alive=alive,
         pos_m=pos,
@@ -203,6 +217,7 @@ def flyout(
         missile=missiles.missile,
         salvo=missiles.salvo,
         launcher=missiles.launcher,
+        locked=missiles.locked | (alive & in_reach),
     )
     return new, FlightEnds(
         ended=ended, fuzed=fuzed, miss_distance_m=miss_d, end_time_s=end_t, end_pos_m=end_pos

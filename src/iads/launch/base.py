@@ -2,7 +2,8 @@
 rounds that leave the rails this step.
 
 Shapes: N launcher slots (padded slots have ``valid=False``), U fire units, M missile slots
-per unit (its missile-guidance channels), K missile types, J threat slots.
+per unit (twice its missile-guidance channels: rounds that have locked on free their channel),
+K missile types, J threat slots.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ class LaunchParams:
     launch_interval_s: Array  # [N] between two rounds of one launcher
     launch_height_m: Array  # [N] launch point above the launcher site
     inventory: Array  # [N, K] int32 rounds loaded at start
-    slot_valid: Array  # [U, M] bool: the unit's missile-guidance channels
+    slot_valid: Array  # [U, M] bool: the unit's missile slots (rounds it can have in the air)
+    missile_channels: Array  # [U] int32 rounds its fire-control radar can guide at once
     launch_speed_m_s: Array  # [K] speed on leaving the launcher
     launch_elevation_rad: Array  # [K] elevation on leaving it, towards the intercept azimuth
 
@@ -57,6 +59,7 @@ class LaunchInputs:
     track_x: Array  # [J, 6] track estimates (aim point)
     mean_speed_m_s: Array  # [K] planning speed (command post's envelope)
     missile_alive: Array  # [U, M] bool (flyout)
+    missile_holding: Array  # [U, M] bool: in flight and holding a guidance channel (flyout)
 
 
 @jax.tree_util.register_dataclass

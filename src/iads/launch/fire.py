@@ -2,10 +2,12 @@
 
 A unit with rounds of its salvo left fires them from its launchers that are ready (their own
 launch interval has passed since their last round) and hold a round of the salvo's type, one
-round per launcher and step, as many as the salvo has left and the unit has free
-missile-guidance channels (so the channels are never exceeded). A round leaves its launcher
-at the missile's ``launch_speed_m_s``, climbing at its ``launch_elevation_rad`` towards the
-predicted intercept point's azimuth; guidance does the rest.
+round per launcher and step, as many as the salvo has left, the unit has free missile slots
+and free missile-guidance channels (so the channels are never exceeded: a round holds one
+until its own seeker locks on, for an active missile, else for its whole flight). A round
+leaves its launcher at the missile's ``launch_speed_m_s``, climbing at its
+``launch_elevation_rad`` towards the predicted intercept point's azimuth; guidance does the
+rest.
 
 A salvo is cancelled when its threat is gone or the unit has no round of its type left.
 """
@@ -56,7 +58,9 @@ def launch(
     before = jnp.arange(n_launchers)[None, :] < jnp.arange(n_launchers)[:, None]
     rank = jnp.sum(same_unit & before & ready[None, :], axis=1, dtype=jnp.int32)  # [N]
     free = params.slot_valid & ~inputs.missile_alive  # [U, M]
-    cap = jnp.minimum(left, jnp.sum(free, axis=1, dtype=jnp.int32))  # [U]
+    holding = jnp.sum(inputs.missile_holding, axis=1, dtype=jnp.int32)
+    channels = jnp.maximum(params.missile_channels - holding, 0)
+    cap = jnp.minimum(jnp.minimum(left, jnp.sum(free, axis=1, dtype=jnp.int32)), channels)
     fire = ready & (rank < cap[params.unit])  # [N]
     n_fire = jnp.sum(
         (params.unit[None, :] == units[:, None]) & fire[None, :], axis=1, dtype=jnp.int32

@@ -64,11 +64,26 @@ class Doctrine(_Strict):
     engagement_range_fraction: float = Field(default=0.9, gt=0.0, le=1.0)
 
 
+class MastPlacement(_Strict):
+    """A mast (catalog ``masts``) carrying one of the battery's radars."""
+
+    type: str
+    radar: str
+
+
 class Battery(Position):
-    """A fire unit (for the S-400, a battalion): radars, launchers and doctrine at one site."""
+    """A fire unit (for the S-400, a battalion): radars, launchers and doctrine at one site.
+
+    ``threat_axis_deg`` (degrees clockwise from north) is where the battery's sector radars
+    look; it is required when the system has one. ``radars`` adds optional radars of the
+    system (catalog ``optional_radars``); ``mast`` raises one radar's antenna.
+    """
 
     name: str = Field(min_length=1)
     system: str
+    threat_axis_deg: float | None = Field(default=None, ge=0.0, lt=360.0)
+    radars: list[str] = Field(default_factory=list)
+    mast: MastPlacement | None = None
     launchers: list[LauncherGroup] = Field(min_length=1)
     doctrine: Doctrine = Field(default_factory=Doctrine)
 

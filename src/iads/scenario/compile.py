@@ -16,7 +16,14 @@ from iads.arrays import bucket, precision
 from iads.assessment.base import AssessmentParams
 from iads.c2.base import C2Params, EnvelopeParams, UnitParams
 from iads.catalog import Catalog, load_catalog
-from iads.catalog.base import BANDS, THREAT_CATEGORIES, Missile, Radar, band_of
+from iads.catalog.base import (
+    BANDS,
+    FIRE_CONTROL_ROLES,
+    THREAT_CATEGORIES,
+    Missile,
+    Radar,
+    band_of,
+)
 from iads.engine.base import Params
 from iads.errors import InputError, from_validation_error
 from iads.flyout.base import FlyoutParams
@@ -147,6 +154,7 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
                 f"unknown system {b.system!r}; known: {', '.join(sorted(cat.systems))}",
             )
         system = cat.systems[b.system]
+        _check_battery_radars(p, i, b, cat)
         for k, lg in enumerate(b.launchers):
             where = f"batteries[{i}].launchers[{k}]"
             if lg.type not in system.launchers:
@@ -175,6 +183,44 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
                     f"{where}.missiles_per_launcher",
                     f"{lg.type} carries at most {most:g} {lg.missile} (catalog)",
                 )
+
+
+def _check_battery_radars(p: Path, i: int, b: Any, cat: Catalog) -> None:
+    """A battery's optional radars, mast and threat axis against its system."""
+    system = cat.systems[b.system]
+    where = f"batteries[{i}]"
+    for k, r in enumerate(b.radars):
+        if r not in system.optional_radars:
+            known = ", ".join(system.optional_radars) or "none"
+            raise InputError(
+                p,
+                f"{where}.radars[{k}]",
+                f"{r!r} is not an optional radar of {b.system}; known: {known}",
+            )
+    if b.mast is not None:
+        if b.mast.type not in system.masts:
+            known = ", ".join(system.masts) or "none"
+            raise InputError(
+                p,
+                f"{where}.mast.type",
+                f"{b.mast.type!r} is not a mast of {b.system}; known: {known}",
+            )
+        carries = [r for r in cat.masts[b.mast.type].carries if r in system.radars + b.radars]
+        if b.mast.radar not in carries:
+            raise InputError(
+                p,
+                f"{where}.mast.radar",
+                f"{b.mast.type} carries none of the battery's radars named {b.mast.radar!r}; "
+                f"it can carry: {', '.join(carries) or 'none here'}",
+            )
+    sectored = [r for r in system.radars + b.radars if cat.radars[r].scan == "sector"]
+    if sectored and b.threat_axis_deg is None:
+        raise InputError(
+            p,
+            f"{where}.threat_axis_deg",
+            f"{', '.join(sectored)} searches a sector: give the battery's threat axis "
+            "(degrees clockwise from north)",
+        )
 
 
 def mean_flyout_speed_m_s(m: Missile, density_scale_height_m: float) -> float:
@@ -210,27 +256,61 @@ class ScenarioRadar:
     """One radar of one battery: its catalog entry and its antenna's site."""
 
     unit: int  # battery index
-    engagement: bool  # the fire-control radar (else surveillance)
+    key: str  # catalog designation
     radar: Radar
     site: RadarSite  # name "battery/radar"; antenna height above the ground
+    boresight_deg: float  # the battery's threat axis (sector radars)
+
+    @property
+    def fire_control(self) -> bool:
+        """The fire unit's fire-control (multifunction) radar."""
+        return self.radar.role in FIRE_CONTROL_ROLES
+
+
+def battery_radars(b: Any, cat: Catalog) -> list[str]:
+    """A battery's radars: its system's, then the optional ones it adds."""
+    return [*cat.systems[b.system].radars, *b.radars]
 
 
 def scenario_radars(spec: ScenarioFile, cat: Catalog) -> list[ScenarioRadar]:
-    """Every battery's surveillance and engagement radars, in engine order."""
+    """Every battery's radars, in engine order; a mast sets its radar's antenna height."""
     out = []
     for u, b in enumerate(spec.batteries):
-        system = cat.systems[b.system]
-        for name, is_eng in ((system.surveillance_radar, False), (system.engagement_radar, True)):
+        for name in battery_radars(b, cat):
             r = cat.radars[name]
+            height = r.antenna_height_m.value
+            if b.mast is not None and b.mast.radar == name:
+                height = cat.masts[b.mast.type].height_m.value
             site = RadarSite(
                 f"{b.name}/{name}",
                 b.lat_deg,
                 b.lon_deg,
-                b.alt_m + r.antenna_height_m.value,
+                b.alt_m + height,
                 r.instrumented_range_m.value,
             )
-            out.append(ScenarioRadar(u, is_eng, r, site))
+            out.append(ScenarioRadar(u, name, r, site, b.threat_axis_deg or 0.0))
     return out
+
+
+def beamwidth_rad(r: Radar) -> float:
+    """Half-power beamwidth (rad) of a pencil beam of the radar's gain: sqrt(4 pi / G)."""
+    return math.sqrt(4.0 * math.pi / float(db_to_linear(r.antenna_gain_db.value)))
+
+
+def search_frame_s(r: Radar) -> float:
+    """Time (s) the radar takes to search its coverage once.
+
+    A rotating radar: its rotation period. A sector radar: its time budget, beams x dwell,
+    the beams being the sector's solid angle (width x elevation extent) over the beam's
+    (beamwidth squared).
+    """
+    if r.scan == "rotating":
+        assert r.scan_period_s is not None
+        return r.scan_period_s.value
+    assert r.sector_width_deg is not None and r.search_dwell_s is not None
+    extent = math.radians(r.max_elevation_deg.value - r.min_elevation_deg.value)
+    beams = math.radians(r.sector_width_deg.value) * extent / beamwidth_rad(r) ** 2
+    return beams * r.search_dwell_s.value
 
 
 def radar_snr_coeff(r: Radar) -> float:
@@ -306,7 +386,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
 
     units = spec.batteries
     systems = [cat.systems[b.system] for b in units]
-    engagement = [cat.radars[s.engagement_radar] for s in systems]
+    engagement = [cat.radars[cat.fire_control_radar(b.system)] for b in units]
     c2 = C2Params(
         units=UnitParams(
             valid=arr([True] * len(units), bool, n=n_u, fill=False),
@@ -366,6 +446,11 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         loft_slope=per_type(lambda m: m.loft_slope.value),
         loft_start_m=per_type(lambda m: m.loft_start_m.value),
         loft_ceiling_m=per_type(lambda m: m.loft_ceiling_m.value),
+        seeker_band=per_type(
+            lambda m: BANDS.index(m.guidance.seeker_band) if m.guidance.seeker_band else 0
+        ).astype(np.int32),
+        seeker_acquisition_range_m=per_type(_acquisition_range_m),
+        seeker_reference_rcs_m2=per_type(_reference_rcs_m2, 1.0),
         density_scale_height_m=arr(scale_height),
         n_substeps=max(1, math.ceil(spec.time_step_s / MAX_SUBSTEP_S)),
     )
@@ -417,6 +502,16 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
     return params, layout
 
 
+def _acquisition_range_m(m: Missile) -> float:
+    fig = m.guidance.seeker_acquisition_range_m
+    return 0.0 if fig is None else fig.value
+
+
+def _reference_rcs_m2(m: Missile) -> float:
+    fig = m.guidance.seeker_reference_rcs_m2
+    return 1.0 if fig is None else fig.value
+
+
 def _radar_params(scn: Scenario, frame: LocalFrame, n_units: int, arr: _Arrays):  # type: ignore[no-untyped-def]
     """Every battery's radars, padded to a bucket of radar slots."""
     spec = scn.spec
@@ -429,7 +524,6 @@ def _radar_params(scn: Scenario, frame: LocalFrame, n_units: int, arr: _Arrays):
         return arr([get(r) for r in rs], dt, n=n_d, fill=fill)
 
     pos = [frame.to_xyz(s.lat_deg, s.lon_deg, s.antenna_height_m) for s in sites]
-    gain = np.asarray([r.antenna_gain_db.value for r in rs], float)
     lowest, grid = _terrain(scn, frame, sites, n_d)
     pd_tables = [detection_probability_table(r.false_alarm_probability.value) for r in rs]
     pd_fill = detection_probability_table(1e-6)
@@ -437,11 +531,26 @@ def _radar_params(scn: Scenario, frame: LocalFrame, n_units: int, arr: _Arrays):
         valid=arr([True] * len(rs), bool, n=n_d, fill=False),
         pos_m=arr(pos or np.zeros((0, 3)), n=n_d),
         unit=arr([sr.unit for sr in radars], np.int32, n=n_d, fill=n_units),
-        engagement=arr([sr.engagement for sr in radars], bool, n=n_d, fill=False),
+        fire_control=arr([sr.fire_control for sr in radars], bool, n=n_d, fill=False),
         band=col(lambda r: BANDS.index(band_of(r.frequency_hz.value)), np.int32, 0),
         snr_coeff=col(radar_snr_coeff),
         pd_table=arr(pd_tables or np.zeros((0, *pd_fill.shape)), n=n_d),
-        scan_period_s=col(lambda r: r.scan_period_s.value, fill=1.0),
+        search_frame_s=col(search_frame_s, fill=1.0),
+        boresight_rad=arr([math.radians(sr.boresight_deg) for sr in radars], n=n_d),
+        sector_half_width_rad=col(
+            lambda r: (
+                math.pi
+                if r.sector_width_deg is None
+                else math.radians(0.5 * r.sector_width_deg.value)
+            )
+        ),
+        track_revisit_s=col(
+            lambda r: math.inf if r.track_revisit_s is None else r.track_revisit_s.value,
+            fill=math.inf,
+        ),
+        track_capacity=col(
+            lambda r: 0 if r.targets_tracked is None else int(r.targets_tracked.value), np.int32
+        ),
         max_range_m=col(lambda r: r.instrumented_range_m.value),
         min_elevation_rad=col(lambda r: float(deg_to_rad(r.min_elevation_deg.value))),
         max_elevation_rad=col(lambda r: float(deg_to_rad(r.max_elevation_deg.value))),
@@ -452,7 +561,7 @@ def _radar_params(scn: Scenario, frame: LocalFrame, n_units: int, arr: _Arrays):
         frequency_hz=col(lambda r: r.frequency_hz.value, fill=1e9),
         noise_temperature_k=col(lambda r: r.system_noise_temperature_k.value, fill=290.0),
         receiver_bandwidth_hz=col(lambda r: 1.0 / r.pulse_width_s.value, fill=1e6),
-        beamwidth_rad=arr(np.sqrt(4.0 * math.pi / db_to_linear(gain)), n=n_d, fill=1.0),
+        beamwidth_rad=col(beamwidth_rad, fill=1.0),
         terrain_lowest_m=arr(lowest, n=n_d, fill=np.inf),
         terrain_grid_m=arr(grid),
     )
@@ -468,7 +577,8 @@ def _launch_params(  # type: ignore[no-untyped-def]
     channels = []
     for u, b in enumerate(spec.batteries):
         system = cat.systems[b.system]
-        channels.append(int(cat.radars[system.engagement_radar].missile_channels.value))  # type: ignore[union-attr]
+        fire_control = cat.radars[cat.fire_control_radar(b.system)]
+        channels.append(int(fire_control.missile_channels.value))  # type: ignore[union-attr]
         site = frame.to_xyz(b.lat_deg, b.lon_deg, b.alt_m)
         for lg in b.launchers:
             launcher = cat.launchers[lg.type]
@@ -484,10 +594,10 @@ def _launch_params(  # type: ignore[no-untyped-def]
                 height.append(launcher.launch_height_m.value)
                 loads.append(load)
     n_n = bucket(len(pos))
-    n_m = bucket(max(channels, default=1))
+    n_m = bucket(2 * max(channels, default=1))  # rounds in the air: twice the channels
     slot_valid = np.zeros((n_u, n_m), bool)
     for u, mc in enumerate(channels):
-        slot_valid[u, :mc] = True
+        slot_valid[u, : 2 * mc] = True
     missiles = [cat.missiles[m] for m in missile_types]
     return LaunchParams(
         valid=arr([True] * len(pos), bool, n=n_n, fill=False),
@@ -497,6 +607,7 @@ def _launch_params(  # type: ignore[no-untyped-def]
         launch_height_m=arr(height, n=n_n),
         inventory=arr(loads or np.zeros((0, n_k)), np.int32, n=n_n),
         slot_valid=arr(slot_valid, bool),
+        missile_channels=arr(channels, np.int32, n=n_u),
         launch_speed_m_s=arr([m.launch_speed_m_s.value for m in missiles], n=n_k, fill=1.0),
         launch_elevation_rad=arr(
             [float(deg_to_rad(m.launch_elevation_deg.value)) for m in missiles], n=n_k

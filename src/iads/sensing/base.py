@@ -22,11 +22,15 @@ class RadarParams:
     valid: Array  # [D] bool
     pos_m: Array  # [D, 3] antenna position in the frame
     unit: Array  # [D] int32 fire unit
-    engagement: Array  # [D] bool: an engagement (fire-control) radar
+    fire_control: Array  # [D] bool: the unit's fire-control (multifunction) radar
     band: Array  # [D] int32 index into the catalog's BANDS
     snr_coeff: Array  # [D] SNR = snr_coeff * rcs_m2 / range_m**4
     pd_table: Array  # [D, 5, G] single-look P_d by Swerling case on the SNR grid (radar module)
-    scan_period_s: Array  # [D]
+    search_frame_s: Array  # [D] time to search its whole coverage once (rotation or sector)
+    boresight_rad: Array  # [D] centre of the search sector, clockwise from north
+    sector_half_width_rad: Array  # [D] pi for a radar that looks all round
+    track_revisit_s: Array  # [D] revisit of cued (tracked) threats; inf: not cued
+    track_capacity: Array  # [D] int32 tracked threats it can be cued on at once
     max_range_m: Array  # [D]
     min_elevation_rad: Array  # [D]
     max_elevation_rad: Array  # [D]
@@ -67,7 +71,8 @@ class SensingParams:
 class SensingState:
     """Radar scan timing and what each fire unit's engagement radar has held."""
 
-    next_scan_s: Array  # [D]
+    next_scan_s: Array  # [D] next search look
+    next_track_s: Array  # [D] next look at cued threats
     fc_first_seen_s: Array  # [U, J] when the unit's engagement radar first held it (inf if not)
     fc_last_seen_s: Array  # [U, J] last detection by the unit's engagement radar
 
@@ -80,6 +85,7 @@ class SensingInputs:
     t_s: Array  # []
     kin: ThreatKinematics
     alive: Array  # [J] bool
+    tracked: Array  # [J] bool: the command post holds a track (cues its radars)
     rcs_m2: Array  # [J, bands, 3] threat RCS tables (threat params)
     swerling: Array  # [J] int32
     ssj_erp_w: Array  # [J] self-screening jammer ERP (0: none)
@@ -100,7 +106,7 @@ class SensingKeys:
 class Detections:
     """What the radars saw this step."""
 
-    looked: Array  # [D] bool: the radar looked this step
+    looked: Array  # [D, J] bool: the radar looked at the threat this step (search or cue)
     detected: Array  # [D, J] bool
     measured_pos_m: Array  # [D, J, 3]
     measurement_cov_m2: Array  # [D, J, 3, 3]

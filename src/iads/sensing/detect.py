@@ -1,12 +1,17 @@
 """Sensing stage kernel: every radar that is due to look this step tries to detect every threat.
 
-A radar looks once per ``scan_period_s``. The threat's RCS is the catalog value for the radar's
-band and the aspect under which the radar sees it (nose, side or tail sector). A threat is
-detectable when it is airborne, in the radar's line of sight, inside the instrumented range and
-the elevation limits; it is then detected with the single-look probability from the radar
-equation and its Swerling case (interpolated in a 0.02 dB table made by
-:func:`iads.radar.equation.detection_probability_table`). Detections carry a noisy position:
-Gaussian range error ``range_noise_m`` along the line of sight and angle error
+A radar searches its coverage once per ``search_frame_s``: all round for a rotating radar,
+within ``sector_half_width_rad`` of its boresight for a sector radar (it never sees a threat
+outside its sector). A radar with a finite ``track_revisit_s`` is also cued by the command
+post's tracks: every ``track_revisit_s`` it looks at the tracked threats in its sector, at
+most ``track_capacity`` of them (in threat order).
+
+The threat's RCS is the catalog value for the radar's band and the aspect under which the radar
+sees it (nose, side or tail sector). A threat is detectable when it is airborne, in the radar's
+line of sight, inside the instrumented range and the elevation limits; it is then detected with
+the single-look probability from the radar equation and its Swerling case (interpolated in a
+0.02 dB table made by :func:`iads.radar.equation.detection_probability_table`). Detections carry
+a noisy position: Gaussian range error ``range_noise_m`` along the line of sight and angle error
 ``angle_noise_rad`` across it, expressed in the frame.
 
 Line of sight: over the scenario's terrain when it names a DEM (inside the masking grid, the
@@ -147,8 +152,15 @@ def sense(
 ) -> tuple[SensingState, Detections]:
     """The sensing stage: radars due to look at ``inputs.t_s`` try to detect every threat."""
     rp, kin, t_s = params.radars, inputs.kin, inputs.t_s
-    looked = rp.valid & (t_s >= state.next_scan_s)
-    next_scan = jnp.where(looked, state.next_scan_s + rp.scan_period_s, state.next_scan_s)
+    search = rp.valid & (t_s >= state.next_scan_s)
+    next_scan = jnp.where(search, state.next_scan_s + rp.search_frame_s, state.next_scan_s)
+    cue = rp.valid & jnp.isfinite(rp.track_revisit_s) & (t_s >= state.next_track_s)
+    next_track = jnp.where(cue, t_s + rp.track_revisit_s, state.next_track_s)
+    in_sector = _in_sector(rp, kin.pos_m)  # [D, J]
+    cued_here = inputs.tracked[None, :] & in_sector
+    rank = jnp.cumsum(cued_here, axis=1, dtype=jnp.int32) - 1
+    cued = cue[:, None] & cued_here & (rank < rp.track_capacity[:, None])
+    looked = (search[:, None] & in_sector) | cued
     slant, elevation, smooth_clear = line_of_sight_geometry(rp.pos_m, kin.pos_m, params.k_factor)
     clear = terrain_clear(rp, kin.pos_m, smooth_clear)
     rcs = rcs_seen_m2(inputs.rcs_m2, rp.band, aspect_index(kin.pos_m, kin.vel_m_s, rp.pos_m))
@@ -164,17 +176,18 @@ def sense(
         & (elevation <= rp.max_elevation_rad[:, None])
     )
     draw = jax.random.uniform(key.detection, pd.shape, dtype=pd.dtype)
-    detected = looked[:, None] & airborne[None, :] & coverage & (draw < pd)
+    detected = looked & airborne[None, :] & coverage & (draw < pd)
     measured, cov, rng = _measurements(rp, kin.pos_m, key.noise)
 
     # What each fire unit's engagement radar holds (the command post's reaction clock).
-    fc = detected & rp.engagement[:, None]  # [D, J]
+    fc = detected & rp.fire_control[:, None]  # [D, J]
     n_units = state.fc_last_seen_s.shape[0]
     unit_radar = rp.unit[None, :] == jnp.arange(n_units)[:, None]  # [U, D]
     fc_unit = jnp.any(unit_radar[:, :, None] & fc[None, :, :], axis=1)  # [U, J]
     first = fc_unit & ~jnp.isfinite(state.fc_first_seen_s)
     new_state = SensingState(
         next_scan_s=next_scan,
+        next_track_s=next_track,
         fc_first_seen_s=jnp.where(first, t_s, state.fc_first_seen_s),
         fc_last_seen_s=jnp.where(fc_unit, t_s, state.fc_last_seen_s),
     )
@@ -185,6 +198,16 @@ def sense(
         measurement_cov_m2=cov,
         range_m=rng,
     )
+
+
+def _in_sector(rp: RadarParams, pos_m: Array) -> Array:
+    """[D, J]: each threat within each radar's search sector (azimuth in the frame's ground
+    coordinates)."""
+    e_r, n_r, _ = xyz_to_enu(rp.pos_m)
+    e_t, n_t, _ = xyz_to_enu(pos_m)
+    az = jnp.arctan2(e_t[None, :] - e_r[:, None], n_t[None, :] - n_r[:, None])
+    off = jnp.remainder(az - rp.boresight_rad[:, None] + jnp.pi, 2.0 * jnp.pi) - jnp.pi
+    return jnp.abs(off) <= rp.sector_half_width_rad[:, None]
 
 
 def _measurements(rp: RadarParams, pos_m: Array, key: Array) -> tuple[Array, Array, Array]:
