@@ -76,6 +76,21 @@ def base(**over: Any) -> dict[str, Any]:
     return d
 
 
+def drone_swarm() -> list[dict[str, Any]]:
+    """24 drones from 60 km north in four files, arriving together (saturates a battalion)."""
+    return [
+        {
+            "name": f"d{k}",
+            "threat": "one_way_attack_drone",
+            "count": 6,
+            "spacing_s": 1.0,
+            "target": "asset",
+            "route": [north_of(60.0, 1500.0, lon_deg=33.0 + 0.2 * k)],
+        }
+        for k in range(4)
+    ]
+
+
 def first_look_scenario(**over: Any) -> dict[str, Any]:
     """One F-16-class fighter from 151.5 km north, 12 s: the first looks inside 150 km."""
     raid = [

@@ -17,6 +17,7 @@ from iads.threats.flight import threat_position
 from tests.engine.scenarios import (
     base,
     compiled,
+    drone_swarm,
     first_look_scenario,
     north_of,
     replace_radars,
@@ -231,17 +232,7 @@ def test_kill_probability_one_and_enough_missiles_nothing_leaks(tmp_path):
 def _saturating_raid(tmp_path, launchers: list[dict]):  # type: ignore[no-untyped-def]
     """24 drones arrive together from the north; shoot-shoot with salvos of 2 wants more than
     the 92N6E's channels allow."""
-    raid = [
-        {
-            "name": f"d{k}",
-            "threat": "one_way_attack_drone",
-            "count": 6,
-            "spacing_s": 1.0,
-            "target": "asset",
-            "route": [north_of(60.0, 1500.0, lon_deg=33.0 + 0.2 * k)],
-        }
-        for k in range(4)
-    ]
+    raid = drone_swarm()
     d = base(duration_s=700.0, raid=raid)
     d["batteries"][0]["doctrine"] = {
         "salvo_size": 2,

@@ -192,6 +192,7 @@ def _params(dt: float, q: float, timeout_s: float = 30.0) -> SimpleNamespace:
         initial_speed_sigma_m_s=jnp.asarray(INITIAL_SPEED_SIGMA_M_S),
         confirm_hits=jnp.asarray(2, jnp.int32),
         timeout_s=jnp.asarray(timeout_s),
+        capacity=jnp.asarray(2**30, jnp.int32),
     )
     return SimpleNamespace(tracking=tracking, dt_s=jnp.asarray(dt))
 

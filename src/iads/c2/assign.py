@@ -60,8 +60,11 @@ def intercept_time(rel_pos_m: Array, vel_m_s: Array, speed_m_s: Array) -> Array:
     return jnp.where(disc < 0, jnp.inf, t)
 
 
-def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> tuple[Array, Array]:
-    """Score [U, J] of the best salvo each unit can fire at each threat, and its missile type."""
+def engagement_options(
+    params: C2Params, inputs: C2Inputs, state: C2State
+) -> tuple[Array, Array, Array]:
+    """Score [U, J] of the best salvo each unit can fire at each threat, its missile type, and
+    which threats each unit already engages [U, J]."""
     up, mp, t_s = params.units, params.envelope, inputs.t_s
     tr = inputs.tracks
     pos = tr.x[:, :3]
@@ -130,18 +133,24 @@ def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> tu
     ok = feasible & held & available & (inputs.confirmed & inputs.alive)[None, :] & unit_free
     priority = inputs.asset_value / (time_to_asset + params.priority_offset_s)
     score = jnp.where(ok, priority[None, :] * best_pk, 0.0)
-    return score, kind
+    return score, kind, engaged_uj
 
 
 def assign(params: C2Params, inputs: C2Inputs, state: C2State) -> tuple[C2State, Orders]:
     """The command-post stage: greedy assignment of new engagements (at most one per unit and
     per threat per step)."""
-    score, kind = engagement_options(params, inputs, state)
+    score, kind, engaged_uj = engagement_options(params, inputs, state)
     n_units, n_threats = score.shape
     n_rows = state.salvo_target.shape[0]
+    cp = params.unit_command_post
+    n_cp = params.targets_engaged.shape[0]
+    # threats engaged by each command post's units (the command post's echelon capacity)
+    cp_count = scatter_add(cp, jnp.sum(engaged_uj, axis=1, dtype=jnp.int32), n_cp)
 
     def round_(_: int, carry: tuple) -> tuple:  # type: ignore[type-arg]
-        sc, new, tgt, knd, rows, rows_target, n = carry
+        sc, new, tgt, knd, rows, rows_target, n, cp_count = carry
+        full = (cp_count >= params.targets_engaged)[cp]  # [U]
+        sc = jnp.where(full[:, None] & ~engaged_uj, 0.0, sc)
         flat = jnp.argmax(sc)
         u = (flat // n_threats).astype(jnp.int32)
         j = (flat % n_threats).astype(jnp.int32)
@@ -155,8 +164,10 @@ def assign(params: C2Params, inputs: C2Inputs, state: C2State) -> tuple[C2State,
         rows = jnp.where(at_u, row, rows)
         rows_target = scatter_set(rows_target, row, j)
         n = n + take.astype(jnp.int32)
+        fresh = take & ~engaged_uj[u, j]
+        cp_count = cp_count + ((jnp.arange(n_cp) == cp[u]) & fresh).astype(jnp.int32)
         sc = jnp.where(at_u[:, None] | at_j[None, :], 0.0, sc)
-        return sc, new, tgt, knd, rows, rows_target, n
+        return sc, new, tgt, knd, rows, rows_target, n, cp_count
 
     none = jnp.full((n_units,), -1, jnp.int32)
     carry = (
@@ -167,8 +178,9 @@ def assign(params: C2Params, inputs: C2Inputs, state: C2State) -> tuple[C2State,
         jnp.full((n_units,), n_rows, jnp.int32),
         state.salvo_target,
         state.n_salvos,
+        cp_count,
     )
-    _, new, tgt, knd, rows, rows_target, n = jax.lax.fori_loop(0, n_units, round_, carry)
+    _, new, tgt, knd, rows, rows_target, n, _ = jax.lax.fori_loop(0, n_units, round_, carry)
     engaged = state.engaged | scatter_any(tgt, new, n_threats)
     orders = Orders(new=new, target=tgt, kind=knd, salvo=rows, count=params.units.salvo_size * new)
     return C2State(salvo_target=rows_target, n_salvos=n, engaged=engaged), orders

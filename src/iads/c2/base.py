@@ -50,6 +50,8 @@ class C2Params:
 
     units: UnitParams
     envelope: EnvelopeParams
+    unit_command_post: Array  # [U] int32 command post of each unit
+    targets_engaged: Array  # [P] int32 threats engaged at once by each command post's units
     priority_offset_s: Array  # [] added to time-to-asset in the threat priority
     fire_control_timeout_s: Array  # [] an engagement radar's hold lapses after this long
 

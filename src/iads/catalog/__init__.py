@@ -117,6 +117,7 @@ def _check_references(cat: Catalog) -> None:
                 f"radars.{fire_control[0]}",
                 "a fire-control radar needs target_channels and missile_channels",
             )
+    _check_echelons(cat)
     for key, mast in cat.masts.items():
         for radar in mast.carries:
             if radar not in cat.radars:
@@ -130,6 +131,31 @@ def _check_references(cat: Catalog) -> None:
                     cat.files[f"launchers.{key}"],
                     f"launchers.{key}.missiles_per_launcher",
                     f"unknown missile {missile!r}",
+                )
+
+
+#: The echelon each capacity counts at, as the engine enforces it.
+_ECHELONS = {
+    ("radars", "targets_tracked"): "radar",
+    ("radars", "target_channels"): "fire_unit",
+    ("radars", "missile_channels"): "fire_unit",
+    ("command_posts", "targets_tracked"): "system",
+    ("command_posts", "targets_engaged"): "system",
+    ("command_posts", "missiles_guided"): "system",
+}
+
+
+def _check_echelons(cat: Catalog) -> None:
+    """Each capacity figure states the echelon the engine enforces it at."""
+    for (section, field), echelon in _ECHELONS.items():
+        for key, entry in getattr(cat, section).items():
+            fig = getattr(entry, field)
+            if fig is not None and fig.echelon != echelon:
+                raise InputError(
+                    cat.files[f"{section}.{key}"],
+                    f"{section}.{key}.{field}.echelon",
+                    f"the engine counts {field} per {echelon.replace('_', ' ')}, got "
+                    f"{fig.echelon!r} (restate the figure at that echelon, with a note)",
                 )
 
 

@@ -83,6 +83,18 @@ class Figure(_Strict):
         )
 
 
+Echelon = Literal["radar", "fire_unit", "system"]
+
+
+class Capacity(Figure):
+    """A capacity figure (targets tracked, targets engaged, missiles guided) and the echelon it
+    counts at: one ``radar``, one ``fire_unit`` (battery / battalion) or a whole ``system``
+    under one command post. Public figures often leave the echelon unstated; ``note`` then
+    says which reading was taken."""
+
+    echelon: Echelon
+
+
 class Text(_Strict):
     """A non-numeric catalog fact (designation, band, guidance) with its source."""
 
@@ -143,9 +155,9 @@ class Radar(_Strict):
     range_noise_m: Figure
     angle_noise_deg: Figure
     sidelobe_level_db: Figure
-    targets_tracked: Figure | None = None
-    target_channels: Figure | None = None
-    missile_channels: Figure | None = None
+    targets_tracked: Capacity | None = None
+    target_channels: Capacity | None = None
+    missile_channels: Capacity | None = None
     calibration: Calibration
 
     @model_validator(mode="after")
@@ -220,8 +232,6 @@ class Missile(_Strict):
     planning_altitude_m: Figure
     planning_range_fraction: Figure
     lethal_radius_m: Figure
-    warhead_kg: Figure | None = None
-    launch_mass_kg: Figure | None = None
     kill_probability: dict[ThreatCategory, Figure]
 
     @field_validator("kill_probability")
@@ -260,7 +270,10 @@ class CommandPost(_Strict):
 
     name: str
     role: Text
-    targets_tracked: Figure | None = None
+    targets_tracked: Capacity | None = None
+    targets_engaged: Capacity | None = None
+    missiles_guided: Capacity | None = None
+    max_fire_units: Figure | None = None
     tracking: Tracking
     priority_offset_s: Figure
 

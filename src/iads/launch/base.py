@@ -30,6 +30,8 @@ class LaunchParams:
     inventory: Array  # [N, K] int32 rounds loaded at start
     slot_valid: Array  # [U, M] bool: the unit's missile slots (rounds it can have in the air)
     missile_channels: Array  # [U] int32 rounds its fire-control radar can guide at once
+    unit_command_post: Array  # [U] int32
+    missiles_guided: Array  # [P] int32 rounds each command post's units guide at once
     launch_speed_m_s: Array  # [K] speed on leaving the launcher
     launch_elevation_rad: Array  # [K] elevation on leaving it, towards the intercept azimuth
 

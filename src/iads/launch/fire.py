@@ -17,6 +17,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 from jax import Array
 
+from iads.arrays import scatter_add
 from iads.c2.assign import intercept_time
 from iads.geo import vec
 from iads.geo.sphere import up_unit
@@ -61,6 +62,14 @@ def launch(
     holding = jnp.sum(inputs.missile_holding, axis=1, dtype=jnp.int32)
     channels = jnp.maximum(params.missile_channels - holding, 0)
     cap = jnp.minimum(jnp.minimum(left, jnp.sum(free, axis=1, dtype=jnp.int32)), channels)
+    # The command post's echelon: its units together guide at most missiles_guided rounds;
+    # what is left is shared out in unit order.
+    cp = params.unit_command_post
+    n_cp = params.missiles_guided.shape[0]
+    cp_free = jnp.maximum(params.missiles_guided - scatter_add(cp, holding, n_cp), 0)[cp]
+    same_cp = (cp[:, None] == cp[None, :]) & (units[None, :] < units[:, None])  # [U, U]
+    before = jnp.sum(jnp.where(same_cp, cap[None, :], 0), axis=1, dtype=jnp.int32)
+    cap = jnp.clip(cp_free - before, 0, cap)
     fire = ready & (rank < cap[params.unit])  # [N]
     n_fire = jnp.sum(
         (params.unit[None, :] == units[:, None]) & fire[None, :], axis=1, dtype=jnp.int32

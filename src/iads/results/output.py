@@ -21,6 +21,7 @@ from iads import interrupt
 from iads.errors import InputError
 from iads.jsonio import json_safe
 from iads.report import ReportData, Ring, Route, Site, write_report
+from iads.scenario.compile import battery_radars, route_altitudes_m
 from iads.simulate import SimulationResult
 from iads.stats import BOOTSTRAP_RESAMPLES
 
@@ -71,23 +72,40 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
         f"bootstrap ({BOOTSTRAP_RESAMPLES:,} resamples), which stays within the counts' range; "
         "for first-detection ranges Student's t.",
     ]
+    for b in spec.batteries:
+        for r in battery_radars(b, cat):
+            radar = cat.radars[r]
+            if radar.scan == "sector" and radar.sector_width_deg is not None:
+                notes.append(
+                    f"{b.name}'s {r} searches a {radar.sector_width_deg.value:g}° sector around "
+                    f"{b.threat_axis_deg:g}° (its threat axis) and does not turn; threats "
+                    "outside it are not seen by it."
+                )
+    notes.append(
+        "Kill depends only on passing within the lethal radius; guidance homes on the true "
+        "target; launchers stand at the battery site and are not reloaded."
+    )
     if spec.terrain is not None:
         notes.append(
             f"Line of sight over the terrain of {spec.terrain.dem} (4/3 Earth); threats hold "
             "their height above the ground."
         )
     if spec.jammers:
+        used = {r for b in spec.batteries for r in battery_radars(b, cat)}
         carriers = [j.raid_group for j in spec.jammers if j.raid_group]
         notes.append(
             "Noise jamming: SNR / (1 + J/N)"
             + (f"; self-screening jammers on {', '.join(carriers)}" if carriers else "")
-            + "; radar sidelobes at -30 dB (modelling value)."
+            + "; radar sidelobes at "
+            + ", ".join(sorted({f"{cat.radars[r].sidelobe_level_db.value:g} dB" for r in used}))
+            + " (modelling values)."
         )
     assets = {a.name: a for a in spec.assets}
     routes = []
     for g in spec.raid:
         target = assets[g.target]
-        pts = [(w.lat_deg, w.lon_deg, w.alt_m) for w in g.route]
+        alts = route_altitudes_m(g, cat.threats[g.threat])
+        pts = [(w.lat_deg, w.lon_deg, h) for w, h in zip(g.route, alts, strict=True)]
         pts.append((target.lat_deg, target.lon_deg, target.alt_m))
         routes.append(
             Route(

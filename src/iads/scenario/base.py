@@ -29,9 +29,10 @@ class Position(_Strict):
 
 
 class Waypoint(Position):
-    """A route point; ``alt_m`` is height above the ground (never below it)."""
+    """A route point; ``alt_m`` is height above the ground (never below it). Left out: the
+    threat type's catalog ``cruise_altitude_m`` (a ballistic missile's launch point: 0)."""
 
-    alt_m: float = Field(ge=0.0, le=200_000.0)
+    alt_m: float | None = Field(default=None, ge=0.0, le=200_000.0)  # type: ignore[assignment]
 
 
 class Asset(Position):
@@ -82,6 +83,9 @@ class Battery(Position):
     name: str = Field(min_length=1)
     system: str
     threat_axis_deg: float | None = Field(default=None, ge=0.0, lt=360.0)
+    #: Batteries with the same label share one command post (its echelon's capacities apply
+    #: to them together); None: one command post for all unlabelled batteries of the system.
+    command_post: str | None = Field(default=None, min_length=1)
     radars: list[str] = Field(default_factory=list)
     mast: MastPlacement | None = None
     launchers: list[LauncherGroup] = Field(min_length=1)

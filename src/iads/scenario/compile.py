@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from dataclasses import dataclass
@@ -37,6 +38,9 @@ from iads.threats.base import ThreatParams
 from iads.tracking.base import TrackingParams
 from iads.units import STANDARD_GRAVITY_M_S2, db_to_linear, deg_to_rad, g_to_m_s2
 from iads.yamlio import load_yaml
+
+#: A capacity no public figure limits.
+_UNLIMITED = 2**30
 
 #: Largest substep (s) of the missile flyout: a numerical setting of the integration (like the
 #: scenario's time_step_s), not a model figure.
@@ -91,6 +95,7 @@ def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
         raise from_validation_error(p, exc, ScenarioFile) from None
     cat = catalog or load_catalog()
     _check_against_catalog(p, spec, cat)
+    _check_command_posts(p, spec, cat)
     return Scenario(path=p, spec=spec, catalog=cat)
 
 
@@ -142,10 +147,21 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
                 f"raid[{i}].target",
                 f"unknown asset {g.target!r}; assets: {', '.join(sorted(assets))}",
             )
-        if cat.threats[g.threat].category == "ballistic_missile" and len(g.route) != 1:
+        th = cat.threats[g.threat]
+        if th.category == "ballistic_missile" and len(g.route) != 1:
             raise InputError(
                 p, f"raid[{i}].route", "a ballistic missile's route is its launch point only"
             )
+        a = next(a for a in spec.assets if a.name == g.target)
+        if th.category == "ballistic_missile" and th.max_range_m is not None:
+            dist = _great_circle_m(g.route[0].lat_deg, g.route[0].lon_deg, a.lat_deg, a.lon_deg)
+            if dist > th.max_range_m.value:
+                raise InputError(
+                    p,
+                    f"raid[{i}].route[0]",
+                    f"launch point {dist / 1e3:,.0f} km from {g.target!r}; a {g.threat} "
+                    f"reaches {th.max_range_m.value / 1e3:,.0f} km (catalog)",
+                )
     for i, b in enumerate(spec.batteries):
         if b.system not in cat.systems:
             raise InputError(
@@ -155,6 +171,14 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
             )
         system = cat.systems[b.system]
         _check_battery_radars(p, i, b, cat)
+        n_launchers = sum(lg.count for lg in b.launchers)
+        most = system.launchers_per_fire_unit.sample_bounds()[1]
+        if n_launchers > most:
+            raise InputError(
+                p,
+                f"batteries[{i}].launchers",
+                f"{n_launchers} launchers; a {b.system} fire unit has at most {most:g} (catalog)",
+            )
         for k, lg in enumerate(b.launchers):
             where = f"batteries[{i}].launchers[{k}]"
             if lg.type not in system.launchers:
@@ -183,6 +207,36 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
                     f"{where}.missiles_per_launcher",
                     f"{lg.type} carries at most {most:g} {lg.missile} (catalog)",
                 )
+
+
+def _great_circle_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    from pyproj import Geod
+
+    return float(Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)[2])
+
+
+def command_posts(spec: ScenarioFile) -> list[tuple[str, str]]:
+    """The scenario's command posts, (system, label), in order of their first battery."""
+    return list(dict.fromkeys((b.system, b.command_post or "") for b in spec.batteries))
+
+
+def _check_command_posts(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
+    """No command post controls more fire units than its system's command post can."""
+    for system, label in command_posts(spec):
+        members = [
+            i
+            for i, b in enumerate(spec.batteries)
+            if (b.system, b.command_post or "") == (system, label)
+        ]
+        cp = cat.command_posts[cat.systems[system].command_post]
+        if cp.max_fire_units is not None and len(members) > cp.max_fire_units.value:
+            raise InputError(
+                p,
+                f"batteries[{members[-1]}].command_post",
+                f"{len(members)} {system} batteries under one {cat.systems[system].command_post}; "
+                f"it controls at most {cp.max_fire_units.value:g} (label batteries with "
+                "command_post to split them)",
+            )
 
 
 def _check_battery_radars(p: Path, i: int, b: Any, cat: Catalog) -> None:
@@ -372,14 +426,29 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
     n_u = bucket(len(spec.batteries))
     env = cat.environment
 
+    cps = command_posts(spec)
+    cp_entries = [cat.command_posts[cat.systems[system].command_post] for system, _ in cps]
+    cp = cp_entries[0] if cp_entries else next(iter(cat.command_posts.values()))
+    n_p = bucket(len(cps))
+    unit_cp = arr(
+        [cps.index((b.system, b.command_post or "")) for b in spec.batteries], np.int32, n=n_u
+    )
+
+    def capacity(fig: Any) -> int:
+        return _UNLIMITED if fig is None else int(fig.value)
+
+    guided = [capacity(c.missiles_guided) for c in cp_entries]
     launchers = _launch_params(scn, frame, missile_types, n_u, n_k, arr)
+    launchers = dataclasses.replace(
+        launchers,
+        unit_command_post=unit_cp,
+        missiles_guided=arr(guided, np.int32, n=n_p, fill=_UNLIMITED),
+    )
     radar_params, radar_names = _radar_params(scn, frame, n_u, arr)
     threat_params, layout_threats = _threat_params(spec, cat, frame, asset_by_name, arr)
     missiles = [cat.missiles[m] for m in missile_types]
     scale_height = env.density_scale_height_m.value
     k_factor = scenario_k_factor(scn)
-    command_posts = [cat.command_posts[cat.systems[b.system].command_post] for b in spec.batteries]
-    cp = command_posts[0] if command_posts else next(iter(cat.command_posts.values()))
 
     def per_type(get: Any, fill: float = 0.0) -> Any:
         return arr([get(m) for m in missiles], n=n_k, fill=fill)
@@ -426,6 +495,10 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
             max_flight_time_s=per_type(lambda m: m.max_flight_time_s.value),
             mean_speed_m_s=per_type(lambda m: mean_flyout_speed_m_s(m, scale_height), 1.0),
         ),
+        unit_command_post=unit_cp,
+        targets_engaged=arr(
+            [capacity(c.targets_engaged) for c in cp_entries], np.int32, n=n_p, fill=_UNLIMITED
+        ),
         priority_offset_s=arr(cp.priority_offset_s.value),
         fire_control_timeout_s=arr(cp.tracking.timeout_s.value),
     )
@@ -434,6 +507,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         initial_speed_sigma_m_s=arr(cp.tracking.initial_speed_sigma_m_s.value),
         confirm_hits=arr(int(cp.tracking.confirm_hits.value), np.int32),
         timeout_s=arr(cp.tracking.timeout_s.value),
+        capacity=arr(capacity(cp.targets_tracked), np.int32),
     )
     flyout = FlyoutParams(
         max_speed_m_s=per_type(lambda m: m.max_speed_m_s.value, 1.0),
@@ -503,8 +577,10 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
 
 
 def _acquisition_range_m(m: Missile) -> float:
+    """An active seeker's acquisition range; 0 (never locks on) for the other guidance types,
+    which hold their fire-control channel for the whole flight."""
     fig = m.guidance.seeker_acquisition_range_m
-    return 0.0 if fig is None else fig.value
+    return fig.value if m.guidance.type == "active" and fig is not None else 0.0
 
 
 def _reference_rcs_m2(m: Missile) -> float:
@@ -608,6 +684,8 @@ def _launch_params(  # type: ignore[no-untyped-def]
         inventory=arr(loads or np.zeros((0, n_k)), np.int32, n=n_n),
         slot_valid=arr(slot_valid, bool),
         missile_channels=arr(channels, np.int32, n=n_u),
+        unit_command_post=arr(np.zeros(0), np.int32, n=n_u),  # set by the caller
+        missiles_guided=arr([_UNLIMITED], np.int32),  # set by the caller
         launch_speed_m_s=arr([m.launch_speed_m_s.value for m in missiles], n=n_k, fill=1.0),
         launch_elevation_rad=arr(
             [float(deg_to_rad(m.launch_elevation_deg.value)) for m in missiles], n=n_k
@@ -629,7 +707,8 @@ def _threat_params(
         is_bal = th.category == "ballistic_missile"
         lats = [w.lat_deg for w in g.route] + [a.lat_deg]
         lons = [w.lon_deg for w in g.route] + [a.lon_deg]
-        alts = [w.alt_m for w in g.route] + [a.alt_m if is_bal else g.route[-1].alt_m]
+        route_alts = route_altitudes_m(g, th)
+        alts = [*route_alts, a.alt_m if is_bal else route_alts[-1]]
         e, n = frame.ground(lats, lons)
         enu = np.stack([e, n, np.asarray(alts, float)], axis=-1)
         seg = np.hypot(np.diff(e), np.diff(n))
@@ -686,6 +765,13 @@ def _threat_params(
         ssj_bandwidth_hz=arr(ssj_bw, n=n_j, fill=1.0),
     )
     return tp, (types, groups, asset, lengths, speeds, launch)
+
+
+def route_altitudes_m(group: Any, threat: Any) -> list[float]:
+    """Heights (m) of a raid group's route points: as given, else the threat type's cruise
+    altitude (a ballistic missile's launch point: the ground)."""
+    default = 0.0 if threat.category == "ballistic_missile" else threat.cruise_altitude_m.value
+    return [default if w.alt_m is None else w.alt_m for w in group.route]
 
 
 def _erp_w(jam: Jammer) -> float:

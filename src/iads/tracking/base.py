@@ -22,6 +22,7 @@ class TrackingParams:
     initial_speed_sigma_m_s: Array  # [] prior 1-sigma speed of a new track
     confirm_hits: Array  # [] int32 updates before a track may be engaged
     timeout_s: Array  # [] a track not updated for longer is dropped
+    capacity: Array  # [] int32 tracks the command post holds at once (targets_tracked)
 
 
 @jax.tree_util.register_dataclass

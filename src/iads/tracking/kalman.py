@@ -118,6 +118,10 @@ def track(
     det, t_s = inputs.detections, inputs.t_s
     tracks = predict(state, inputs.dt_s, params.process_noise_m2_s3)
     z, R, hit = fuse_measurements(det.measured_pos_m, det.measurement_cov_m2, det.detected)
+    # New tracks only while the picture has room (in threat order).
+    starting = hit & ~tracks.exists
+    room = params.capacity - jnp.sum(tracks.exists, dtype=jnp.int32)
+    hit = hit & (tracks.exists | (jnp.cumsum(starting, dtype=jnp.int32) <= room))
     tracks = _update_one_radar(tracks, z, R, hit, t_s, params.initial_speed_sigma_m_s)
     stale = tracks.exists & (t_s - tracks.last_update_s > params.timeout_s)
     tracks = Tracks(
