@@ -65,7 +65,7 @@ def main() -> None:
     print(
         f"# {time.strftime('%Y-%m-%d')} {platform.node()} {platform.processor() or ''} "
         f"jax {jax.__version__} backend={dev.platform} device={dev.device_kind} "
-        f"dtype={args.dtype} steps={params.n_steps} substeps={params.n_substeps}"
+        f"dtype={args.dtype} steps={params.n_steps} substeps={params.flyout.n_substeps}"
     )
     print(
         f"{'replications':>12} {'compile_s':>10} {'run_s':>9} {'reps_per_s':>11} "

@@ -8,6 +8,7 @@ rows by salvo id, missile rows (launch, end of flight) by missile id.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,8 +85,8 @@ class StepEvents:
     leak: Events  # [J] threats that reached their asset
     assign: Events  # [U] new salvos
     assign_row: Array  # [U] salvo id (out of range: none)
-    launch: Events  # [U * M] rounds fired
-    launch_row: Array  # [U * M] missile id
+    launch: Events  # [N] rounds fired, by launcher
+    launch_row: Array  # [N] missile id
     end: Events  # [U * M] flights ended (intercept or miss)
     end_row: Array  # [U * M]
 
@@ -133,6 +134,29 @@ def _at_rows(log: Events, new: Events, row: Array) -> Events:
     return jax.tree_util.tree_map(lambda a, b: scatter_set(a, row, b), log, new)
 
 
+#: Fields of an end-of-flight row that differ from its missile's launch row.
+_END_FIELDS = ("kind", "time_s", "pos_m")
+
+
+def _ends_at_rows(log: Events, new: Events, row: Array) -> Events:
+    """End rows: only kind, time and position are written during the run; the rest is the
+    launch row's (:func:`complete`)."""
+    row = jnp.where(new.kind != NONE, row, log.kind.shape[0])
+    return dataclasses.replace(
+        log, **{f: scatter_set(getattr(log, f), row, getattr(new, f)) for f in _END_FIELDS}
+    )
+
+
+def complete(log: EventLog) -> EventLog:
+    """The log at the end of a run: end rows take their missile's launch-row fields."""
+    ended = log.end.kind != NONE
+    rest = {
+        f: jnp.where(ended, getattr(log.launch, f), getattr(log.end, f))
+        for f in ("threat", "unit", "radar", "launcher", "missile", "missile_type")
+    }
+    return dataclasses.replace(log, end=dataclasses.replace(log.end, **rest))
+
+
 def record(log: EventLog, ev: StepEvents) -> EventLog:
     """The log with one step's events written into their rows."""
     return EventLog(
@@ -141,5 +165,5 @@ def record(log: EventLog, ev: StepEvents) -> EventLog:
         leak=_first(log.leak, ev.leak),
         assign=_at_rows(log.assign, ev.assign, ev.assign_row),
         launch=_at_rows(log.launch, ev.launch, ev.launch_row),
-        end=_at_rows(log.end, ev.end, ev.end_row),
+        end=_ends_at_rows(log.end, ev.end, ev.end_row),
     )

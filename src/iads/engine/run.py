@@ -21,7 +21,7 @@ from iads.arrays import precision
 from iads.assessment.base import AssessmentState
 from iads.c2.base import C2State
 from iads.engine.base import Params, Run, State
-from iads.engine.events import EventLog, empty_log, record
+from iads.engine.events import EventLog, complete, empty_log, record
 from iads.engine.keys import init_keys, replication_key
 from iads.engine.step import finish, step
 from iads.flyout.base import Missiles
@@ -118,7 +118,7 @@ def run_replication(params: Params, key: Array, batch_axis: str | None = None) -
     carry = (init_state(params, key), init_log(params))
     (state, log), _ = jax.lax.scan(body, carry, None, length=params.n_steps)
     state, events = finish(params, state)
-    return Run(state=state, events=record(log, events))
+    return Run(state=state, events=complete(record(log, events)))
 
 
 def run_batch(params: Params, keys: Array) -> Run:

@@ -83,14 +83,15 @@ def finish(params: Params, state: State) -> tuple[State, ev.StepEvents]:
     dtype = state.t_s.dtype
     none = ev.events(n_j, dtype)
     idle = ev.events(n_units * n_slots, dtype)
+    n_launchers = params.launch.unit.shape[0]
     out = ev.StepEvents(
         detect=none,
         track=none,
         leak=_leak_events(state.t_s, th),
         assign=ev.events(n_units, dtype),
         assign_row=jnp.full((n_units,), -1, jnp.int32),
-        launch=idle,
-        launch_row=jnp.full((n_units * n_slots,), -1, jnp.int32),
+        launch=ev.events(n_launchers, dtype),
+        launch_row=jnp.full((n_launchers,), -1, jnp.int32),
         end=idle,
         end_row=jnp.full((n_units * n_slots,), -1, jnp.int32),
     )
@@ -274,19 +275,18 @@ def _step_events(
         pos_m=th.kin.pos_m[tgt],
     )
     slot_unit = jnp.broadcast_to(units[:, None], fired.new.shape)
-    launch_ev = ev.flat(
-        ev.events(
-            fired.new.shape,
-            dtype,
-            kind=jnp.where(fired.new, ev.LAUNCH, ev.NONE),
-            time_s=t,
-            threat=fired.target,
-            unit=slot_unit,
-            launcher=fired.launcher,
-            missile=fired.missile,
-            missile_type=fired.kind,
-            pos_m=fired.pos_m,
-        )
+    n_launchers = fired.by_launcher.shape[0]
+    launch_ev = ev.events(
+        n_launchers,
+        dtype,
+        kind=jnp.where(fired.by_launcher, ev.LAUNCH, ev.NONE),
+        time_s=t,
+        threat=fired.launcher_target,
+        unit=fired.launcher_unit,
+        launcher=jnp.arange(n_launchers),
+        missile=fired.launcher_missile,
+        missile_type=fired.launcher_kind,
+        pos_m=fired.launch_pos_m,
     )
     end_kind = jnp.where(
         ends.ended, jnp.where(outcomes.outcome == OUTCOME_KILL, ev.INTERCEPT, ev.MISS), ev.NONE
@@ -313,7 +313,7 @@ def _step_events(
         assign=assign_ev,
         assign_row=orders.salvo,
         launch=launch_ev,
-        launch_row=fired.missile.reshape(-1),
+        launch_row=fired.launcher_missile,
         end=end_ev,
         end_row=missile_id.reshape(-1),
     )

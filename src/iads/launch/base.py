@@ -2,7 +2,7 @@
 rounds that leave the rails this step.
 
 Shapes: N launcher slots (padded slots have ``valid=False``), U fire units, M missile slots
-per unit (twice its missile-guidance channels: rounds that have locked on free their channel),
+per unit (1.5 times its missile-guidance channels: rounds that have locked on free theirs),
 K missile types, J threat slots.
 """
 
@@ -78,6 +78,13 @@ class Fired:
     missile: Array  # [U, M] int32 missile id (order fired)
     salvo: Array  # [U, M] int32
     launcher: Array  # [U, M] int32
+    # the same rounds by launcher (at most one each per step)
+    by_launcher: Array  # [N] bool: the launcher fired
+    launcher_missile: Array  # [N] int32 missile id of its round
+    launcher_target: Array  # [N] int32
+    launcher_kind: Array  # [N] int32
+    launcher_unit: Array  # [N] int32
+    launch_pos_m: Array  # [N, 3] launch point
 
 
 def live_salvo_left(

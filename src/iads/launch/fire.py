@@ -87,8 +87,9 @@ def launch(
     launcher = jnp.sum(
         jnp.where(match, jnp.arange(n_launchers, dtype=jnp.int32), 0), axis=-1, dtype=jnp.int32
     )
-    order = jnp.cumsum(new.reshape(-1), dtype=jnp.int32).reshape(new.shape) - 1
-    missile = jnp.where(new, state.n_fired + order, -1)
+    # Missile ids in launcher order.
+    missile_n = jnp.where(fire, state.n_fired + jnp.cumsum(fire, dtype=jnp.int32) - 1, -1)
+    missile = jnp.where(new, missile_n[launcher], -1)
 
     # Aim: towards the predicted intercept point's azimuth, from each launcher.
     tgt_n = jnp.maximum(target, 0)[params.unit]  # [N]
@@ -128,5 +129,11 @@ def launch(
         missile=missile,
         salvo=jnp.broadcast_to(row[:, None], new.shape),
         launcher=jnp.where(new, launcher, -1),
+        by_launcher=fire,
+        launcher_missile=missile_n,
+        launcher_target=tgt_n.astype(jnp.int32),
+        launcher_kind=kind_n,
+        launcher_unit=params.unit,
+        launch_pos_m=origin,
     )
     return new_state, fired

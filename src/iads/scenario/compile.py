@@ -670,10 +670,11 @@ def _launch_params(  # type: ignore[no-untyped-def]
                 height.append(launcher.launch_height_m.value)
                 loads.append(load)
     n_n = bucket(len(pos))
-    n_m = bucket(2 * max(channels, default=1))  # rounds in the air: twice the channels
+    # rounds in the air: 1.5 times the channels (not bucketed: it is fixed by the system)
+    n_m = max((3 * c + 1) // 2 for c in channels) if channels else 1
     slot_valid = np.zeros((n_u, n_m), bool)
     for u, mc in enumerate(channels):
-        slot_valid[u, : 2 * mc] = True
+        slot_valid[u, : (3 * mc + 1) // 2] = True
     missiles = [cat.missiles[m] for m in missile_types]
     return LaunchParams(
         valid=arr([True] * len(pos), bool, n=n_n, fill=False),
