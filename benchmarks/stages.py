@@ -55,7 +55,7 @@ def main() -> None:
 
     def sensing(s: Any, k: Any) -> Any:
         th = threats(s, k)
-        inputs = es._sensing_inputs(p, s.t_s, th)
+        inputs = es._sensing_inputs(p, s, th)
         return th, es.sense(p.sensing, inputs, s.sensing, step_keys(k, s.step).sensing)
 
     def tracking(s: Any, k: Any) -> Any:
