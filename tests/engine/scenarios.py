@@ -19,6 +19,7 @@ from iads.assessment.base import OUTCOME_KILL, OUTCOME_MISS, OUTCOME_NONE
 from iads.engine import events as ev
 from iads.engine.base import Params, Run
 from iads.engine.run import run_batches
+from iads.results.outcomes import first_detection_range_m, threat_columns
 from iads.scenario.compile import Layout, Scenario, compile_scenario, load_scenario
 
 ORIGIN = {"lat_deg": 40.0, "lon_deg": 33.0}
@@ -143,12 +144,8 @@ def view(params: Params, run: Run) -> SimpleNamespace:
     """A run's outcomes as arrays [R, J] over the scenario's threats (padding dropped), and its
     missiles as arrays [R, L] by missile id (``fired`` marks the rows used)."""
     n = int(np.sum(np.asarray(params.threats.valid)))
+    cols = threat_columns(run, n)
     log, st = run.events, run.state
-    det = log.detect
-    detected = np.asarray(det.kind)[:, :n] == ev.DETECT
-    radar = np.maximum(np.asarray(det.radar)[:, :n], 0)
-    radar_pos = np.asarray(params.sensing.radars.pos_m)
-    rng = np.linalg.norm(np.asarray(det.pos_m)[:, :n] - radar_pos[radar], axis=-1)
     launch, end = log.launch, log.end
     fired = np.asarray(launch.kind) == ev.LAUNCH
     outcome = np.where(
@@ -170,8 +167,8 @@ def view(params: Params, run: Run) -> SimpleNamespace:
     )
     return SimpleNamespace(
         t_s=np.asarray(st.t_s),
-        detect_s=np.where(detected, np.asarray(det.time_s)[:, :n], np.inf),
-        detect_range_m=np.where(detected, rng, np.nan),
+        detect_s=cols["detect_s"],
+        detect_range_m=first_detection_range_m(params, run, n),
         killed_s=np.asarray(st.assessment.killed_s)[:, :n],
         leaked_s=np.asarray(st.threats.leaked_s)[:, :n],
         inventory=np.asarray(st.launch.inventory),

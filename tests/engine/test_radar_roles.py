@@ -11,7 +11,14 @@ from iads.catalog import load_catalog
 from iads.engine.run import run_batches
 from iads.errors import InputError
 from iads.scenario.compile import search_frame_s
-from tests.engine.scenarios import base, compiled, north_of, replace_radars, run
+from tests.engine.scenarios import (
+    base,
+    compiled,
+    north_of,
+    replace_radars,
+    replace_threats,
+    run,
+)
 
 
 def test_a_sector_radars_search_frame_is_its_time_budget():
@@ -56,7 +63,7 @@ def test_a_sector_radar_never_detects_outside_its_sector(tmp_path):
         search_frame_s=np.array([1e9, 1.0]),
         track_revisit_s=np.array([np.inf, np.inf]),
     )
-    p = dataclasses_replace_rcs(p, 1.0e4)
+    p = replace_threats(p, rcs_m2=np.full_like(p.threats.rcs_m2, 1.0e4))
     out = run(p, 4, seed=3, batch_size=4)
     az = np.asarray([int(g[2:]) for g in layout.threat_group])
     inside = np.abs((az - 90.0 + 180.0) % 360.0 - 180.0) <= 45.0
@@ -64,15 +71,6 @@ def test_a_sector_radar_never_detects_outside_its_sector(tmp_path):
     seen = np.isfinite(out.detect_s)
     assert seen[:, inside].all()
     assert not seen[:, ~inside].any()
-
-
-def dataclasses_replace_rcs(params, rcs_m2: float):  # type: ignore[no-untyped-def]
-    import dataclasses
-
-    tp = params.threats
-    return dataclasses.replace(
-        params, threats=dataclasses.replace(tp, rcs_m2=np.full_like(tp.rcs_m2, rcs_m2))
-    )
 
 
 def _held_times(params) -> np.ndarray:  # type: ignore[no-untyped-def]

@@ -128,31 +128,29 @@ def _first(log: Events, new: Events) -> Events:
     )
 
 
-def _at_rows(log: Events, new: Events, row: Array) -> Events:
-    """Rows ``row`` of the log set to the new events (rows out of range: dropped)."""
-    row = jnp.where(new.kind != NONE, row, log.kind.shape[0])
-    return jax.tree_util.tree_map(lambda a, b: scatter_set(a, row, b), log, new)
-
-
+#: Every field of an event.
+_FIELDS = tuple(f.name for f in dataclasses.fields(Events))
 #: Fields of an end-of-flight row that differ from its missile's launch row.
 _END_FIELDS = ("kind", "time_s", "pos_m")
 
 
-def _ends_at_rows(log: Events, new: Events, row: Array) -> Events:
-    """End rows: only kind, time and position are written during the run; the rest is the
-    launch row's (:func:`complete`)."""
+def _at_rows(log: Events, new: Events, row: Array, fields: tuple[str, ...] = _FIELDS) -> Events:
+    """Rows ``row`` of the log set to the new events' ``fields`` (rows out of range, and new
+    rows without an event, are dropped)."""
     row = jnp.where(new.kind != NONE, row, log.kind.shape[0])
     return dataclasses.replace(
-        log, **{f: scatter_set(getattr(log, f), row, getattr(new, f)) for f in _END_FIELDS}
+        log, **{f: scatter_set(getattr(log, f), row, getattr(new, f)) for f in fields}
     )
 
 
 def complete(log: EventLog) -> EventLog:
-    """The log at the end of a run: end rows take their missile's launch-row fields."""
+    """The log at the end of a run: end rows take their missile's launch-row fields (during
+    the run only ``_END_FIELDS`` are written to them)."""
     ended = log.end.kind != NONE
     rest = {
         f: jnp.where(ended, getattr(log.launch, f), getattr(log.end, f))
-        for f in ("threat", "unit", "radar", "launcher", "missile", "missile_type")
+        for f in _FIELDS
+        if f not in _END_FIELDS
     }
     return dataclasses.replace(log, end=dataclasses.replace(log.end, **rest))
 
@@ -165,5 +163,5 @@ def record(log: EventLog, ev: StepEvents) -> EventLog:
         leak=_first(log.leak, ev.leak),
         assign=_at_rows(log.assign, ev.assign, ev.assign_row),
         launch=_at_rows(log.launch, ev.launch, ev.launch_row),
-        end=_ends_at_rows(log.end, ev.end, ev.end_row),
+        end=_at_rows(log.end, ev.end, ev.end_row, _END_FIELDS),
     )

@@ -63,12 +63,15 @@ def mean_t_ci95(x: np.ndarray) -> dict[str, Any]:
     return _estimate(*mean_t_ci(x))
 
 
-def threat_columns(runs: Run, layout: Layout) -> dict[str, np.ndarray]:
-    """Per-replication, per-threat arrays [R, J] of the scenario's threats (padding dropped)."""
-    n = layout.n_threats
+def threat_columns(runs: Run, n_threats: int) -> dict[str, np.ndarray]:
+    """Per-replication, per-threat arrays [R, J] of the scenario's first ``n_threats`` threat
+    slots (the padding dropped)."""
+    n = n_threats
     log, st = runs.events, runs.state
+    detected = np.asarray(log.detect.kind)[:, :n] == ev.DETECT
     return {
-        "detected": np.asarray(log.detect.kind)[:, :n] == ev.DETECT,
+        "detected": detected,
+        "detect_s": np.where(detected, np.asarray(log.detect.time_s)[:, :n], np.inf),
         "detect_radar": np.asarray(log.detect.radar)[:, :n],
         "detect_pos_m": np.asarray(log.detect.pos_m)[:, :n],
         "engaged": np.asarray(st.c2.engaged)[:, :n],
@@ -77,9 +80,9 @@ def threat_columns(runs: Run, layout: Layout) -> dict[str, np.ndarray]:
     }
 
 
-def first_detection_range_m(params: Params, runs: Run, layout: Layout) -> np.ndarray:
+def first_detection_range_m(params: Params, runs: Run, n_threats: int) -> np.ndarray:
     """Range [R, J] from the radar that first detected each threat (NaN: never detected)."""
-    cols = threat_columns(runs, layout)
+    cols = threat_columns(runs, n_threats)
     radar_pos = np.asarray(params.sensing.radars.pos_m, float)
     rng = np.linalg.norm(
         cols["detect_pos_m"] - radar_pos[np.maximum(cols["detect_radar"], 0)], axis=-1
@@ -91,9 +94,9 @@ def per_replication(params: Params, runs: Run, layout: Layout) -> dict[str, Any]
     """Counts per replication: arrays of shape [R] keyed by what they count."""
     types = np.asarray(layout.threat_type)
     out: dict[str, Any] = {"threats": {}, "missiles_fired": {}, "leakers_by_asset": {}}
-    cols = threat_columns(runs, layout)
+    cols = threat_columns(runs, layout.n_threats)
     detected, killed, leaked = cols["detected"], cols["killed"], cols["leaked"]
-    rng_all = first_detection_range_m(params, runs, layout)
+    rng_all = first_detection_range_m(params, runs, layout.n_threats)
     for ttype in layout.threat_types:
         sel = types == ttype
         rng = rng_all[:, sel]

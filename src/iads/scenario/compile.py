@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 from dataclasses import dataclass
@@ -215,19 +214,19 @@ def _great_circle_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     return float(Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)[2])
 
 
-def command_posts(spec: ScenarioFile) -> list[tuple[str, str]]:
-    """The scenario's command posts, (system, label), in order of their first battery."""
-    return list(dict.fromkeys((b.system, b.command_post or "") for b in spec.batteries))
+def command_posts(spec: ScenarioFile) -> tuple[list[tuple[str, str]], list[int]]:
+    """The scenario's command posts, (system, label) in order of their first battery, and the
+    command post of each battery."""
+    keys = [(b.system, b.command_post or "") for b in spec.batteries]
+    posts = list(dict.fromkeys(keys))
+    return posts, [posts.index(k) for k in keys]
 
 
 def _check_command_posts(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
     """No command post controls more fire units than its system's command post can."""
-    for system, label in command_posts(spec):
-        members = [
-            i
-            for i, b in enumerate(spec.batteries)
-            if (b.system, b.command_post or "") == (system, label)
-        ]
+    posts, of_battery = command_posts(spec)
+    for c, (system, _) in enumerate(posts):
+        members = [i for i, k in enumerate(of_battery) if k == c]
         cp = cat.command_posts[cat.systems[system].command_post]
         if cp.max_fire_units is not None and len(members) > cp.max_fire_units.value:
             raise InputError(
@@ -426,24 +425,19 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
     n_u = bucket(len(spec.batteries))
     env = cat.environment
 
-    cps = command_posts(spec)
+    cps, of_battery = command_posts(spec)
     cp_entries = [cat.command_posts[cat.systems[system].command_post] for system, _ in cps]
     cp = cp_entries[0] if cp_entries else next(iter(cat.command_posts.values()))
     n_p = bucket(len(cps))
-    unit_cp = arr(
-        [cps.index((b.system, b.command_post or "")) for b in spec.batteries], np.int32, n=n_u
-    )
+    unit_cp = arr(of_battery, np.int32, n=n_u)
 
     def capacity(fig: Any) -> int:
         return _UNLIMITED if fig is None else int(fig.value)
 
-    guided = [capacity(c.missiles_guided) for c in cp_entries]
-    launchers = _launch_params(scn, frame, missile_types, n_u, n_k, arr)
-    launchers = dataclasses.replace(
-        launchers,
-        unit_command_post=unit_cp,
-        missiles_guided=arr(guided, np.int32, n=n_p, fill=_UNLIMITED),
+    guided = arr(
+        [capacity(c.missiles_guided) for c in cp_entries], np.int32, n=n_p, fill=_UNLIMITED
     )
+    launchers = _launch_params(scn, frame, missile_types, n_u, n_k, arr, unit_cp, guided)
     radar_params, radar_names = _radar_params(scn, frame, n_u, arr)
     threat_params, layout_threats = _threat_params(spec, cat, frame, asset_by_name, arr)
     missiles = [cat.missiles[m] for m in missile_types]
@@ -645,7 +639,14 @@ def _radar_params(scn: Scenario, frame: LocalFrame, n_units: int, arr: _Arrays):
 
 
 def _launch_params(  # type: ignore[no-untyped-def]
-    scn: Scenario, frame: LocalFrame, missile_types: list[str], n_u: int, n_k: int, arr: _Arrays
+    scn: Scenario,
+    frame: LocalFrame,
+    missile_types: list[str],
+    n_u: int,
+    n_k: int,
+    arr: _Arrays,
+    unit_command_post: Any,
+    missiles_guided: Any,
 ) -> LaunchParams:
     """Every battery's launchers, one slot each, padded to a bucket of launcher slots."""
     spec, cat = scn.spec, scn.catalog
@@ -685,8 +686,8 @@ def _launch_params(  # type: ignore[no-untyped-def]
         inventory=arr(loads or np.zeros((0, n_k)), np.int32, n=n_n),
         slot_valid=arr(slot_valid, bool),
         missile_channels=arr(channels, np.int32, n=n_u),
-        unit_command_post=arr(np.zeros(0), np.int32, n=n_u),  # set by the caller
-        missiles_guided=arr([_UNLIMITED], np.int32),  # set by the caller
+        unit_command_post=unit_command_post,
+        missiles_guided=missiles_guided,
         launch_speed_m_s=arr([m.launch_speed_m_s.value for m in missiles], n=n_k, fill=1.0),
         launch_elevation_rad=arr(
             [float(deg_to_rad(m.launch_elevation_deg.value)) for m in missiles], n=n_k
