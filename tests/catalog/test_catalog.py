@@ -312,7 +312,13 @@ def _missile(**override: Any) -> dict[str, Any]:
         "launch_elevation_deg": _fig(60.0),
         "planning_altitude_m": _fig(15_000.0),
         "planning_range_fraction": _fig(0.5),
-        "lethal_radius_m": _fig(10.0),
+        "kill_mechanism": {
+            "type": "blast-fragmentation",
+            "description": {"value": "blast-frag", "basis": "modelling", "source": "test value"},
+            "endgame_range_m": _fig(20.0),
+            "terminal_miss_m": _fig(3.0),
+            "lethal_radius_m": _fig(10.0),
+        },
         "kill_probability": {
             c: _fig(0.5) for c in ("aircraft", "cruise_missile", "ballistic_missile", "drone")
         },
@@ -372,6 +378,31 @@ def test_kill_probability_above_one_names_file_and_field(tmp_path: Path) -> None
     assert "bad_pk.yaml" in msg
     assert "missiles.m.kill_probability" in msg
     assert "drone" in msg
+
+
+@pytest.mark.parametrize(
+    ("mechanism", "problem"),
+    [
+        ({"type": "blast-fragmentation", "lethal_radius_m": None}, "needs lethal_radius_m"),
+        ({"type": "hit-to-kill"}, "needs hit_radius_m"),
+        ({"type": "hit-to-kill", "hit_radius_m": _fig(1.0)}, "has no lethal_radius_m"),
+        ({"hit_radius_m": _fig(1.0)}, "has no hit_radius_m"),
+        ({"endgame_range_m": _fig(0.0)}, "endgame_range_m must be positive"),
+        ({"terminal_miss_m": _fig(-1.0)}, "terminal_miss_m must not be negative"),
+        ({"type": "proximity"}, "kill_mechanism.type"),
+    ],
+)
+def test_kill_mechanism_with_the_wrong_figures_names_file_and_problem(
+    tmp_path: Path, mechanism: dict[str, Any], problem: str
+) -> None:
+    missile = _missile()
+    km = {**missile["kill_mechanism"], **mechanism}
+    missile["kill_mechanism"] = {k: v for k, v in km.items() if v is not None}
+    _write(tmp_path / "bad_kill.yaml", {"missiles": {"m": missile}})
+    msg = _load_error(tmp_path)
+    assert "bad_kill.yaml" in msg
+    assert "missiles.m.kill_mechanism" in msg
+    assert problem in msg
 
 
 def test_launcher_with_unknown_missile_names_file_and_field(tmp_path: Path) -> None:

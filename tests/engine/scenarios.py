@@ -123,9 +123,18 @@ def compiled(
 
 
 def with_kill_probability(params: Params, pk: float) -> Params:
-    """Params with every missile's single-shot kill probability set to ``pk``."""
-    kp = params.assessment.kill_probability
-    a = dataclasses.replace(params.assessment, kill_probability=np.full(kp.shape, pk, kp.dtype))
+    """Params in which every end game kills with probability ``pk``, whatever its miss
+    distance within the end-game range: blast-fragmentation with no terminal error and a
+    lethal radius far beyond the end-game range, so the damage function is 1."""
+    a = params.assessment
+    kp, r = np.asarray(a.kill_probability), np.asarray(a.lethal_radius_m)
+    a = dataclasses.replace(
+        a,
+        kill_probability=np.full(kp.shape, pk, kp.dtype),
+        mechanism=np.zeros_like(np.asarray(a.mechanism)),
+        terminal_miss_m=np.zeros_like(r),
+        lethal_radius_m=np.full(r.shape, 1e9, r.dtype),
+    )
     return dataclasses.replace(params, assessment=a)
 
 

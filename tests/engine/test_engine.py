@@ -152,7 +152,7 @@ def test_straight_flying_target_inside_envelope_is_intercepted(fighters):
     kills = log.fired & (log.outcome == OUTCOME_KILL)
     r, i = np.nonzero(kills)
     assert len(r) >= 4 * 4
-    # Each kill happened within the missile's lethal radius of where the threat really was.
+    # Each kill happened within the missile's end-game range of where the threat really was.
     tgt = log.target[r, i]
     t_end = log.end_time_s[r, i]
     truth = np.stack(
@@ -162,8 +162,8 @@ def test_straight_flying_target_inside_envelope_is_intercepted(fighters):
         ]
     )
     miss = np.linalg.norm(truth - log.end_pos_m[r, i], axis=-1)
-    lethal = np.asarray(params.assessment.lethal_radius_m)[log.kind[r, i]]
-    assert np.all(miss <= lethal + 1.0), miss.max()
+    endgame = np.asarray(params.assessment.endgame_range_m)[log.kind[r, i]]
+    assert np.all(miss <= endgame + 1.0), miss.max()
     # ... and inside the envelope: within the 48N6E3's maximum range of the battery.
     ground = np.linalg.norm(log.end_pos_m[r, i][:, :2], axis=-1)
     assert np.all(ground <= np.asarray(params.c2.envelope.max_range_m)[log.kind[r, i]])

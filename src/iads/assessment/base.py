@@ -14,15 +14,22 @@ from iads.flyout.base import FlightEnds
 
 #: Outcome codes of a missile's flight.
 OUTCOME_NONE, OUTCOME_KILL, OUTCOME_MISS = 0, 1, 2
+#: Kill mechanism codes (``KILL_MECHANISMS`` order).
+BLAST_FRAGMENTATION, HIT_TO_KILL = 0, 1
+KILL_MECHANISMS = ("blast-fragmentation", "hit-to-kill")
 
 
 @jax.tree_util.register_dataclass
 @dataclass(frozen=True)
 class AssessmentParams:
-    """Each missile type's lethality."""
+    """Each missile type's kill mechanism (see ``iads.catalog.base.KillMechanism``)."""
 
-    lethal_radius_m: Array  # [K] the fuze detonates within this miss distance
-    kill_probability: Array  # [K, categories] single-shot, given a detonation
+    mechanism: Array  # [K] int32 BLAST_FRAGMENTATION | HIT_TO_KILL
+    endgame_range_m: Array  # [K] a flight ends at a closest approach within this
+    terminal_miss_m: Array  # [K] end-game error, 1 sigma per axis of the miss plane
+    lethal_radius_m: Array  # [K] Carleton radius of a blast-fragmentation warhead
+    hit_radius_m: Array  # [K] miss distance within which a hit-to-kill round strikes
+    kill_probability: Array  # [K, categories] at zero end-game miss
 
 
 @jax.tree_util.register_dataclass

@@ -1,10 +1,13 @@
-"""Assessment stage kernel: which detonations destroy their threat.
+"""Assessment stage kernel: which end games destroy their threat.
 
-A missile that detonated (its fuze fired within its type's lethal radius of a live threat)
-kills with its type's single-shot kill probability for the threat's category. When two
-missiles kill the same threat within one step, the earlier detonation is the kill and the
-later missile counts as a miss (its target was already gone); exactly simultaneous
-detonations give the kill to the lower missile slot.
+A flight that ended at a closest approach within its type's end-game range (flyout) has an
+end-game miss distance d = |mu + e|: mu the closest approach the flyout found, e a circular
+Gaussian of ``terminal_miss_m`` per axis in the miss plane, so d is Rice distributed. It
+kills with its type's kill probability for the threat's category times the damage function of
+its mechanism: exp(-d^2 / R^2) for blast-fragmentation (the Carleton function, R the lethal
+radius), 1 within the hit radius for hit-to-kill. When two missiles kill the same threat
+within one step, the earlier end game is the kill and the later missile counts as a miss (its
+target was already gone); exactly simultaneous ones give the kill to the lower missile slot.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from jax import Array
 
 from iads.arrays import scatter_any, scatter_min
 from iads.assessment.base import (
+    HIT_TO_KILL,
     OUTCOME_KILL,
     OUTCOME_MISS,
     OUTCOME_NONE,
@@ -25,13 +29,46 @@ from iads.assessment.base import (
 )
 
 
+def damage(params: AssessmentParams, kind: Array, miss_m: Array) -> Array:
+    """Probability that an end game of missile type ``kind`` at miss distance ``miss_m`` kills
+    a target it would kill at zero miss (the mechanism's damage function, in [0, 1])."""
+    radius = jnp.maximum(params.lethal_radius_m[kind], 1e-6)
+    carleton = jnp.exp(-((miss_m / radius) ** 2))
+    hit = (miss_m <= params.hit_radius_m[kind]).astype(miss_m.dtype)
+    return jnp.where(params.mechanism[kind] == HIT_TO_KILL, hit, carleton)
+
+
+def expected_kill_probability(params: AssessmentParams) -> Array:
+    """Kill probability [K, categories] of one round whose closest approach is the target
+    itself (mu = 0), averaged over its terminal error: the figure the command post plans with.
+
+    With d Rayleigh distributed (sigma per axis), E[exp(-d^2/R^2)] = 1 / (1 + 2 sigma^2 / R^2)
+    and P(d <= r) = 1 - exp(-r^2 / (2 sigma^2)).
+    """
+    sigma2 = params.terminal_miss_m**2
+    radius2 = jnp.maximum(params.lethal_radius_m, 1e-6) ** 2
+    carleton = 1.0 / (1.0 + 2.0 * sigma2 / radius2)
+    hit = 1.0 - jnp.exp(-(params.hit_radius_m**2) / jnp.maximum(2.0 * sigma2, 1e-12))
+    factor = jnp.where(params.mechanism == HIT_TO_KILL, hit, carleton)
+    return params.kill_probability * factor[:, None]
+
+
+def endgame_miss_m(params: AssessmentParams, kind: Array, closest_m: Array, key: Array) -> Array:
+    """End-game miss distance: the closest approach plus the terminal error (Rice)."""
+    e = jax.random.normal(key, (2, *closest_m.shape), dtype=closest_m.dtype)
+    sigma = params.terminal_miss_m[kind]
+    return jnp.sqrt((closest_m + sigma * e[0]) ** 2 + (sigma * e[1]) ** 2)
+
+
 def assess(
     params: AssessmentParams, inputs: AssessmentInputs, state: AssessmentState, key: Array
 ) -> tuple[AssessmentState, Outcomes]:
-    """The assessment stage: kill draws for this step's detonations."""
-    ends, target = inputs.ends, inputs.target
-    pk = params.kill_probability[inputs.kind, inputs.category[target]]
-    draw = jax.random.uniform(key, target.shape, dtype=ends.end_time_s.dtype)
+    """The assessment stage: kill draws for this step's end games."""
+    ends, target, kind = inputs.ends, inputs.target, inputs.kind
+    miss_key, kill_key = jax.random.split(key)
+    miss = endgame_miss_m(params, kind, ends.miss_distance_m, miss_key)
+    pk = params.kill_probability[kind, inputs.category[target]] * damage(params, kind, miss)
+    draw = jax.random.uniform(kill_key, target.shape, dtype=ends.end_time_s.dtype)
     n_threats = inputs.threat_alive.shape[0]
     end_t = ends.end_time_s
     hit = ends.fuzed & (draw < pk)

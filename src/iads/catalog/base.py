@@ -207,6 +207,53 @@ class Guidance(_Strict):
         return self
 
 
+KillMechanismType = Literal["blast-fragmentation", "hit-to-kill"]
+
+
+class KillMechanism(_Strict):
+    """How a round kills, as a function of its miss distance.
+
+    The flyout finds each round's closest approach to its target; a flight whose closest
+    approach is within ``endgame_range_m`` ends there (the proximity fuze's range for a
+    blast-fragmentation round; for a hit-to-kill round the distance within which its end game
+    is its one attempt). The end-game miss distance is that closest approach plus a circular
+    Gaussian ``terminal_miss_m`` (1 sigma per axis of the miss plane: the seeker, fuze and
+    guidance error the point-mass flyout does not resolve), so it is Rice distributed. A round
+    with end-game miss d kills with the missile's ``kill_probability`` for the threat's
+    category times a damage function of d:
+
+    - ``blast-fragmentation``: the Carleton damage function exp(-d^2 / ``lethal_radius_m``^2),
+      whose lethal area equals a cookie-cutter disc of ``lethal_radius_m``;
+    - ``hit-to-kill``: 1 when d is within ``hit_radius_m`` (the body, with any lethality
+      enhancer, strikes the target), else 0.
+    """
+
+    type: KillMechanismType
+    description: Text
+    endgame_range_m: Figure
+    terminal_miss_m: Figure
+    lethal_radius_m: Figure | None = None
+    hit_radius_m: Figure | None = None
+
+    @model_validator(mode="after")
+    def _radius_of_its_type(self) -> KillMechanism:
+        need, other = (
+            ("lethal_radius_m", "hit_radius_m")
+            if self.type == "blast-fragmentation"
+            else ("hit_radius_m", "lethal_radius_m")
+        )
+        if getattr(self, need) is None:
+            raise ValueError(f"a {self.type} mechanism needs {need}")
+        if getattr(self, other) is not None:
+            raise ValueError(f"a {self.type} mechanism has no {other}")
+        for name in ("endgame_range_m", need):
+            if getattr(self, name).sample_bounds()[0] <= 0.0:
+                raise ValueError(f"{name} must be positive")
+        if self.terminal_miss_m.sample_bounds()[0] < 0.0:
+            raise ValueError("terminal_miss_m must not be negative")
+        return self
+
+
 class Missile(_Strict):
     """An interceptor: published envelope and modelling kinematics and lethality."""
 
@@ -231,7 +278,9 @@ class Missile(_Strict):
     launch_elevation_deg: Figure
     planning_altitude_m: Figure
     planning_range_fraction: Figure
-    lethal_radius_m: Figure
+    kill_mechanism: KillMechanism
+    #: Kill probability per threat category of a burst (or a hit) at zero end-game miss; the
+    #: kill mechanism's damage function scales it with the miss distance.
     kill_probability: dict[ThreatCategory, Figure]
 
     @field_validator("kill_probability")

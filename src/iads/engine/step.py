@@ -24,7 +24,7 @@ from iads.assessment.base import (
     AssessmentState,
     Outcomes,
 )
-from iads.assessment.kill import assess
+from iads.assessment.kill import assess, expected_kill_probability
 from iads.c2.assign import assign
 from iads.c2.base import C2Inputs, Orders
 from iads.engine import events as ev
@@ -157,7 +157,7 @@ def _c2_inputs(
         asset_pos_m=params.asset_pos_m,
         fc_first_seen_s=sensing.fc_first_seen_s,
         fc_last_seen_s=sensing.fc_last_seen_s,
-        kill_probability=params.assessment.kill_probability,
+        kill_probability=expected_kill_probability(params.assessment),
         inventory=unit_inventory(params.launch, ls),
         salvo_target=ls.salvo_target,
         salvo_kind=ls.salvo_kind,
@@ -190,7 +190,7 @@ def _flyout_inputs(params: Params, t: Array, th: ThreatResult, fired: Fired) -> 
         kin=th.kin,
         threat_alive=th.alive,
         fired=fired,
-        lethal_radius_m=params.assessment.lethal_radius_m,
+        endgame_range_m=params.assessment.endgame_range_m,
         rcs_m2=params.threats.rcs_m2,
     )
 

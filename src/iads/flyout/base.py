@@ -70,7 +70,7 @@ class FlyoutInputs:
     kin: ThreatKinematics  # threats at t_s (they fly straight within the step)
     threat_alive: Array  # [J] bool
     fired: Fired  # rounds launched this step (launch)
-    lethal_radius_m: Array  # [K] fuze distance (assessment)
+    endgame_range_m: Array  # [K] a closest approach within this ends the flight (assessment)
     rcs_m2: Array  # [J, bands, 3] threat RCS tables (the seeker sees the nose-on value)
 
 
@@ -80,7 +80,7 @@ class FlightEnds:
     """How each missile's flight went this step."""
 
     ended: Array  # [U, M] bool: the flight ended during this step
-    fuzed: Array  # [U, M] bool: it detonated at its closest approach to a live target
-    miss_distance_m: Array  # [U, M] closest approach at detonation
+    fuzed: Array  # [U, M] bool: its end game came, at a closest approach within endgame range
+    miss_distance_m: Array  # [U, M] that closest approach
     end_time_s: Array  # [U, M]
     end_pos_m: Array  # [U, M, 3]

@@ -18,12 +18,14 @@ acquisition range, ``seeker_acquisition_range_m`` x (sigma / ``seeker_reference_
 with sigma the target's nose-on RCS in the seeker's band; from then on it needs no
 fire-control channel.
 
-The missile homes on the true threat state (terminal seeker or track-via-missile; guidance
-errors are folded into the kill probability). Within each substep both move in straight lines,
-so the closest point of approach and the miss distance are exact for that substep. A missile
-that passes within its type's lethal radius detonates (the assessment stage decides whether
-it kills); a missile is lost when it exceeds its maximum flight time, slows below
-``min_speed_m_s`` after burnout, hits the ground, or its target is gone.
+The missile homes on the true threat state (terminal seeker or track-via-missile; the
+end-game error is the kill mechanism's ``terminal_miss_m``, drawn by the assessment stage).
+Within each substep both move in straight lines, so the closest point of approach and the miss
+distance are exact for that substep. A missile's end game comes at its closest approach (the
+substep in which the range to its target stops closing) when that is within its type's
+``endgame_range_m``: the flight ends there and the assessment stage decides whether it kills.
+A missile is lost when it exceeds its maximum flight time, slows below ``min_speed_m_s`` after
+burnout, hits the ground, or its target is gone.
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ def flyout(
     min_speed = params.min_speed_m_s[kind]
     nav = params.navigation_constant[kind]
     loft = (params.loft_slope[kind], params.loft_start_m[kind], params.loft_ceiling_m[kind])
-    lethal = inputs.lethal_radius_m[kind]
+    endgame = inputs.endgame_range_m[kind]
     target = missiles.target
     cm = lambda a: jnp.moveaxis(a, -1, 0)  # noqa: E731  [..., 3] -> [3, ...]
     tgt_pos0 = cm(kin.pos_m[target])
@@ -152,7 +154,8 @@ def flyout(
         dv = tgt_vel - step_vel
         t_star = jnp.clip(-_dot(r0, dv) / jnp.maximum(_dot(dv, dv), 1e-9), 0.0, dt)
         miss = _norm(r0 + dv * t_star)
-        fuze = alive & target_up & (miss <= lethal)
+        # The closest approach falls in this substep when the range stops closing in it.
+        fuze = alive & target_up & (t_star < dt) & (miss <= endgame)
         lost = (
             alive
             & ~fuze

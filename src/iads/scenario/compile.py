@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from iads.arrays import bucket, precision
-from iads.assessment.base import AssessmentParams
+from iads.assessment.base import KILL_MECHANISMS, AssessmentParams
 from iads.c2.base import C2Params, EnvelopeParams, UnitParams
 from iads.catalog import Catalog, load_catalog
 from iads.catalog.base import (
@@ -522,8 +523,20 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         density_scale_height_m=arr(scale_height),
         n_substeps=max(1, math.ceil(spec.time_step_s / MAX_SUBSTEP_S)),
     )
+
+    def mechanism_figure(field: str) -> Callable[[Missile], float]:
+        def value(m: Missile) -> float:
+            fig = getattr(m.kill_mechanism, field)
+            return 0.0 if fig is None else float(fig.value)
+
+        return value
+
     assessment = AssessmentParams(
-        lethal_radius_m=per_type(lambda m: m.lethal_radius_m.value),
+        mechanism=per_type(lambda m: KILL_MECHANISMS.index(m.kill_mechanism.type)).astype(np.int32),
+        endgame_range_m=per_type(mechanism_figure("endgame_range_m")),
+        terminal_miss_m=per_type(mechanism_figure("terminal_miss_m")),
+        lethal_radius_m=per_type(mechanism_figure("lethal_radius_m")),
+        hit_radius_m=per_type(mechanism_figure("hit_radius_m")),
         kill_probability=arr(
             [[m.kill_probability[c].value for c in THREAT_CATEGORIES] for m in missiles]
             or np.zeros((0, len(THREAT_CATEGORIES))),

@@ -1,0 +1,121 @@
+"""The end game comes at the closest approach: a round flying straight past a target records
+the geometric miss distance and time (closed form), not the point where it entered the
+end-game range."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from iads.flyout.base import FlyoutInputs, FlyoutParams, Missiles
+from iads.flyout.guidance import flyout
+from iads.launch.base import Fired
+from iads.threats.base import ThreatKinematics
+
+SPEED = 1000.0  # m/s, straight and level: no boost, no drag, no steering
+RANGE = 5000.0  # m down range to the target's abeam point
+ENDGAME = 25.0  # m
+
+
+def _one(x, dtype=jnp.float32):  # type: ignore[no-untyped-def]
+    return jnp.asarray([x], dtype)
+
+
+PARAMS = FlyoutParams(
+    max_speed_m_s=_one(SPEED),
+    boost_time_s=_one(1e-6),
+    drag_length_m=_one(1e15),
+    max_accel_m_s2=_one(0.0),
+    max_flight_time_s=_one(100.0),
+    min_speed_m_s=_one(0.0),
+    navigation_constant=_one(4.0),
+    loft_slope=_one(0.0),
+    loft_start_m=_one(0.0),
+    loft_ceiling_m=_one(0.0),
+    seeker_band=_one(0, jnp.int32),
+    seeker_acquisition_range_m=_one(0.0),
+    seeker_reference_rcs_m2=_one(1.0),
+    density_scale_height_m=jnp.asarray(8500.0, jnp.float32),
+    n_substeps=10,
+)
+
+
+def _fired(new: bool) -> Fired:
+    b = jnp.asarray([[new]])
+    i = jnp.zeros((1, 1), jnp.int32)
+    return Fired(
+        new=b,
+        pos_m=jnp.asarray([[[0.0, 0.0, 1000.0]]], jnp.float32),
+        vel_m_s=jnp.asarray([[[SPEED, 0.0, 0.0]]], jnp.float32),
+        speed_m_s=jnp.full((1, 1), SPEED, jnp.float32),
+        target=i,
+        kind=i,
+        missile=i,
+        salvo=i,
+        launcher=i,
+        by_launcher=jnp.asarray([new]),
+        launcher_missile=jnp.zeros(1, jnp.int32),
+        launcher_target=jnp.zeros(1, jnp.int32),
+        launcher_kind=jnp.zeros(1, jnp.int32),
+        launcher_unit=jnp.zeros(1, jnp.int32),
+        launch_pos_m=jnp.zeros((1, 3), jnp.float32),
+    )
+
+
+def _fly(offset_m: float) -> list:  # type: ignore[type-arg]
+    """Each step's flight ends for a round passing a still target ``offset_m`` abeam."""
+    kin = ThreatKinematics(
+        pos_m=jnp.asarray([[RANGE, offset_m, 1000.0]], jnp.float32),
+        vel_m_s=jnp.zeros((1, 3), jnp.float32),
+        launched=jnp.asarray([True]),
+        arrived=jnp.asarray([False]),
+    )
+    z = jnp.zeros((1, 1), jnp.float32)
+    missiles = Missiles(
+        alive=jnp.zeros((1, 1), bool),
+        pos_m=jnp.zeros((1, 1, 3), jnp.float32),
+        vel_m_s=jnp.zeros((1, 1, 3), jnp.float32),
+        speed_m_s=z,
+        target=jnp.zeros((1, 1), jnp.int32),
+        kind=jnp.zeros((1, 1), jnp.int32),
+        launch_time_s=z,
+        missile=jnp.zeros((1, 1), jnp.int32),
+        salvo=jnp.zeros((1, 1), jnp.int32),
+        launcher=jnp.zeros((1, 1), jnp.int32),
+        locked=jnp.zeros((1, 1), bool),
+    )
+    step = jax.jit(flyout)
+    ends = []
+    for k in range(8):
+        inputs = FlyoutInputs(
+            t_s=jnp.asarray(float(k), jnp.float32),
+            dt_s=jnp.asarray(1.0, jnp.float32),
+            kin=kin,
+            threat_alive=jnp.asarray([True]),
+            fired=_fired(k == 0),
+            endgame_range_m=_one(ENDGAME),
+            rcs_m2=jnp.ones((1, 9, 3), jnp.float32),
+        )
+        missiles, end = step(PARAMS, inputs, missiles)
+        ends.append(end)
+    return ends
+
+
+@pytest.mark.parametrize("offset_m", [0.5, 3.0, 12.0, 24.0])
+def test_a_round_passing_within_the_endgame_range_ends_at_its_closest_approach(offset_m):
+    ends = _fly(offset_m)
+    ended = [bool(np.asarray(e.ended)[0, 0]) for e in ends]
+    assert ended.count(True) == 1
+    end = ends[ended.index(True)]
+    assert bool(np.asarray(end.fuzed)[0, 0])
+    # Closest approach: the offset, at t = RANGE / SPEED, at the abeam point.
+    assert float(end.miss_distance_m[0, 0]) == pytest.approx(offset_m, abs=0.05)
+    assert float(end.end_time_s[0, 0]) == pytest.approx(RANGE / SPEED, abs=1e-3)
+    assert float(end.end_pos_m[0, 0, 0]) == pytest.approx(RANGE, abs=1.0)
+
+
+def test_a_round_passing_beyond_the_endgame_range_flies_on():
+    ends = _fly(ENDGAME + 5.0)
+    assert not any(bool(np.asarray(e.ended)[0, 0]) for e in ends)
