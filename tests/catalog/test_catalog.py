@@ -410,6 +410,7 @@ def test_launcher_with_unknown_missile_names_file_and_field(tmp_path: Path) -> N
         "name": "test launcher",
         "mobility": {"value": "towed", "basis": "modelling", "source": "test value"},
         "launch_height_m": _fig(10.0),
+        "launch_interval_s": _fig(3.0),
         "missiles_per_launcher": {"m": _fig(4), "no_such_missile": _fig(4)},
     }
     _write(tmp_path / "bad_ref.yaml", {"missiles": {"m": _missile()}, "launchers": {"L": launcher}})

@@ -55,8 +55,14 @@ MODELS = (
 
 
 @pytest.fixture(scope="module")
-def fields_read() -> set[tuple[str, str]]:
-    """(model, field) pairs read while the examples compile, on a fresh catalog."""
+def fields_read(tmp_path_factory) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(model, field) pairs read while the examples compile, on a fresh catalog, and a test
+    scenario with what no packaged entry publishes (a mixed launcher load)."""
+    from tests.engine.scenarios import write
+    from tests.engine.test_launchers import _catalog, _scenario
+
+    mixed = write(tmp_path_factory.mktemp("mixed"), _scenario())
+    mixed_catalog = _catalog()
     read: set[tuple[str, str]] = set()
     names = {m.__name__ for m in MODELS}
     original = BaseModel.__getattribute__
@@ -72,6 +78,7 @@ def fields_read() -> set[tuple[str, str]]:
     try:
         for path in sorted(EXAMPLES.glob("*.yaml")):
             compile_scenario(load_scenario(path, catalog))
+        compile_scenario(load_scenario(mixed, mixed_catalog))
     finally:
         BaseModel.__getattribute__ = original  # type: ignore[method-assign]
     return read

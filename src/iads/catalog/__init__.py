@@ -125,13 +125,17 @@ def _check_references(cat: Catalog) -> None:
                     cat.files[f"masts.{key}"], f"masts.{key}.carries", f"unknown radar {radar!r}"
                 )
     for key, launcher in cat.launchers.items():
-        for missile in launcher.missiles_per_launcher:
-            if missile not in cat.missiles:
-                raise InputError(
-                    cat.files[f"launchers.{key}"],
-                    f"launchers.{key}.missiles_per_launcher",
-                    f"unknown missile {missile!r}",
-                )
+        tables = {"missiles_per_launcher": launcher.missiles_per_launcher} | {
+            f"mixed_loads.{name}": load for name, load in launcher.mixed_loads.items()
+        }
+        for field, table in tables.items():
+            for missile in table:
+                if missile not in cat.missiles:
+                    raise InputError(
+                        cat.files[f"launchers.{key}"],
+                        f"launchers.{key}.{field}",
+                        f"unknown missile {missile!r}",
+                    )
 
 
 #: The echelon each capacity counts at, as the engine enforces it.

@@ -297,12 +297,21 @@ class Missile(_Strict):
 
 
 class Launcher(_Strict):
-    """A launcher: which missiles it carries and how many of each."""
+    """A launcher: which missiles it carries, how fast it fires, how it is reloaded.
+
+    ``missiles_per_launcher`` are alternative loads of one missile type each;
+    ``mixed_loads`` are published loads of several types at once (name -> rounds per type).
+    ``reload_time_s`` is the time to reload an empty launcher in the field (None: it is not
+    reloaded); a scenario says how many reloads a battery holds.
+    """
 
     name: str
     mobility: Text
     launch_height_m: Figure
+    launch_interval_s: Figure
     missiles_per_launcher: dict[str, Figure]
+    mixed_loads: dict[str, dict[str, Figure]] = Field(default_factory=dict)
+    reload_time_s: Figure | None = None
 
 
 class Tracking(_Strict):
@@ -347,6 +356,7 @@ class System(_Strict):
 
     ``radars`` are the fire unit's radars (exactly one with a fire-control or multifunction
     role); ``optional_radars`` and ``masts`` are elements a scenario may add to a battery.
+    ``launcher_max_distance_m``: how far from its fire unit's site a launcher may stand.
     """
 
     name: str
@@ -358,8 +368,8 @@ class System(_Strict):
     launchers: list[str]
     missiles: list[str]
     reaction_time_s: Figure
-    launch_interval_s: Figure
     launchers_per_fire_unit: Figure
+    launcher_max_distance_m: Figure
     max_target_speed_m_s: Figure | None = None
 
 

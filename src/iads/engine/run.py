@@ -73,6 +73,8 @@ def init_state(params: Params, key: Array) -> State:
         launch=LaunchState(
             inventory=lp.inventory,
             next_launch_s=jnp.zeros((n_n,), dtype),
+            reloads_left=lp.reloads,
+            reloaded_s=jnp.full((n_n,), jnp.inf, dtype),
             salvo_target=jnp.full((n_u,), -1, jnp.int32),
             salvo_kind=jnp.zeros((n_u,), jnp.int32),
             salvo_left=jnp.zeros((n_u,), jnp.int32),

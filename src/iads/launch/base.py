@@ -27,7 +27,9 @@ class LaunchParams:
     unit: Array  # [N] int32 fire unit
     launch_interval_s: Array  # [N] between two rounds of one launcher
     launch_height_m: Array  # [N] launch point above the launcher site
-    inventory: Array  # [N, K] int32 rounds loaded at start
+    inventory: Array  # [N, K] int32 rounds loaded at start (a reload loads as many again)
+    reload_time_s: Array  # [N] to reload an empty launcher (inf: never reloaded)
+    reloads: Array  # [N] int32 reloads each launcher has
     slot_valid: Array  # [U, M] bool: the unit's missile slots (rounds it can have in the air)
     missile_channels: Array  # [U] int32 rounds its fire-control radar can guide at once
     unit_command_post: Array  # [U] int32
@@ -43,6 +45,8 @@ class LaunchState:
 
     inventory: Array  # [N, K] int32
     next_launch_s: Array  # [N]
+    reloads_left: Array  # [N] int32
+    reloaded_s: Array  # [N] when the reload under way is done (inf: none under way)
     salvo_target: Array  # [U] int32, -1 when idle
     salvo_kind: Array  # [U] int32
     salvo_left: Array  # [U] int32 rounds of the salvo still to fire

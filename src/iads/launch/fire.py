@@ -10,6 +10,9 @@ leaves its launcher at the missile's ``launch_speed_m_s``, climbing at its
 rest.
 
 A salvo is cancelled when its threat is gone or the unit has no round of its type left.
+
+An empty launcher with reloads left starts a reload at once and is loaded again (with its
+initial load) ``reload_time_s`` later.
 """
 
 from __future__ import annotations
@@ -33,11 +36,31 @@ def unit_inventory(params: LaunchParams, state: LaunchState) -> Array:
     )
 
 
+def reload(params: LaunchParams, state: LaunchState, t_s: Array) -> LaunchState:
+    """Reloads: an empty launcher with reloads left starts one; one that is done is loaded."""
+    empty = jnp.sum(state.inventory, axis=1) == 0
+    start = params.valid & empty & (state.reloads_left > 0) & jnp.isinf(state.reloaded_s)
+    ready_at = jnp.where(start, t_s + params.reload_time_s, state.reloaded_s)
+    done = t_s >= ready_at
+    return LaunchState(
+        inventory=jnp.where(done[:, None], params.inventory, state.inventory),
+        next_launch_s=state.next_launch_s,
+        reloads_left=state.reloads_left - done.astype(jnp.int32),
+        reloaded_s=jnp.where(done, jnp.inf, ready_at),
+        salvo_target=state.salvo_target,
+        salvo_kind=state.salvo_kind,
+        salvo_left=state.salvo_left,
+        salvo_row=state.salvo_row,
+        n_fired=state.n_fired,
+    )
+
+
 def launch(
     params: LaunchParams, inputs: LaunchInputs, state: LaunchState
 ) -> tuple[LaunchState, Fired]:
     """The launch stage: take the new orders, cancel void salvos, fire what can be fired."""
     orders, t_s = inputs.orders, inputs.t_s
+    state = reload(params, state, t_s)
     n_units = params.slot_valid.shape[0]
     n_launchers = params.unit.shape[0]
     units = jnp.arange(n_units)
@@ -113,6 +136,8 @@ def launch(
     new_state = LaunchState(
         inventory=state.inventory - used.astype(jnp.int32),
         next_launch_s=jnp.where(fire, t_s + params.launch_interval_s, state.next_launch_s),
+        reloads_left=state.reloads_left,
+        reloaded_s=state.reloaded_s,
         salvo_target=jnp.where(left > 0, target, -1),
         salvo_kind=kind,
         salvo_left=left,

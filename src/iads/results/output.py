@@ -21,7 +21,7 @@ from iads import interrupt
 from iads.errors import InputError
 from iads.jsonio import json_safe
 from iads.report import ReportData, Ring, Route, Site, write_report
-from iads.scenario.compile import battery_radars, route_altitudes_m
+from iads.scenario.compile import battery_radars, launcher_load, route_altitudes_m
 from iads.simulate import SimulationResult
 from iads.stats import BOOTSTRAP_RESAMPLES
 
@@ -37,7 +37,7 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
     for b in spec.batteries:
         system = cat.systems[b.system]
         rings = []
-        missiles = list(dict.fromkeys(lg.missile for lg in b.launchers))
+        missiles = list(dict.fromkeys(m for lg in b.launchers for m in launcher_load(lg, cat)))
         for m in missiles:
             rings.append(Ring(label=f"{m} max range", radius_m=cat.missiles[m].max_range_m.value))
         sites.append(

@@ -42,13 +42,45 @@ class Asset(Position):
     value: float = Field(default=1.0, gt=0.0)
 
 
+class LauncherSite(_Strict):
+    """Where one launcher stands (``alt_m`` above the ground, as for every position)."""
+
+    lat_deg: float = Field(ge=-90.0, le=90.0)
+    lon_deg: float = Field(ge=-180.0, le=180.0)
+    alt_m: float = Field(default=0.0, ge=0.0, le=10_000.0)
+
+
 class LauncherGroup(_Strict):
-    """Launchers of one type at a battery, each loaded with ``missiles_per_launcher`` rounds."""
+    """Launchers of one type at a battery.
+
+    Each is loaded with ``missiles_per_launcher`` rounds of ``missile`` (default: the
+    catalog's load of that missile) or with a published mixed ``load`` of the launcher type
+    (catalog ``mixed_loads``). They stand at the battery site, or at their own ``sites`` (one
+    per launcher), or evenly spaced on a circle of ``ring_m`` around the site (the first due
+    north); either way within the system's ``launcher_max_distance_m``. ``reloads``: how many
+    times each launcher can be reloaded once empty (after its type's ``reload_time_s``).
+    """
 
     type: str
     count: int = Field(ge=0, le=64, strict=True)
-    missile: str
+    missile: str | None = None
     missiles_per_launcher: int | None = Field(default=None, ge=0, le=64, strict=True)
+    load: str | None = Field(default=None, min_length=1)
+    sites: list[LauncherSite] | None = None
+    ring_m: float | None = Field(default=None, gt=0.0, le=100_000.0)
+    reloads: int = Field(default=0, ge=0, le=100, strict=True)
+
+    @model_validator(mode="after")
+    def _one_load_one_placement(self) -> LauncherGroup:
+        if (self.missile is None) == (self.load is None):
+            raise ValueError("give either missile or load")
+        if self.load is not None and self.missiles_per_launcher is not None:
+            raise ValueError("a mixed load fixes its rounds: no missiles_per_launcher")
+        if self.sites is not None and self.ring_m is not None:
+            raise ValueError("give either sites or ring_m")
+        if self.sites is not None and len(self.sites) != self.count:
+            raise ValueError(f"{len(self.sites)} sites for {self.count} launchers")
+        return self
 
 
 class Doctrine(_Strict):

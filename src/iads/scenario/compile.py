@@ -31,7 +31,7 @@ from iads.flyout.base import FlyoutParams
 from iads.geo.frame import LocalFrame
 from iads.launch.base import LaunchParams
 from iads.radar.equation import detection_probability_table, snr_linear
-from iads.scenario.base import Jammer, ScenarioFile
+from iads.scenario.base import Jammer, LauncherGroup, ScenarioFile
 from iads.scenario.terrain import RadarSite, check_dem_covers, masking_grid, scenario_dem
 from iads.sensing.base import JammerParams, RadarParams, SensingParams
 from iads.threats.base import ThreatParams
@@ -188,25 +188,94 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
                     f"{lg.type!r} is not a launcher of "
                     f"{b.system}; known: {', '.join(system.launchers)}",
                 )
-            if lg.missile not in system.missiles:
-                raise InputError(
-                    p,
-                    f"{where}.missile",
-                    f"{lg.missile!r} is not a missile of "
-                    f"{b.system}; known: {', '.join(system.missiles)}",
-                )
-            load = cat.launchers[lg.type].missiles_per_launcher.get(lg.missile)
-            if load is None:
-                raise InputError(
-                    p, f"{where}.missile", f"launcher {lg.type} does not carry {lg.missile}"
-                )
-            most = load.sample_bounds()[1]
-            if lg.missiles_per_launcher is not None and lg.missiles_per_launcher > most:
-                raise InputError(
-                    p,
-                    f"{where}.missiles_per_launcher",
-                    f"{lg.type} carries at most {most:g} {lg.missile} (catalog)",
-                )
+            _check_launcher_group(p, f"{where}", b, lg, cat)
+
+
+def _check_launcher_group(p: Path, where: str, b: Any, lg: LauncherGroup, cat: Catalog) -> None:
+    """A launcher group's load, placement and reloads against its system and launcher type."""
+    system, launcher = cat.systems[b.system], cat.launchers[lg.type]
+    if lg.load is not None:
+        if lg.load not in launcher.mixed_loads:
+            known = ", ".join(launcher.mixed_loads) or "none is published"
+            raise InputError(
+                p, f"{where}.load", f"{lg.type} has no mixed load {lg.load!r}; known: {known}"
+            )
+        foreign = [m for m in launcher.mixed_loads[lg.load] if m not in system.missiles]
+        if foreign:
+            raise InputError(
+                p, f"{where}.load", f"{', '.join(foreign)} is not a missile of {b.system}"
+            )
+    else:
+        if lg.missile not in system.missiles:
+            raise InputError(
+                p,
+                f"{where}.missile",
+                f"{lg.missile!r} is not a missile of "
+                f"{b.system}; known: {', '.join(system.missiles)}",
+            )
+        load = launcher.missiles_per_launcher.get(lg.missile)  # type: ignore[arg-type]
+        if load is None:
+            raise InputError(
+                p, f"{where}.missile", f"launcher {lg.type} does not carry {lg.missile}"
+            )
+        most = load.sample_bounds()[1]
+        if lg.missiles_per_launcher is not None and lg.missiles_per_launcher > most:
+            raise InputError(
+                p,
+                f"{where}.missiles_per_launcher",
+                f"{lg.type} carries at most {most:g} {lg.missile} (catalog)",
+            )
+    farthest = system.launcher_max_distance_m.sample_bounds()[1]
+    placed = [(f"{where}.ring_m", lg.ring_m)] if lg.ring_m is not None else []
+    for n, site in enumerate(lg.sites or []):
+        dist = _great_circle_m(b.lat_deg, b.lon_deg, site.lat_deg, site.lon_deg)
+        placed.append((f"{where}.sites[{n}]", dist))
+    for field, dist in placed:
+        if dist > farthest:
+            raise InputError(
+                p,
+                field,
+                f"{dist / 1e3:,.1f} km from the battery; a {b.system} launcher stands within "
+                f"{farthest / 1e3:,.1f} km of its fire unit (catalog launcher_max_distance_m)",
+            )
+    if lg.reloads > 0 and launcher.reload_time_s is None:
+        raise InputError(p, f"{where}.reloads", f"{lg.type} is not reloaded in the field (catalog)")
+
+
+def launcher_load(lg: LauncherGroup, cat: Catalog) -> dict[str, int]:
+    """Rounds of each missile type one launcher of the group carries."""
+    launcher = cat.launchers[lg.type]
+    if lg.load is not None:
+        return {m: int(f.value) for m, f in launcher.mixed_loads[lg.load].items()}
+    assert lg.missile is not None
+    per = lg.missiles_per_launcher
+    if per is None:
+        per = int(launcher.missiles_per_launcher[lg.missile].value)
+    return {lg.missile: per}
+
+
+def launcher_sites(b: Any, lg: LauncherGroup) -> list[tuple[float, float, float]]:
+    """(lat, lon, alt above the ground) of each launcher of a battery's group."""
+    if lg.sites is not None:
+        return [(s.lat_deg, s.lon_deg, s.alt_m) for s in lg.sites]
+    if lg.ring_m is None:
+        return [(b.lat_deg, b.lon_deg, b.alt_m)] * lg.count
+    from pyproj import Geod
+
+    bearings = [360.0 * i / max(lg.count, 1) for i in range(lg.count)]
+    lons, lats, _ = Geod(ellps="WGS84").fwd(
+        [b.lon_deg] * lg.count, [b.lat_deg] * lg.count, bearings, [lg.ring_m] * lg.count
+    )
+    return [(float(la), float(lo), b.alt_m) for la, lo in zip(lats, lons, strict=True)]
+
+
+def scenario_missile_types(spec: ScenarioFile, cat: Catalog) -> list[str]:
+    """The missile types the scenario's launchers carry, in order of first appearance."""
+    return list(
+        dict.fromkeys(
+            m for b in spec.batteries for lg in b.launchers for m in launcher_load(lg, cat)
+        )
+    )
 
 
 def _great_circle_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -421,7 +490,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         [a.alt_m for a in spec.assets],
     ).reshape(-1, 3)
 
-    missile_types = list(dict.fromkeys(lg.missile for b in spec.batteries for lg in b.launchers))
+    missile_types = scenario_missile_types(spec, cat)
     n_k = bucket(len(missile_types))
     n_u = bucket(len(spec.batteries))
     env = cat.environment
@@ -545,7 +614,8 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
     )
     jammers = _stand_off_jammers(spec, frame, arr)
     sensing = SensingParams(radars=radar_params, jammers=jammers, k_factor=arr(k_factor))
-    n_missiles = bucket(max(int(np.sum(np.asarray(launchers.inventory))), 1))
+    rounds = np.asarray(launchers.inventory).sum(axis=1) * (1 + np.asarray(launchers.reloads))
+    n_missiles = bucket(max(int(rounds.sum()), 1))
     params = Params(
         threats=threat_params,
         sensing=sensing,
@@ -663,26 +733,25 @@ def _launch_params(  # type: ignore[no-untyped-def]
 ) -> LaunchParams:
     """Every battery's launchers, one slot each, padded to a bucket of launcher slots."""
     spec, cat = scn.spec, scn.catalog
-    pos, unit, interval, height, loads = [], [], [], [], []
+    pos, unit, interval, height, loads, reload_time, reloads = [], [], [], [], [], [], []
     channels = []
     for u, b in enumerate(spec.batteries):
-        system = cat.systems[b.system]
         fire_control = cat.radars[cat.fire_control_radar(b.system)]
         channels.append(int(fire_control.missile_channels.value))  # type: ignore[union-attr]
-        site = frame.to_xyz(b.lat_deg, b.lon_deg, b.alt_m)
         for lg in b.launchers:
             launcher = cat.launchers[lg.type]
-            per = lg.missiles_per_launcher
-            if per is None:
-                per = int(launcher.missiles_per_launcher[lg.missile].value)
             load = np.zeros(n_k, np.int32)
-            load[missile_types.index(lg.missile)] = per
-            for _ in range(lg.count):
-                pos.append(site)
+            for m, n in launcher_load(lg, cat).items():
+                load[missile_types.index(m)] = n
+            for lat, lon, alt in launcher_sites(b, lg):
+                pos.append(frame.to_xyz(lat, lon, alt))
                 unit.append(u)
-                interval.append(system.launch_interval_s.value)
+                interval.append(launcher.launch_interval_s.value)
                 height.append(launcher.launch_height_m.value)
                 loads.append(load)
+                rt = launcher.reload_time_s
+                reload_time.append(math.inf if rt is None else rt.value)
+                reloads.append(lg.reloads)
     n_n = bucket(len(pos))
     # rounds in the air: 1.5 times the channels (not bucketed: it is fixed by the system)
     n_m = max((3 * c + 1) // 2 for c in channels) if channels else 1
@@ -697,6 +766,8 @@ def _launch_params(  # type: ignore[no-untyped-def]
         launch_interval_s=arr(interval, n=n_n, fill=1.0),
         launch_height_m=arr(height, n=n_n),
         inventory=arr(loads or np.zeros((0, n_k)), np.int32, n=n_n),
+        reload_time_s=arr(reload_time, n=n_n, fill=math.inf),
+        reloads=arr(reloads, np.int32, n=n_n),
         slot_valid=arr(slot_valid, bool),
         missile_channels=arr(channels, np.int32, n=n_u),
         unit_command_post=unit_command_post,
