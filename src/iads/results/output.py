@@ -82,8 +82,9 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
                     "outside it are not seen by it."
                 )
     notes.append(
-        "Kill depends only on passing within the lethal radius; guidance homes on the true "
-        "target; launchers stand at the battery site and are not reloaded."
+        "Guidance homes on the true target: the end-game miss distance is almost all the "
+        "missile's terminal error (a modelling value), scaled into a kill by its warhead's "
+        "damage function; the command post plans intercepts from the battery site."
     )
     if spec.terrain is not None:
         notes.append(
