@@ -321,6 +321,50 @@ def catalog(
         console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
+@app.command()
+def wta(
+    instance: Annotated[
+        Path, typer.Argument(help="Instance file: 'm n mu', n values, m*n 'i j p'.")
+    ],
+    method: Annotated[
+        str, typer.Option(help="exact, heuristic or linearised (the plain MILP).")
+    ] = "exact",
+    time_limit_s: Annotated[
+        float | None, typer.Option("--time-limit-s", help="Wall-clock limit, s (exact).")
+    ] = None,
+) -> None:
+    """Solve a weapon–target assignment instance; print value, bound, gap and time."""
+    interrupt.run_interruptibly(lambda: _wta(instance, method, time_limit_s))
+
+
+def _wta(instance: Path, method: str, time_limit_s: float | None) -> None:
+    from iads.wta import METHODS, load_instance, solve_problem
+
+    try:
+        if method not in METHODS:
+            raise InputError(
+                instance, "--method", f"must be one of {', '.join(METHODS)}, got {method!r}"
+            )
+        if time_limit_s is not None and not time_limit_s >= 0:
+            raise InputError(instance, "--time-limit-s", f"must be >= 0, got {time_limit_s}")
+        prob = load_instance(instance)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    result = solve_problem(prob, method, time_limit_s)
+    rounds = int(prob.rounds.sum())
+    status = "optimal" if result.optimal else "not proven optimal"
+    for line in (
+        f"{instance}: {prob.weapon_types} weapon types, {prob.targets} targets, {rounds} rounds; "
+        f"method {method}",
+        f"expected surviving value  {result.expected_survival:.6f}",
+        f"lower bound               {result.lower_bound:.6f}",
+        f"gap                       {result.gap:.3e} ({status})",
+        f"time                      {result.time_s:.2f} s",
+    ):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
 def main() -> None:
     """Console entry point; Ctrl-C and SIGTERM end any command with one line (iads.interrupt)."""
     from iads.__main__ import main as entry
