@@ -187,11 +187,13 @@ def test_output_directory_with_other_files_is_not_overwritten(tmp_path):
 def test_rerun_replaces_an_earlier_run_atomically(tmp_path):
     scn = write(tmp_path, small())
     out = tmp_path / "out"
-    assert invoke("run", str(scn), "--out", str(out), "--replications", "1").exit_code == 0
+    # Batches of 3, as in test_run_writes_summary_events_and_report: one compiled engine.
+    args = ("run", str(scn), "--out", str(out), "--batch-size", "3")
+    assert invoke(*args, "--replications", "3").exit_code == 0
     first = json.loads((out / "summary.json").read_text())
-    assert invoke("run", str(scn), "--out", str(out), "--replications", "2").exit_code == 0
+    assert invoke(*args, "--replications", "4").exit_code == 0
     second = json.loads((out / "summary.json").read_text())
-    assert (first["replications"], second["replications"]) == (1, 2)
+    assert (first["replications"], second["replications"]) == (3, 4)
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")]
     assert leftovers == []
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import jax
 import numpy as np
 import yaml
 
@@ -147,6 +148,42 @@ def replace_radars(params: Params, **fields: Any) -> Params:
 def replace_threats(params: Params, **fields: Any) -> Params:
     """Params with threat fields replaced (arrays of shape [J])."""
     return dataclasses.replace(params, threats=dataclasses.replace(params.threats, **fields))
+
+
+def padded_like(params: Params, like: Params) -> Params:
+    """``params`` with its launcher slots, missile rows and salvo rows padded to those of
+    ``like``, as compilation pads them to a size bucket (padded launchers are invalid, belong
+    to no unit and hold no rounds), so that it runs on ``like``'s compiled engine. Every other
+    shape must already match."""
+    lp, n = params.launch, like.launch.valid.shape[0]
+    n_u = params.c2.units.valid.shape[0]
+
+    def pad(a: Any, fill: Any) -> np.ndarray:
+        a = np.asarray(a)
+        extra = np.full((n - a.shape[0], *a.shape[1:]), fill, a.dtype)
+        return np.concatenate([a, extra])
+
+    assert lp.valid.shape[0] <= n and params.missile_capacity <= like.missile_capacity
+    lp = dataclasses.replace(
+        lp,
+        valid=pad(lp.valid, False),
+        pos_m=pad(lp.pos_m, 0.0),
+        unit=pad(lp.unit, n_u),
+        launch_interval_s=pad(lp.launch_interval_s, 1.0),
+        launch_height_m=pad(lp.launch_height_m, 0.0),
+        inventory=pad(lp.inventory, 0),
+        reload_time_s=pad(lp.reload_time_s, np.inf),
+        reloads=pad(lp.reloads, 0),
+    )
+    out = dataclasses.replace(
+        params,
+        launch=lp,
+        missile_capacity=like.missile_capacity,
+        salvo_capacity=like.salvo_capacity,
+    )
+    shape = lambda p: jax.tree_util.tree_map(lambda a: (np.shape(a), np.asarray(a).dtype), p)  # noqa: E731
+    assert shape(out) == shape(like), "only the launcher, missile and salvo counts may differ"
+    return out
 
 
 def view(params: Params, run: Run) -> SimpleNamespace:

@@ -15,7 +15,14 @@ import pytest
 from iads.arrays import bucket
 from iads.engine.keys import replication_key
 from iads.engine.run import run_batch, run_batches, run_replication
-from tests.engine.scenarios import base, compiled, north_of, run, with_kill_probability
+from tests.engine.scenarios import (
+    base,
+    compiled,
+    north_of,
+    padded_like,
+    run,
+    with_kill_probability,
+)
 
 _COMPILES: list[str] = []
 jax.monitoring.register_event_duration_secs_listener(
@@ -63,15 +70,15 @@ def test_bucket_sizes_share_shapes_and_hold_everything():
 
 
 @pytest.fixture(scope="module")
-def fighters(tmp_path_factory):
+def fighters_400s(tmp_path_factory):
     return compiled(tmp_path_factory.mktemp("fighters"), base(duration_s=400.0))
 
 
-def test_vmap_of_the_reference_equals_the_batched_run(fighters):
+def test_vmap_of_the_reference_equals_the_batched_run(fighters_400s):
     # The batched run decides the flyout skip over the whole batch (a real branch); the
     # reference under a plain vmap decides it per replication (a masked select). Same step:
     # discrete outcomes are identical, floats agree to float32 rounding.
-    _, params, _ = fighters
+    _, params, _ = fighters_400s
     keys = jax.vmap(lambda i: replication_key(jax.random.PRNGKey(3), i))(jnp.arange(6))
     ref = jax.jit(jax.vmap(run_replication, in_axes=(None, 0)))(params, keys)
     bat = jax.jit(run_batch)(params, keys)
@@ -90,8 +97,9 @@ def test_vmap_of_the_reference_equals_the_batched_run(fighters):
 
 
 def test_changing_model_values_does_not_recompile(fighters):
+    # ``fighters`` (conftest) in the batch of 4 that the engine tests compile for it.
     _, params, _ = fighters
-    before = run(params, 2, seed=1, batch_size=2)
+    before = run(params, 2, seed=1, batch_size=4)
     size = compilations()
     p = with_kill_probability(params, 0.3)
     scaled = lambda a, x: np.asarray(a) * np.asarray(x, np.asarray(a).dtype)  # noqa: E731
@@ -103,7 +111,7 @@ def test_changing_model_values_does_not_recompile(fighters):
         tracking=dataclasses.replace(p.tracking, timeout_s=scaled(p.tracking.timeout_s, 2.0)),
         c2=dataclasses.replace(p.c2, priority_offset_s=scaled(p.c2.priority_offset_s, 1.5)),
     )
-    after = run(p, 2, seed=1, batch_size=2)
+    after = run(p, 2, seed=1, batch_size=4)
     assert compilations() == size
     assert not np.array_equal(before.killed_s, after.killed_s), "the values took effect"
 
@@ -131,7 +139,7 @@ def test_thirty_and_thirty_one_threats_share_one_compilation(tmp_path):
     assert out.detect_s.shape == (2, 31)
 
 
-def _launch_times(tmp_path, launchers: int) -> np.ndarray:
+def _launchers(tmp_path, launchers: int):  # type: ignore[no-untyped-def]
     d = base(
         duration_s=200.0,
         raid=[
@@ -146,7 +154,10 @@ def _launch_times(tmp_path, launchers: int) -> np.ndarray:
     )
     d["batteries"][0]["launchers"] = [{"type": "5P85SE2", "count": launchers, "missile": "9M96E2"}]
     d["batteries"][0]["doctrine"] = {"salvo_size": 8, "engagement_range_fraction": 1.0}
-    _, params, _ = compiled(tmp_path, d)
+    return compiled(tmp_path, d)[1]
+
+
+def _launch_times(params) -> np.ndarray:  # type: ignore[no-untyped-def]
     out = run(with_kill_probability(params, 0.001), 1, seed=2, batch_size=1)
     m = out.missiles
     first = np.sort(m.launch_time_s[0][m.fired[0]])[:8]
@@ -156,7 +167,9 @@ def _launch_times(tmp_path, launchers: int) -> np.ndarray:
 
 def test_eight_launchers_fire_eight_rounds_in_one_interval_where_one_fires_one(tmp_path):
     interval = 3.0  # the S-400 launch interval (catalog), one launcher's
-    eight = _launch_times(tmp_path, 8)
+    p8 = _launchers(tmp_path, 8)
+    eight = _launch_times(p8)
     assert np.all(eight == eight[0]), eight
-    one = _launch_times(tmp_path, 1)
+    # One launcher, its slots padded to eight (as a bucket pads them): one compiled engine.
+    one = _launch_times(padded_like(_launchers(tmp_path, 1), p8))
     assert np.all(np.diff(one) >= interval - 1e-6), one

@@ -116,6 +116,11 @@ def test_missing_dem_names_the_file(tmp_path):
 # --- jamming ---------------------------------------------------------------------------------
 
 
+#: Every first-look run (here and in test_engine) uses one batch size, so with or without
+#: jammers they share one compiled engine (12 steps: a padded batch costs next to nothing).
+_BATCH = 600
+
+
 def _one_look(tmp_path, jammers: list[dict]):  # type: ignore[no-untyped-def]
     """The first-look scenario of test_engine: Pd ~ 0.5 at the 150 km cut, one radar looking."""
     scn, params, _ = compiled(tmp_path, first_look_scenario(jammers=jammers), dtype="float64")
@@ -167,7 +172,7 @@ def test_self_screening_jammer_lowers_pd_as_snr_over_one_plus_jn(tmp_path):
     expected = float(np.mean(pfa ** (1.0 / (1.0 + snr / (1.0 + jn)))))
     assert 0.2 < expected < 0.7  # the jammer matters: unjammed it would be 0.9
     n = 600
-    rng = np.asarray(run(p, n, seed=5, batch_size=n).detect_range_m[:, 0])
+    rng = np.asarray(run(p, n, seed=5, batch_size=_BATCH).detect_range_m[:, 0])
     first_look = np.isfinite(rng) & (rng >= 150_000.0 - speed - 50.0)
     assert stats.binomtest(int(first_look.sum()), n, expected).pvalue > 1e-3
 
@@ -187,8 +192,8 @@ def test_stand_off_jammer_below_the_horizon_changes_nothing(tmp_path):
     _, clean = _one_look(tmp_path, [])
     # 400 km east at 10 m: far below the radar's horizon.
     _, hidden = _one_look(tmp_path, [_soj(40.0, 33.0 + 400 / KM_PER_DEG_LON_40N, 10.0, 1e4)])
-    a = np.asarray(run(clean, 64, seed=2, batch_size=64).detect_range_m)
-    b = np.asarray(run(hidden, 64, seed=2, batch_size=64).detect_range_m)
+    a = np.asarray(run(clean, 64, seed=2, batch_size=_BATCH).detect_range_m)
+    b = np.asarray(run(hidden, 64, seed=2, batch_size=_BATCH).detect_range_m)
     np.testing.assert_array_equal(a, b)
 
 
@@ -198,14 +203,14 @@ def test_main_beam_jammer_hurts_more_than_a_sidelobe_one(tmp_path):
     def detections(site: tuple[float, float]) -> float:
         _, p = _one_look(tmp_path, [_soj(*site, 15_000.0, 50.0)])
         p = replace_radars(p, max_range_m=np.array([400_000.0, 0.0]))
-        return float(np.isfinite(run(p, 200, seed=4, batch_size=200).detect_s).mean())
+        return float(np.isfinite(run(p, 200, seed=4, batch_size=_BATCH).detect_s).mean())
 
     # 250 km north at 15 km: within a few hundredths of a degree of the target's direction.
     behind = detections((40.0 + 250 / 111.0, 33.0))
     aside = detections((40.0, 33.0 + 250 / KM_PER_DEG_LON_40N))  # 250 km east
     _, clean = _one_look(tmp_path, [])
     clean = replace_radars(clean, max_range_m=np.array([400_000.0, 0.0]))
-    none = float(np.isfinite(run(clean, 200, seed=4, batch_size=200).detect_s).mean())
+    none = float(np.isfinite(run(clean, 200, seed=4, batch_size=_BATCH).detect_s).mean())
     assert behind < aside <= none
     assert behind < 0.5 * none
 
