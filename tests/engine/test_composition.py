@@ -83,15 +83,21 @@ def test_vmap_of_the_reference_equals_the_batched_run(fighters_400s):
     ref = jax.jit(jax.vmap(run_replication, in_axes=(None, 0)))(params, keys)
     bat = jax.jit(run_batch)(params, keys)
     assert int(np.sum(np.asarray(bat.state.launch.n_fired))) > 0, "missiles must fly"
-    for (path, a), b in zip(
-        jax.tree_util.tree_leaves_with_path(ref), jax.tree_util.tree_leaves(bat), strict=True
-    ):
+    pairs = list(
+        zip(jax.tree_util.tree_leaves_with_path(ref), jax.tree_util.tree_leaves(bat), strict=True)
+    )
+    for (path, a), b in pairs:  # every discrete outcome first: exactly equal
+        a, b = np.asarray(a), np.asarray(b)
+        if not np.issubdtype(a.dtype, np.floating):
+            np.testing.assert_array_equal(a, b, err_msg=str(path))
+    for (path, a), b in pairs:
         a, b = np.asarray(a), np.asarray(b)
         if np.issubdtype(a.dtype, np.floating):
             np.testing.assert_array_equal(np.isfinite(a), np.isfinite(b), err_msg=str(path))
-            np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-2, err_msg=str(path))
-        else:
-            np.testing.assert_array_equal(a, b, err_msg=str(path))
+            # A missile's last state is taken at its closest approach, where proportional
+            # navigation (N ZEM / t_go^2) magnifies rounding: 1e-3 there, 1e-4 elsewhere.
+            rtol = 1e-3 if "flyout" in str(path) else 1e-4
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-2, err_msg=str(path))
     # ... and the batched skip is a real branch, not a masked select.
     assert "cond[" in str(jax.make_jaxpr(run_batch)(params, keys))
 
