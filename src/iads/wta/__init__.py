@@ -26,6 +26,7 @@ from iads.wta.base import (
     expected_survival,
     is_feasible,
     problem,
+    proven,
     relative_gap,
 )
 from iads.wta.instance import load_instance
@@ -123,7 +124,7 @@ def solve_problem(
         expected_survival=value,
         lower_bound=bound,
         gap=gap,
-        optimal=gap <= RELATIVE_TOLERANCE,
+        optimal=proven(prob, value, bound),
         time_s=time.perf_counter() - t0,
         method=method,
     )

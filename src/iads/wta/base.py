@@ -24,8 +24,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 #: Optimality tolerance of the exact method: proven optimal when
-#: ``(expected_survival − lower_bound) ≤ RELATIVE_TOLERANCE · expected_survival``.
+#: ``expected_survival − lower_bound ≤ RELATIVE_TOLERANCE · expected_survival
+#: + ABSOLUTE_TOLERANCE · Σ_j V_j`` (the second term only matters when nearly every target
+#: is surely killed, where a relative gap of a tiny survival means nothing).
 RELATIVE_TOLERANCE = 1e-6
+ABSOLUTE_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class Result:
     """A solution and what is proven about it.
 
     ``gap = (expected_survival − lower_bound) / expected_survival`` (0 when both are 0);
-    ``optimal`` means ``gap ≤`` :data:`RELATIVE_TOLERANCE` with a valid ``lower_bound``.
+    ``optimal`` means the bound is within tolerance of the value (:func:`proven`).
     """
 
     assignment: NDArray[np.int64]  # [m, n] x_ij, rounds of type i at target j
@@ -132,6 +135,11 @@ def is_feasible(prob: Problem, assignment: ArrayLike) -> bool:
     within_rounds = np.all(x.sum(axis=1) <= prob.rounds)
     within_capacity = np.all((x > 0).sum(axis=1) <= prob.capacity)
     return bool(within_rounds and within_capacity)
+
+
+def proven(prob: Problem, value: float, bound: float, relative: float = RELATIVE_TOLERANCE) -> bool:
+    """Whether ``bound`` proves ``value`` optimal: value − bound ≤ relative·value + 1e-9 ΣV."""
+    return value - bound <= relative * value + ABSOLUTE_TOLERANCE * float(prob.target_value.sum())
 
 
 def relative_gap(value: float, bound: float) -> float:

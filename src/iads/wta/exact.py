@@ -1,12 +1,29 @@
-"""Exact weapon–target assignment: outer approximation with HiGHS as the MILP engine.
+"""Exact weapon–target assignment with HiGHS as the LP and MILP engine.
+
+:func:`solve_exact` runs these steps from a feasible start (the heuristic's), each keeping
+the best assignment (UB, its exact objective) and the best proven bound (LB), and stops as
+soon as :func:`iads.wta.base.proven` holds or the time limit passes:
+
+1. **Lagrangian bound** by column generation (:func:`iads.wta.lagrangian.dual_bound`); if the
+   master's LP solution is integral it is an assignment too.
+2. **Upper bound**: the master's LP solution rounded (each target's heaviest salvo, cut back
+   to the rounds) and improved by the heuristic's local search; then price-and-branch over the
+   generated salvos whose reduced cost leaves room below UB.
+3. **Lagrangian fixing** (:func:`iads.wta.lagrangian.lagrangian_fixing`): the rounds no
+   solution better than UB can use are removed.
+4. **Salvo enumeration** (:func:`iads.wta.lagrangian.solve_over_salvos`): every salvo a better
+   solution may use on each target is listed and one MILP chooses one per target; exact, and
+   usually small, because the Lagrangian bound is tight.
+5. Only if step 4 would list too many salvos, **outer approximation** (branch and cut) over the
+   rounds left, in binary form below.
 
 Binary form. Round k (k = 0..r_i−1) of type i at target j is a binary ``w_ijk`` meaning "at
 least k+1 rounds of type i at j" (``w_ij0 ≥ w_ij1 ≥ ...``, so x_ij = Σ_k w_ijk); a column
-exists only where p_ij > 0 and V_j > 0. The master MILP is
+exists only where p_ij > 0, V_j > 0 and fixing left the round. The master MILP is
 
     minimise   Σ_j z_j
     subject to Σ_jk w_ijk ≤ r_i,   Σ_j w_ij0 ≤ c_i,   w_ijk ≤ w_ij(k−1)
-               z_j ≥ (cuts below),  z_j ≥ 0,  w binary,
+               z_j ≥ (cuts below),  z_j ≥ V_j Π_(columns of j) (1 − p),  w binary,
 
 where every cut is a linear minorant of the survival ``f_j(T) = V_j Π_{(i,k)∈T} (1 − p_ij)``
 of target j as a function of the set T of its rounds. ``f_j`` is supermodular (the kill
@@ -19,16 +36,17 @@ grows), so at any set S the inequalities of Nemhauser, Wolsey & Fisher (1978) ho
 
 and, f_j being convex in y_j = Σ_i x_ij log(1 − p_ij), so does the tangent of exp at y_j(S)
 
-    (T)  z_j ≥ f_j(S) (1 + Σ_i log(1 − p_ij)(x_ij − s_ij)).
+    (T)  z_j ≥ f_j(S) (1 + Σ_i log(1 − p_ij)(x_ij − s_ij)),
 
-All three are exact at S (z_j = f_j(S)). The loop: (1) cuts at S = ∅ and at the heuristic's
-assignment; (2) a few rounds of the LP relaxation with cuts at its (rounded, and for (T)
-fractional) points, then reduced-cost fixing: a column whose LP reduced cost d satisfies
-LP + d > UB cannot be in a better solution (cuts only ever tighten the LP), so it is
-removed; (3) solve the MILP (warm-started with the incumbent, whose z_j = f_j is feasible);
-every integer solution HiGHS reports is evaluated exactly (an upper bound) and gets the three
-cuts at its sets; HiGHS's dual bound is a lower bound of the true problem, because every cut
-is valid; repeat until ``UB − LB ≤ tolerance · UB`` or the time limit.
+all three exact at S (z_j = f_j(S)), and the Lagrangian cuts z_j + π·x_j + ν·[x_j > 0] ≥
+α_j(π, ν) at the best prices (and the last ones seen), which lift its LP to the Lagrangian
+bound. The loop: cuts at S = ∅, at the incumbent and at the master's salvos; a few rounds of
+the LP with cuts at its (rounded, and for (T) fractional) points; reduced-cost fixing (a
+column whose LP reduced cost d has LP + d > UB cannot be in a better solution; cuts only
+tighten the LP); then the MILP, warm-started with the incumbent (whose z_j = f_j is
+feasible); every integer solution HiGHS reports is evaluated exactly (an upper bound) and
+gets the three cuts at its sets; HiGHS's dual bound is a lower bound of the true problem
+because every cut is valid; repeat until proven or the time limit.
 """
 
 from __future__ import annotations
@@ -47,10 +65,22 @@ from iads.wta.base import (
     Problem,
     expected_survival,
     is_feasible,
+    proven,
     relative_gap,
 )
+from iads.wta.heuristic import local_search
 from iads.wta.highs import INF, OPTIMAL, new_highs, on_improving_solution
-from iads.wta.lagrangian import DualBound, dual_bound, lagrangian_fixing, price_and_branch
+from iads.wta.lagrangian import (
+    MOST_SALVOS,
+    TIGHT_TOLERANCES,
+    DualBound,
+    dual_bound,
+    lagrangian_fixing,
+    price_and_branch,
+    rounded_master,
+    solve_over_salvos,
+    useful_patterns,
+)
 from iads.wta.pricing import PRICING_SLACK, cheapest_salvo
 
 #: Price-and-branch gets this share of the time left, and at most this many seconds.
@@ -60,14 +90,15 @@ PRICE_AND_BRANCH_S = 30.0
 
 @dataclass
 class ExactOutcome:
-    """What the outer approximation found (see :func:`solve_exact`)."""
+    """What the exact method found (see :func:`solve_exact`)."""
 
     assignment: NDArray[np.int64]  # [m, n]
-    upper_bound: float
-    lower_bound: float
-    iterations: int
-    columns: int  # binary columns left after reduced-cost fixing
-    cuts: int
+    upper_bound: float  # F(assignment)
+    lower_bound: float  # proven
+    last_step: str  # the last step that ran: "lagrangian", "salvos" or "outer approximation"
+    iterations: int = 0  # outer-approximation MILP solves
+    columns: int = 0  # binary columns (rounds) the last step worked with
+    cuts: int = 0  # outer-approximation cuts
     log: list[str] = field(default_factory=list)
 
 
@@ -107,6 +138,8 @@ class _Master:
         h = new_highs()
         h.setOptionValue("mip_rel_gap", RELATIVE_TOLERANCE / 4)
         h.setOptionValue("mip_abs_gap", 0.0)
+        for option in TIGHT_TOLERANCES:
+            h.setOptionValue(option, 1e-9)
         self.h = h
         inf = INF
         ncol = nz + self.nw
@@ -282,6 +315,7 @@ def solve_exact(
     tolerance: float = RELATIVE_TOLERANCE,
     verbose: bool = False,
     lagrangian: bool = True,
+    most_salvos: int = MOST_SALVOS,
 ) -> ExactOutcome:
     """Lagrangian bound, price-and-branch, then outer approximation (module doc).
 
@@ -311,11 +345,11 @@ def solve_exact(
             ub, best_x = f, x
 
     def done() -> bool:
-        return ub - lb <= tolerance * ub or time.perf_counter() >= deadline
+        return proven(prob, ub, lb, tolerance) or time.perf_counter() >= deadline
 
     if not lagrangian:
         zero = np.zeros(prob.weapon_types)
-        dual = DualBound(0.0, zero, zero, math.inf, False, 0, [], [], np.zeros(0))
+        dual = DualBound(0.0, zero, zero, math.inf, False, 0, [], [], np.zeros(0), np.zeros(0))
         allowed = np.where(prob.capacity > 0, prob.rounds, 0)[:, None] * np.ones(
             prob.targets, np.int64
         )
@@ -323,7 +357,14 @@ def solve_exact(
         offer(outer.assignment)
         lb = max(lb, min(outer.lower_bound, ub))
         return ExactOutcome(
-            best_x, ub, min(lb, ub), outer.iterations, outer.columns, outer.cuts, log
+            best_x,
+            ub,
+            min(lb, ub),
+            "outer approximation",
+            outer.iterations,
+            outer.columns,
+            outer.cuts,
+            log,
         )
     # 1. the Lagrangian (Dantzig–Wolfe) bound
     dual = dual_bound(prob, best_x, deadline)
@@ -335,31 +376,50 @@ def solve_exact(
         f"Lagrangian bound {dual.bound:.6f} (master {dual.master_value:.6f}, "
         f"{dual.iterations} iterations, {len(dual.patterns)} columns), UB {ub:.6f}"
     )
-    # 2. price-and-branch over the generated salvos, for a better upper bound
+    # 2. the master's LP solution rounded and improved by local search, then price-and-branch
+    # over the salvos that can still be in a better solution, for a better upper bound
+    if not done():
+        rounding = rounded_master(prob, dual)
+        if rounding is not None:
+            offer(local_search(prob, rounding))
+            say(f"rounded master + local search UB {ub:.6f}, gap {relative_gap(ub, lb):.2e}")
     if not done():
         budget = min(PRICE_AND_BRANCH_SHARE * (deadline - time.perf_counter()), PRICE_AND_BRANCH_S)
-        offer(
-            price_and_branch(
-                prob, dual.patterns, best_x, time.perf_counter() + budget, tolerance / 4
-            )
+        pool = useful_patterns(dual, ub)
+        offer(price_and_branch(prob, pool, best_x, time.perf_counter() + budget, tolerance / 4)[0])
+        say(
+            f"price-and-branch over {len(pool)} salvos: UB {ub:.6f}, gap {relative_gap(ub, lb):.2e}"
         )
-        say(f"price-and-branch UB {ub:.6f}, gap {relative_gap(ub, lb):.2e}")
-    iterations = 0
-    columns = 0
-    cuts = 0
+    step, iterations, columns, cuts = "lagrangian", 0, 0, 0
     if not done():
         # 3. Lagrangian fixing, then outer approximation over what is left
-        allowed = np.maximum(lagrangian_fixing(prob, dual, ub), best_x)
+        allowed = np.maximum(lagrangian_fixing(prob, dual, ub, deadline), best_x)
         total = int((prob.rounds[:, None] * (prob.kill_probability > 0)).sum())
         say(f"Lagrangian fixing: {int(allowed.sum())} of {total} rounds left")
+        # 4. every salvo a better solution may use, and one MILP over them (exact)
+        over = solve_over_salvos(
+            prob, dual, allowed, best_x, ub, deadline, tolerance / 4, most_salvos
+        )
+        if over is not None:
+            offer(over[0])
+            lb = max(lb, min(over[1], ub))
+            say(f"MILP over the salvos left: UB {ub:.6f}, LB {lb:.6f}")
+            return ExactOutcome(best_x, ub, min(lb, ub), "salvos", 0, int(allowed.sum()), 0, log)
+        # (too many salvos) 5. outer approximation over the rounds left
         outer = _outer_approximation(prob, allowed, best_x, ub, lb, dual, deadline, tolerance, say)
-        iterations, columns, cuts = outer.iterations, outer.columns, outer.cuts
+        step, iterations, columns, cuts = (
+            "outer approximation",
+            outer.iterations,
+            outer.columns,
+            outer.cuts,
+        )
         offer(outer.assignment)
         lb = max(lb, min(outer.lower_bound, ub))
     return ExactOutcome(
         assignment=best_x,
         upper_bound=ub,
         lower_bound=min(lb, ub),
+        last_step=step,
         iterations=iterations,
         columns=columns,
         cuts=cuts,
@@ -484,7 +544,7 @@ def _outer_approximation(
 
     on_improving_solution(h, found.append)
     iteration = 0
-    while relative_gap(ub, lb) > tolerance and time.perf_counter() < deadline:
+    while not proven(prob, ub, lb, tolerance) and time.perf_counter() < deadline:
         iteration += 1
         sol = h.getSolution()
         sol.col_value = master.point(best_x).tolist()
@@ -515,6 +575,7 @@ def _outer_approximation(
         assignment=best_x,
         upper_bound=ub,
         lower_bound=min(lb, ub),
+        last_step="outer approximation",
         iterations=iteration,
         columns=int(master.nw - master.fixed.sum()),
         cuts=master.cuts,

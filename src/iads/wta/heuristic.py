@@ -18,10 +18,13 @@ probability of target j and F = Σ_j V_j S_j the expected surviving value.
    fixed, putting round a (type i) on target j changes F by ``−V_j S_j^rest p_ij``, exactly,
    as long as each target receives at most one of them, so the best re-placement is a linear
    assignment problem (rounds × targets, plus "unassigned" columns at cost 0). It contains
-   every swap, cyclic and path exchange among the lifted rounds. Pattern t lifts, from target j, the
-   ``(h >> 2) mod (rounds at j)``-th round in slot order, on every target when t is even and
-   where ``h mod 4 ≠ 0`` when t is odd, ``h = ((j+1)·2654435761 + (t+1)·40503) mod 2³²``. Each
-   move is followed by pairwise descent and kept if it improves F; the search stops after
+   every swap, cyclic and path exchange among the lifted rounds. Lifting two rounds from a
+   target (then only one can come back) lets its count fall. Pattern t lifts, from target j,
+   the ``c = (h >> 3) mod (rounds at j)``-th round in slot order, where
+   ``h = ((j+1)·2654435761 + (t+1)·40503) mod 2³²``, on every target when t is even and where
+   ``h mod 8 < 6`` when t is odd; when t mod 3 = 2 it also lifts the round after c on the
+   targets with two rounds or more and ``(h >> 8)`` even. Each move is followed by
+   relocation descent and kept if it improves F; the search stops after
    ``patience`` patterns in a row without improvement (or ``max_patterns``).
 
 A type whose capacity would be exceeded may only move rounds onto targets it already engages
@@ -46,6 +49,8 @@ LOG_FLOOR = -80.0
 IMPROVEMENT = 1e-12
 #: Assignment-move patterns tried in a row without improvement before the search stops.
 PATIENCE = 8
+#: Pattern t lifts from the targets with h mod 8 < LIFT_EIGHTHS[t mod 2] (all, then 3/4).
+LIFT_EIGHTHS = (8, 6)
 #: Most assignment-move patterns in one search.
 MAX_PATTERNS = 200
 
@@ -191,9 +196,8 @@ class _Search:
         count = x_ext[:, :n].sum(axis=0)  # [n] rounds at each target
         h = lift_hash(n, pattern)
         lifted_target = count > 0
-        if pattern % 2:
-            lifted_target &= h % np.uint64(4) != 0
-        choice = (h >> np.uint64(2)) % np.maximum(count, 1).astype(np.uint64)
+        lifted_target &= h % np.uint64(8) < np.uint64(LIFT_EIGHTHS[pattern % len(LIFT_EIGHTHS)])
+        choice = (h >> np.uint64(3)) % np.maximum(count, 1).astype(np.uint64)
         # rank of each slot among the slots at its target, in slot order
         order = np.lexsort((np.arange(types.size), tgt))
         first = np.searchsorted(tgt[order], tgt[order])
@@ -201,9 +205,12 @@ class _Search:
         rank[order] = np.arange(types.size) - first
         real = tgt < n
         tgt_real = np.minimum(tgt, n - 1)
-        item = ~real | (
-            real & lifted_target[tgt_real] & (rank == choice[tgt_real].astype(np.int64))
-        )
+        chosen = rank == choice[tgt_real].astype(np.int64)
+        if pattern % 3 == 2:  # a second round from half the targets with two or more
+            two = (count >= 2) & ((h >> np.uint64(8)) % np.uint64(2) == 0)
+            nxt = (choice[tgt_real].astype(np.int64) + 1) % np.maximum(count[tgt_real], 1)
+            chosen |= two[tgt_real] & (rank == nxt)
+        item = ~real | (real & lifted_target[tgt_real] & chosen)
         rest = x_ext.copy()
         np.subtract.at(rest, (types[item], tgt[item]), 1)
         y = (rest * self.log_survive).sum(axis=0)
@@ -219,8 +226,10 @@ class _Search:
         origin[it[ok], src[ok]] = True
         allowed = (rest[:, :n] > 0) | origin | ~tight[:, None]  # [m, n]
         cost = np.where(allowed[it], -vs[None, :] * self.p_ext[it, :n], np.inf)  # [L, n]
-        # one "unassigned" column (cost 0) per lifted round
-        extra = np.zeros((it.size, it.size))
+        # "unassigned" columns (cost 0): enough for the rounds some target is closed to
+        # and for more rounds than targets (every other cost is <= 0, so no optimum needs more)
+        dummies = max(int((~np.isfinite(cost)).any(axis=1).sum()), it.size - n)
+        extra = np.zeros((it.size, dummies))
         rows, cols = linear_sum_assignment(np.concatenate([cost, extra], axis=1))
         new = rest
         placed = cols < n

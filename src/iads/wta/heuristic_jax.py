@@ -24,7 +24,7 @@ import jax
 import jax.numpy as jnp
 from jax import Array
 
-from iads.wta.heuristic import IMPROVEMENT, LOG_FLOOR, MAX_PATTERNS, PATIENCE
+from iads.wta.heuristic import IMPROVEMENT, LIFT_EIGHTHS, LOG_FLOOR, MAX_PATTERNS, PATIENCE
 
 
 def _threshold(dtype: jnp.dtype) -> float:
@@ -220,13 +220,18 @@ def _reassign(
     tgt = jnp.where(valid, tgt, n)
     count = jnp.sum(x[:, :n], axis=0)
     h = _lift_hash(n, pattern)
-    lifted_target = (count > 0) & ((pattern % 2 == 0) | (h % 4 != 0))
-    choice = ((h >> 2) % jnp.maximum(count, 1).astype(jnp.uint32)).astype(jnp.int32)
+    eighths = jnp.asarray(LIFT_EIGHTHS, jnp.uint32)[pattern % len(LIFT_EIGHTHS)]
+    lifted_target = (count > 0) & (h % 8 < eighths)
+    choice = ((h >> 3) % jnp.maximum(count, 1).astype(jnp.uint32)).astype(jnp.int32)
     same = (tgt[:, None] == tgt[None, :]) & valid[None, :] & (slots[None, :] < slots[:, None])
     rank = jnp.sum(same, axis=1)
     real = tgt < n
     tgt_real = jnp.minimum(tgt, n - 1)
-    item = valid & (~real | (lifted_target[tgt_real] & (rank == choice[tgt_real])))
+    chosen = rank == choice[tgt_real]
+    two = (count >= 2) & ((h >> 8) % 2 == 0) & (pattern % 3 == 2)
+    after = (choice[tgt_real] + 1) % jnp.maximum(count[tgt_real], 1)
+    chosen |= two[tgt_real] & (rank == after)
+    item = valid & (~real | (lifted_target[tgt_real] & chosen))
     rest = x.at[types, tgt].add(-item.astype(x.dtype))
     y = jnp.sum(rest * log_survive, axis=0)
     vs = (value * jnp.exp(y))[:n]

@@ -12,6 +12,7 @@ column generation of :mod:`iads.wta.lagrangian` and the cuts of :mod:`iads.wta.e
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
@@ -20,6 +21,8 @@ from numpy.typing import NDArray
 #: The search prunes nodes that cannot improve the best by more than this fraction of V, so
 #: the minimum it returns may exceed the true one by at most that much.
 PRICING_SLACK = 1e-12
+#: How many earlier incumbents of the search ``runners_up`` receives.
+RUNNERS_UP = 3
 
 
 def cheapest_salvo(
@@ -30,6 +33,7 @@ def cheapest_salvo(
     max_rounds: NDArray[np.int64],
     forced: tuple[int, int] | None = None,
     cutoff: float = math.inf,
+    runners_up: list[NDArray[np.int64]] | None = None,
 ) -> tuple[float, NDArray[np.int64]]:
     """Exact ``min_x V Π_i (1 − p_i)^x_i + Σ_i π_i x_i + Σ_i ν_i [x_i > 0]`` for one target.
 
@@ -47,6 +51,9 @@ def cheapest_salvo(
     ``cutoff``: only totals below it are searched for; when there is none, the result is
     ``cutoff`` itself (a lower bound on the minimum) with an x that need not reach it.
 
+    ``runners_up``, if given, receives the last few salvos that were the best so far during
+    the search before the final one (good columns too, at no extra cost).
+
     Returns the minimum (within ``PRICING_SLACK · V`` above the true one) and its x [m].
     """
     if forced is not None:
@@ -57,10 +64,12 @@ def cheapest_salvo(
         rest[i] -= k
         engage = engage_price.copy()
         engage[i] = 0.0
-        total, x = _search(value, f0, spent0, kill_probability, price, engage, rest, cutoff)
+        total, x = _search(value, f0, spent0, kill_probability, price, engage, rest, cutoff, None)
         x[i] += k
         return total, x
-    return _search(value, value, 0.0, kill_probability, price, engage_price, max_rounds, cutoff)
+    return _search(
+        value, value, 0.0, kill_probability, price, engage_price, max_rounds, cutoff, runners_up
+    )
 
 
 def _search(
@@ -72,6 +81,7 @@ def _search(
     engage_price: NDArray[np.float64],
     max_rounds: NDArray[np.int64],
     cutoff: float,
+    runners_up: list[NDArray[np.int64]] | None,
 ) -> tuple[float, NDArray[np.int64]]:
     """Branch and bound from survival ``f0`` and cost ``spent0`` already committed."""
     x_best = np.zeros(kill_probability.size, np.int64)
@@ -83,15 +93,30 @@ def _search(
     pu = kill_probability[useful]
     with np.errstate(divide="ignore"):
         a = -np.log1p(-pu)  # inf where p = 1
-    ratio = np.where(np.isinf(a), 0.0, price[useful] / a)
+    sure = np.isinf(a)
+    ratio = np.where(sure, 0.0, price[useful] / np.where(sure, 1.0, a))
     order = np.argsort(ratio, kind="stable")
+    sure = sure[order]
+    ratio = ratio[order]
+    upper_a = max_rounds[useful][order]
+    # The continuous relaxation of items k.. fills log-kill at the cheapest ratio first: item q
+    # is used in full while f e^(−(S_(q+1) − S_k)) ≥ r_q, i.e. log f + S_k ≥ g_q with S the
+    # prefix sums of t_max = u a and g_q = S_(q+1) + log r_q (increasing), then in part, to
+    # f = r_q. A sure kill (p = 1, ratio 0) left means f can reach 0 at no cost.
+    t_max_a = upper_a * np.where(sure, 0.0, a[order])
+    prefix_a = np.concatenate([[0.0], np.cumsum(t_max_a)])
+    with np.errstate(divide="ignore"):
+        g_a = prefix_a[1:] + np.log(ratio)  # -inf where the ratio is 0
     types = useful[order].tolist()
-    a_l = a[order].tolist()
     miss = (1.0 - pu[order]).tolist()
     cost = price[useful][order].tolist()
     engage = engage_price[useful][order].tolist()
-    ratio_l = ratio[order].tolist()
-    upper = max_rounds[useful][order].tolist()
+    ratio_l = ratio.tolist()
+    upper = upper_a.tolist()
+    prefix = prefix_a.tolist()
+    spend = np.concatenate([[0.0], np.cumsum(ratio * t_max_a)]).tolist()
+    g = g_a.tolist()
+    sure_after = np.concatenate([np.maximum.accumulate(sure[::-1])[::-1], [False]]).tolist()
     n_items = len(types)
     best = [min(f0 + spent0, cutoff)]
     slack = PRICING_SLACK * value  # prune what cannot beat the best by more than this
@@ -99,23 +124,24 @@ def _search(
     x = [0] * n_items
 
     def bound(k: int, f: float, spent: float) -> float:
-        for q in range(k, n_items):
-            r = ratio_l[q]
-            if f <= r:
-                break
-            if math.isinf(a_l[q]):
-                return spent
-            t_max = upper[q] * a_l[q]
-            t = min(t_max, math.log(f / r)) if r > 0 else t_max
-            spent += r * t
-            f *= math.exp(-t)
-            if t < t_max:
-                break
-        return f + spent
+        if sure_after[k] or f <= 0.0:
+            return spent
+        q = bisect.bisect_right(g, math.log(f) + prefix[k], lo=k)
+        f_q = f * math.exp(prefix[k] - prefix[q])
+        spent += spend[q] - spend[k]
+        if q < n_items and f_q > ratio_l[q]:
+            t = math.log(f_q / ratio_l[q])
+            spent += ratio_l[q] * t
+            f_q = ratio_l[q]
+        return f_q + spent
+
+    earlier: list[list[int]] = []
 
     def search(k: int, f: float, spent: float) -> None:
         if f + spent < best[0]:
             best[0] = f + spent
+            if runners_up is not None and any(best_x):
+                earlier.append(list(best_x))
             best_x[:] = x
         if k >= n_items or bound(k, f, spent) >= best[0] - slack:
             return
@@ -127,4 +153,85 @@ def _search(
 
     search(0, f0, spent0)
     x_best[np.array(types)] = best_x
+    if runners_up is not None:
+        for xs in earlier[-RUNNERS_UP:]:
+            alt = np.zeros(kill_probability.size, np.int64)
+            alt[np.array(types)] = xs
+            runners_up.append(alt)
     return best[0], x_best
+
+
+def salvos_within(
+    value: float,
+    kill_probability: NDArray[np.float64],
+    price: NDArray[np.float64],
+    engage_price: NDArray[np.float64],
+    max_rounds: NDArray[np.int64],
+    limit: float,
+    most: int,
+) -> list[NDArray[np.int64]] | None:
+    """Every x (x_i ∈ 0..u_i) with ``V Π (1 − p_i)^x_i + π·x + ν·[x > 0] ≤ limit``.
+
+    Depth-first over the types with p > 0 and u > 0 (all of them: a type with π_i ≥ V p_i may
+    still fit under the limit), pruned by the same continuous relaxation as
+    :func:`cheapest_salvo`. Returns None when there are more than ``most``.
+    """
+    types_a = np.nonzero((kill_probability > 0) & (max_rounds > 0))[0]
+    found: list[NDArray[np.int64]] = []
+    if value <= limit:
+        found.append(np.zeros(kill_probability.size, np.int64))
+    if types_a.size == 0:
+        return found
+    pu = kill_probability[types_a]
+    with np.errstate(divide="ignore"):
+        a = -np.log1p(-pu)
+    sure = np.isinf(a)
+    ratio = np.where(sure, 0.0, price[types_a] / np.where(sure, 1.0, a))
+    order = np.argsort(ratio, kind="stable")
+    sure, ratio, a = sure[order], ratio[order], a[order]
+    upper_a = max_rounds[types_a][order]
+    t_max_a = upper_a * np.where(sure, 0.0, a)
+    prefix_a = np.concatenate([[0.0], np.cumsum(t_max_a)])
+    with np.errstate(divide="ignore"):
+        g = (prefix_a[1:] + np.log(ratio)).tolist()
+    prefix = prefix_a.tolist()
+    spend = np.concatenate([[0.0], np.cumsum(ratio * t_max_a)]).tolist()
+    sure_after = np.concatenate([np.maximum.accumulate(sure[::-1])[::-1], [False]]).tolist()
+    ratio_l = ratio.tolist()
+    types = types_a[order]
+    miss = (1.0 - pu[order]).tolist()
+    cost = price[types_a][order].tolist()
+    engage = engage_price[types_a][order].tolist()
+    upper = upper_a.tolist()
+    n_items = len(upper)
+    x = [0] * n_items
+
+    def bound(k: int, f: float, spent: float) -> float:
+        if sure_after[k] or f <= 0.0:
+            return spent
+        q = bisect.bisect_right(g, math.log(f) + prefix[k], lo=k)
+        f_q = f * math.exp(prefix[k] - prefix[q])
+        spent += spend[q] - spend[k]
+        if q < n_items and f_q > ratio_l[q]:
+            spent += ratio_l[q] * math.log(f_q / ratio_l[q])
+            f_q = ratio_l[q]
+        return f_q + spent
+
+    def search(k: int, f: float, spent: float) -> bool:
+        if k == n_items:
+            if f + spent <= limit and any(x):
+                full = np.zeros(kill_probability.size, np.int64)
+                full[types] = x
+                found.append(full)
+            return len(found) <= most
+        if bound(k, f, spent) > limit:
+            return True
+        for count in range(upper[k], -1, -1):
+            x[k] = count
+            extra = cost[k] * count + (engage[k] if count else 0.0)
+            if not search(k + 1, f * miss[k] ** count, spent + extra):
+                return False
+        x[k] = 0
+        return True
+
+    return found if search(0, value, 0.0) else None
