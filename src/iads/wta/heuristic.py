@@ -84,19 +84,24 @@ def greedy(prob: Problem) -> NDArray[np.int64]:
     free = prob.rounds.copy()
     engaged = np.zeros(m, dtype=np.int64)
     y = np.zeros(n)
-    gain = value * p  # [m, n] V_k S_k p_ik with S = 1
+    # V_k S_k p_ik where type i may still fire at k, -inf elsewhere (kept up to date)
+    gain = np.where((free > 0)[:, None] & (prob.capacity > 0)[:, None], value * p, -np.inf)
     for _ in range(int(prob.rounds.sum())):
-        allowed = (free > 0)[:, None] & ((x > 0) | (engaged < prob.capacity)[:, None])
-        masked = np.where(allowed, gain, -np.inf)
-        flat = int(np.argmax(masked))
+        flat = int(np.argmax(gain))
         i, k = divmod(flat, n)
-        if not masked[i, k] > 0.0:
+        if not gain[i, k] > 0.0:
             break
         engaged[i] += x[i, k] == 0
         x[i, k] += 1
         free[i] -= 1
         y[k] += log_survive[i, k]
-        gain[:, k] = value[k] * np.exp(y[k]) * p[:, k]
+        column = value[k] * np.exp(y[k]) * p[:, k]
+        open_k = (free > 0) & ((x[:, k] > 0) | (engaged < prob.capacity))
+        gain[:, k] = np.where(open_k, column, -np.inf)
+        if free[i] == 0:
+            gain[i] = -np.inf
+        elif engaged[i] >= prob.capacity[i]:
+            gain[i, x[i] == 0] = -np.inf
     return x
 
 
