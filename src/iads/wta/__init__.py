@@ -95,27 +95,25 @@ def solve_problem(
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     if time_limit_s is not None and not time_limit_s >= 0:
         raise ValueError(f"time_limit_s must be >= 0, got {time_limit_s}")
-    from iads.wta.heuristic import solve_heuristic
+    from iads.wta.heuristic import greedy, relocation_descent, solve_heuristic
 
     t0 = time.perf_counter()
+    bound = _trivial_bound(prob)
     if method == "linearised":
         from iads.wta.linearised import solve_linearised
 
         lin = solve_linearised(prob, time_limit_s)
-        x, bound = lin.assignment, lin.lower_bound
-    else:
+        x, bound = lin.assignment, max(bound, lin.lower_bound)
+    elif method == "heuristic":
         x = solve_heuristic(prob)
-        bound = _trivial_bound(prob)
-        if method == "exact":
-            from iads.wta.exact import solve_exact
+    else:
+        # a quick start: the exact method's own rounding of its master does the rest
+        x = relocation_descent(prob, greedy(prob))
+        from iads.wta.exact import solve_exact
 
-            left = (
-                None
-                if time_limit_s is None
-                else max(0.0, time_limit_s - (time.perf_counter() - t0))
-            )
-            out = solve_exact(prob, x, time_limit_s=left)
-            x, bound = out.assignment, max(bound, out.lower_bound)
+        left = None if time_limit_s is None else max(0.0, time_limit_s - (time.perf_counter() - t0))
+        out = solve_exact(prob, x, time_limit_s=left)
+        x, bound = out.assignment, max(bound, out.lower_bound)
     value = expected_survival(prob, x)
     bound = min(bound, value)
     gap = relative_gap(value, bound)
