@@ -56,7 +56,7 @@ MAX_PATTERNS = 200
 
 
 def default_max_moves(total_rounds: int) -> int:
-    """Cap on pairwise moves in one descent: 4 per round, and at least 50."""
+    """Cap on relocation moves in one descent: 4 per round, and at least 50."""
     return max(50, 4 * total_rounds)
 
 

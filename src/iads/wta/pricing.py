@@ -72,6 +72,65 @@ def cheapest_salvo(
     )
 
 
+class _Items:
+    """The types a search branches on, sorted by cost per unit of log-kill, and the
+    continuous relaxation that bounds every completion of a partial salvo.
+
+    Item q (a type) has ``a_q = −log(1 − p_q)``, up to ``u_q`` rounds and ratio
+    ``r_q = π_q / a_q`` (0 for a sure kill). The relaxation of items k.. fills log-kill at the
+    cheapest ratio first: item q is used in full while ``f e^(−(S_(q+1) − S_k)) ≥ r_q``, i.e.
+    ``log f + S_k ≥ g_q`` with S the prefix sums of ``t_q = u_q a_q`` and
+    ``g_q = S_(q+1) + log r_q`` (increasing, so found by bisection), then in part, down to
+    ``f = r_q``. A sure kill (p = 1) left means f can reach 0 at no cost.
+    """
+
+    def __init__(
+        self,
+        chosen: NDArray[np.int64],
+        kill_probability: NDArray[np.float64],
+        price: NDArray[np.float64],
+        engage_price: NDArray[np.float64],
+        max_rounds: NDArray[np.int64],
+    ) -> None:
+        pu = kill_probability[chosen]
+        with np.errstate(divide="ignore"):
+            a = -np.log1p(-pu)  # inf where p = 1
+        sure = np.isinf(a)
+        ratio = np.where(sure, 0.0, price[chosen] / np.where(sure, 1.0, a))
+        order = np.argsort(ratio, kind="stable")
+        sure, ratio = sure[order], ratio[order]
+        upper = max_rounds[chosen][order]
+        t_max = upper * np.where(sure, 0.0, a[order])
+        prefix = np.concatenate([[0.0], np.cumsum(t_max)])
+        with np.errstate(divide="ignore"):
+            self.g = (prefix[1:] + np.log(ratio)).tolist()  # -inf where the ratio is 0
+        self.prefix = prefix.tolist()
+        self.spend = np.concatenate([[0.0], np.cumsum(ratio * t_max)]).tolist()
+        self.sure_after = np.concatenate(
+            [np.maximum.accumulate(sure[::-1])[::-1], [False]]
+        ).tolist()
+        self.ratio = ratio.tolist()
+        self.types = chosen[order]
+        self.miss = (1.0 - pu[order]).tolist()
+        self.cost = price[chosen][order].tolist()
+        self.engage = engage_price[chosen][order].tolist()
+        self.upper = upper.tolist()
+        self.size = len(self.upper)
+
+    def bound(self, k: int, f: float, spent: float) -> float:
+        """Least total of any completion from item k on, survival f and cost spent so far."""
+        if self.sure_after[k] or f <= 0.0:
+            return spent
+        prefix, ratio = self.prefix, self.ratio
+        q = bisect.bisect_right(self.g, math.log(f) + prefix[k], lo=k)
+        f_q = f * math.exp(prefix[k] - prefix[q])
+        spent += self.spend[q] - self.spend[k]
+        if q < self.size and f_q > ratio[q]:
+            spent += ratio[q] * math.log(f_q / ratio[q])
+            f_q = ratio[q]
+        return f_q + spent
+
+
 def _search(
     value: float,
     f0: float,
@@ -90,50 +149,19 @@ def _search(
     )[0]
     if useful.size == 0 or value <= 0:
         return min(f0 + spent0, cutoff), x_best
-    pu = kill_probability[useful]
-    with np.errstate(divide="ignore"):
-        a = -np.log1p(-pu)  # inf where p = 1
-    sure = np.isinf(a)
-    ratio = np.where(sure, 0.0, price[useful] / np.where(sure, 1.0, a))
-    order = np.argsort(ratio, kind="stable")
-    sure = sure[order]
-    ratio = ratio[order]
-    upper_a = max_rounds[useful][order]
-    # The continuous relaxation of items k.. fills log-kill at the cheapest ratio first: item q
-    # is used in full while f e^(−(S_(q+1) − S_k)) ≥ r_q, i.e. log f + S_k ≥ g_q with S the
-    # prefix sums of t_max = u a and g_q = S_(q+1) + log r_q (increasing), then in part, to
-    # f = r_q. A sure kill (p = 1, ratio 0) left means f can reach 0 at no cost.
-    t_max_a = upper_a * np.where(sure, 0.0, a[order])
-    prefix_a = np.concatenate([[0.0], np.cumsum(t_max_a)])
-    with np.errstate(divide="ignore"):
-        g_a = prefix_a[1:] + np.log(ratio)  # -inf where the ratio is 0
-    types = useful[order].tolist()
-    miss = (1.0 - pu[order]).tolist()
-    cost = price[useful][order].tolist()
-    engage = engage_price[useful][order].tolist()
-    ratio_l = ratio.tolist()
-    upper = upper_a.tolist()
-    prefix = prefix_a.tolist()
-    spend = np.concatenate([[0.0], np.cumsum(ratio * t_max_a)]).tolist()
-    g = g_a.tolist()
-    sure_after = np.concatenate([np.maximum.accumulate(sure[::-1])[::-1], [False]]).tolist()
-    n_items = len(types)
+    items = _Items(useful, kill_probability, price, engage_price, max_rounds)
+    bound, miss, cost, engage, upper = (
+        items.bound,
+        items.miss,
+        items.cost,
+        items.engage,
+        items.upper,
+    )
+    n_items = items.size
     best = [min(f0 + spent0, cutoff)]
     slack = PRICING_SLACK * value  # prune what cannot beat the best by more than this
     best_x: list[int] = [0] * n_items
     x = [0] * n_items
-
-    def bound(k: int, f: float, spent: float) -> float:
-        if sure_after[k] or f <= 0.0:
-            return spent
-        q = bisect.bisect_right(g, math.log(f) + prefix[k], lo=k)
-        f_q = f * math.exp(prefix[k] - prefix[q])
-        spent += spend[q] - spend[k]
-        if q < n_items and f_q > ratio_l[q]:
-            t = math.log(f_q / ratio_l[q])
-            spent += ratio_l[q] * t
-            f_q = ratio_l[q]
-        return f_q + spent
 
     earlier: list[list[int]] = []
 
@@ -152,11 +180,11 @@ def _search(
         x[k] = 0
 
     search(0, f0, spent0)
-    x_best[np.array(types)] = best_x
+    x_best[items.types] = best_x
     if runners_up is not None:
         for xs in earlier[-RUNNERS_UP:]:
             alt = np.zeros(kill_probability.size, np.int64)
-            alt[np.array(types)] = xs
+            alt[items.types] = xs
             runners_up.append(alt)
     return best[0], x_best
 
@@ -176,46 +204,22 @@ def salvos_within(
     still fit under the limit), pruned by the same continuous relaxation as
     :func:`cheapest_salvo`. Returns None when there are more than ``most``.
     """
-    types_a = np.nonzero((kill_probability > 0) & (max_rounds > 0))[0]
+    chosen = np.nonzero((kill_probability > 0) & (max_rounds > 0))[0]
     found: list[NDArray[np.int64]] = []
     if value <= limit:
         found.append(np.zeros(kill_probability.size, np.int64))
-    if types_a.size == 0:
+    if chosen.size == 0:
         return found
-    pu = kill_probability[types_a]
-    with np.errstate(divide="ignore"):
-        a = -np.log1p(-pu)
-    sure = np.isinf(a)
-    ratio = np.where(sure, 0.0, price[types_a] / np.where(sure, 1.0, a))
-    order = np.argsort(ratio, kind="stable")
-    sure, ratio, a = sure[order], ratio[order], a[order]
-    upper_a = max_rounds[types_a][order]
-    t_max_a = upper_a * np.where(sure, 0.0, a)
-    prefix_a = np.concatenate([[0.0], np.cumsum(t_max_a)])
-    with np.errstate(divide="ignore"):
-        g = (prefix_a[1:] + np.log(ratio)).tolist()
-    prefix = prefix_a.tolist()
-    spend = np.concatenate([[0.0], np.cumsum(ratio * t_max_a)]).tolist()
-    sure_after = np.concatenate([np.maximum.accumulate(sure[::-1])[::-1], [False]]).tolist()
-    ratio_l = ratio.tolist()
-    types = types_a[order]
-    miss = (1.0 - pu[order]).tolist()
-    cost = price[types_a][order].tolist()
-    engage = engage_price[types_a][order].tolist()
-    upper = upper_a.tolist()
-    n_items = len(upper)
+    items = _Items(chosen, kill_probability, price, engage_price, max_rounds)
+    bound, miss, cost, engage, upper = (
+        items.bound,
+        items.miss,
+        items.cost,
+        items.engage,
+        items.upper,
+    )
+    types, n_items = items.types, items.size
     x = [0] * n_items
-
-    def bound(k: int, f: float, spent: float) -> float:
-        if sure_after[k] or f <= 0.0:
-            return spent
-        q = bisect.bisect_right(g, math.log(f) + prefix[k], lo=k)
-        f_q = f * math.exp(prefix[k] - prefix[q])
-        spent += spend[q] - spend[k]
-        if q < n_items and f_q > ratio_l[q]:
-            spent += ratio_l[q] * math.log(f_q / ratio_l[q])
-            f_q = ratio_l[q]
-        return f_q + spent
 
     def search(k: int, f: float, spent: float) -> bool:
         if k == n_items:
