@@ -31,7 +31,8 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.arrays import scatter_add, scatter_any, scatter_set
-from iads.c2.base import C2Inputs, C2Params, C2State, Orders
+from iads.c2.base import C2Inputs, C2Params, C2State, Options, Orders
+from iads.c2.plan import follow_plan
 from iads.catalog.base import THREAT_CATEGORIES
 from iads.geo import vec
 from iads.geo.sphere import altitude_m, ground_range_m
@@ -60,11 +61,9 @@ def intercept_time(rel_pos_m: Array, vel_m_s: Array, speed_m_s: Array) -> Array:
     return jnp.where(disc < 0, jnp.inf, t)
 
 
-def engagement_options(
-    params: C2Params, inputs: C2Inputs, state: C2State
-) -> tuple[Array, Array, Array]:
-    """Score [U, J] of the best salvo each unit can fire at each threat, its missile type, and
-    which threats each unit already engages [U, J]."""
+def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Options:
+    """Score [U, J] of the best salvo each unit can fire at each threat, its missile type,
+    which threats each unit already engages [U, J], and what the assignment plan needs."""
     up, mp, t_s = params.units, params.envelope, inputs.t_s
     tr = inputs.tracks
     pos = tr.x[:, :3]
@@ -82,16 +81,29 @@ def engagement_options(
     speed = vec.norm(vel)
     asset_pos = inputs.asset_pos_m[inputs.asset]
     time_to_asset = vec.norm(asset_pos - pos) / jnp.maximum(speed, 1.0)  # [J]
+    reach = up.range_fraction[:, None, None] * max_range  # [U, J, K]
+    can_fire = (inputs.inventory[:, None, :] > 0) & (speed <= up.max_target_speed_m_s[:, None])[
+        ..., None
+    ]
     in_envelope = (
         jnp.isfinite(t_int)
         & (pip_range >= mp.min_range_m)
-        & (pip_range <= up.range_fraction[:, None, None] * max_range)
+        & (pip_range <= reach)
         & (pip_alt >= mp.min_target_altitude_m)
         & (pip_alt <= mp.max_target_altitude_m)
         & (t_fin <= mp.max_flight_time_s)
         & (t_fin <= time_to_asset[None, :, None])
-        & (inputs.inventory[:, None, :] > 0)
-        & (speed <= up.max_target_speed_m_s[:, None])[..., None]
+        & can_fire
+    )
+    # Later: the threat's asset lies within the unit's reach and the threat flies inside the
+    # type's altitude band, so its path to the asset passes through the envelope.
+    asset_range = ground_range_m(asset_pos[None, :, None, :], up.pos_m[:, None, None, :])
+    track_alt = altitude_m(pos)[None, :, None]
+    reachable = in_envelope | (
+        (asset_range <= reach)
+        & (track_alt >= mp.min_target_altitude_m)
+        & (track_alt <= mp.max_target_altitude_m)
+        & can_fire
     )
     pk = inputs.kill_probability[:, inputs.category].T  # [J, K]
     salvo_pk = 1.0 - (1.0 - pk[None]) ** up.salvo_size[:, None, None]  # [U, J, K]
@@ -133,13 +145,28 @@ def engagement_options(
     ok = feasible & held & available & (inputs.confirmed & inputs.alive)[None, :] & unit_free
     priority = inputs.asset_value / (time_to_asset + params.priority_offset_s)
     score = jnp.where(ok, priority[None, :] * best_pk, 0.0)
-    return score, kind, engaged_uj
+    return Options(
+        score=score,
+        kind=kind,
+        engaged=engaged_uj,
+        in_envelope=in_envelope & ok[..., None],
+        reachable=reachable,
+        priority=priority,
+        kill_probability=pk,
+    )
 
 
-def assign(params: C2Params, inputs: C2Inputs, state: C2State) -> tuple[C2State, Orders]:
+def assign(
+    params: C2Params, inputs: C2Inputs, state: C2State, batch_axis: str | None = None
+) -> tuple[C2State, Orders]:
     """The command-post stage: greedy assignment of new engagements (at most one per unit and
-    per threat per step)."""
-    score, kind, engaged_uj = engagement_options(params, inputs, state)
+    per threat per step); units under the ``wta`` doctrine take only what the command post's
+    assignment plan gives them (:func:`iads.c2.plan.follow_plan`)."""
+    opts = engagement_options(params, inputs, state)
+    score, kind, engaged_uj = opts.score, opts.kind, opts.engaged
+    count = jnp.broadcast_to(params.units.salvo_size[:, None], score.shape)
+    if params.wta_round_slots > 0:
+        score, kind, count = follow_plan(params, inputs, opts, count, batch_axis)
     n_units, n_threats = score.shape
     n_rows = state.salvo_target.shape[0]
     cp = params.unit_command_post
@@ -148,7 +175,7 @@ def assign(params: C2Params, inputs: C2Inputs, state: C2State) -> tuple[C2State,
     cp_count = scatter_add(cp, jnp.sum(engaged_uj, axis=1, dtype=jnp.int32), n_cp)
 
     def round_(_: int, carry: tuple) -> tuple:  # type: ignore[type-arg]
-        sc, new, tgt, knd, rows, rows_target, n, cp_count = carry
+        sc, new, tgt, knd, cnt, rows, rows_target, n, cp_count = carry
         full = (cp_count >= params.targets_engaged)[cp]  # [U]
         sc = jnp.where(full[:, None] & ~engaged_uj, 0.0, sc)
         flat = jnp.argmax(sc)
@@ -161,13 +188,14 @@ def assign(params: C2Params, inputs: C2Inputs, state: C2State) -> tuple[C2State,
         new = new | at_u
         tgt = jnp.where(at_u, j, tgt)
         knd = jnp.where(at_u, kind[u, j], knd)
+        cnt = jnp.where(at_u, count[u, j], cnt)
         rows = jnp.where(at_u, row, rows)
         rows_target = scatter_set(rows_target, row, j)
         n = n + take.astype(jnp.int32)
         fresh = take & ~engaged_uj[u, j]
         cp_count = cp_count + ((jnp.arange(n_cp) == cp[u]) & fresh).astype(jnp.int32)
         sc = jnp.where(at_u[:, None] | at_j[None, :], 0.0, sc)
-        return sc, new, tgt, knd, rows, rows_target, n, cp_count
+        return sc, new, tgt, knd, cnt, rows, rows_target, n, cp_count
 
     none = jnp.full((n_units,), -1, jnp.int32)
     carry = (
@@ -175,12 +203,13 @@ def assign(params: C2Params, inputs: C2Inputs, state: C2State) -> tuple[C2State,
         jnp.zeros((n_units,), bool),
         none,
         jnp.zeros((n_units,), jnp.int32),
+        jnp.zeros((n_units,), jnp.int32),
         jnp.full((n_units,), n_rows, jnp.int32),
         state.salvo_target,
         state.n_salvos,
         cp_count,
     )
-    _, new, tgt, knd, rows, rows_target, n, _ = jax.lax.fori_loop(0, n_units, round_, carry)
+    _, new, tgt, knd, cnt, rows, rows_target, n, _ = jax.lax.fori_loop(0, n_units, round_, carry)
     engaged = state.engaged | scatter_any(tgt, new, n_threats)
-    orders = Orders(new=new, target=tgt, kind=knd, salvo=rows, count=params.units.salvo_size * new)
+    orders = Orders(new=new, target=tgt, kind=knd, salvo=rows, count=cnt * new)
     return C2State(salvo_target=rows_target, n_salvos=n, engaged=engaged), orders

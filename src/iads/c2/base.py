@@ -6,7 +6,7 @@ slots, A assets, G salvo capacity, M missile slots per unit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jax
 from jax import Array
@@ -27,6 +27,7 @@ class UnitParams:
     range_fraction: Array  # [U]
     reaction_time_s: Array  # [U]
     max_target_speed_m_s: Array  # [U] fastest threat the system engages (inf if unpublished)
+    wta: Array  # [U] bool: the unit fires by the command post's assignment plan (iads.wta)
 
 
 @jax.tree_util.register_dataclass
@@ -54,6 +55,9 @@ class C2Params:
     targets_engaged: Array  # [P] int32 threats engaged at once by each command post's units
     priority_offset_s: Array  # [] added to time-to-asset in the threat priority
     fire_control_timeout_s: Array  # [] an engagement radar's hold lapses after this long
+    #: Round slots of the assignment plan: the most rounds the plan's units hold at once
+    #: (0: no unit plans, and the plan is not compiled).
+    wta_round_slots: int = field(default=0, metadata={"static": True})
 
 
 @jax.tree_util.register_dataclass
@@ -90,6 +94,7 @@ class C2Inputs:
     missile_alive: Array  # [U, M] bool (flyout)
     missile_target: Array  # [U, M] int32
     missile_salvo: Array  # [U, M] int32
+    missile_kind: Array  # [U, M] int32 missile type
 
 
 @jax.tree_util.register_dataclass
@@ -102,3 +107,17 @@ class Orders:
     kind: Array  # [U] int32 missile type
     salvo: Array  # [U] int32 salvo row
     count: Array  # [U] int32 rounds in the salvo
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Options:
+    """What each fire unit could do about each threat this step."""
+
+    score: Array  # [U, J] marginal return of the best salvo now (0: not possible now)
+    kind: Array  # [U, J] int32 its missile type
+    engaged: Array  # [U, J] bool: the unit already engages the threat
+    in_envelope: Array  # [U, J, K] bool: type k can be fired at the threat now
+    reachable: Array  # [U, J, K] bool: now, or later on the threat's way to its asset
+    priority: Array  # [J] asset value / (time to asset + offset)
+    kill_probability: Array  # [J, K] planning Pk of one round

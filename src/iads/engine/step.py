@@ -54,7 +54,7 @@ def step(
     threats, th = fly(p.threats, ThreatInputs(t, s.assessment.killed_s), s.threats)
     sensing, det = sense(p.sensing, _sensing_inputs(p, s, th), s.sensing, keys.sensing)
     tracking, picture = track(p.tracking, TrackingInputs(t, p.time_step_s, det), s.tracking)
-    c2, orders = assign(p.c2, _c2_inputs(p, s, sensing, tracking, picture, th), s.c2)
+    c2, orders = assign(p.c2, _c2_inputs(p, s, sensing, tracking, picture, th), s.c2, batch_axis)
     launching, fired = launch(p.launch, _launch_inputs(p, s, tracking, orders, th), s.launch)
     missiles, ends, assessment, outcomes = _fly_out(p, s, keys, th, fired, batch_axis)
 
@@ -166,6 +166,7 @@ def _c2_inputs(
         missile_alive=ms.alive,
         missile_target=ms.target,
         missile_salvo=ms.salvo,
+        missile_kind=ms.kind,
     )
 
 

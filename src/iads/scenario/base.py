@@ -90,11 +90,15 @@ class Doctrine(_Strict):
     ``shoot-shoot``: a second salvo may be fired at a threat before the first one's outcome.
     ``engagement_range_fraction``: engage only when the predicted intercept point lies within
     this fraction of the missile's maximum range.
+    ``assignment``: ``greedy`` fires at the best target in reach now (marginal return);
+    ``wta`` fires only what the command post's whole-raid assignment plan gives the battery
+    (``iads.wta``'s heuristic, every step), keeping rounds for threats not yet in range.
     """
 
     salvo_size: int = Field(default=2, ge=1, le=8, strict=True)
     policy: Literal["shoot-look-shoot", "shoot-shoot"] = "shoot-look-shoot"
     engagement_range_fraction: float = Field(default=0.9, gt=0.0, le=1.0)
+    assignment: Literal["greedy", "wta"] = "greedy"
 
 
 class MastPlacement(_Strict):

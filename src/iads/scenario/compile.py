@@ -520,6 +520,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
     units = spec.batteries
     systems = [cat.systems[b.system] for b in units]
     engagement = [cat.radars[cat.fire_control_radar(b.system)] for b in units]
+    wta_units = arr([b.doctrine.assignment == "wta" for b in units], bool, n=n_u, fill=False)
     c2 = C2Params(
         units=UnitParams(
             valid=arr([True] * len(units), bool, n=n_u, fill=False),
@@ -547,6 +548,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
                 ],
                 n=n_u,
             ),
+            wta=wta_units,
         ),
         envelope=EnvelopeParams(
             max_range_m=per_type(lambda m: m.max_range_m.value),
@@ -565,6 +567,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         ),
         priority_offset_s=arr(cp.priority_offset_s.value),
         fire_control_timeout_s=arr(cp.tracking.timeout_s.value),
+        wta_round_slots=wta_round_slots(launchers, wta_units),
     )
     tracking = TrackingParams(
         process_noise_m2_s3=arr(cp.tracking.process_noise_m2_s3.value),
@@ -719,6 +722,17 @@ def _radar_params(scn: Scenario, frame: LocalFrame, n_units: int, arr: _Arrays):
         terrain_grid_m=arr(grid),
     )
     return params, [s.name for s in sites]
+
+
+def wta_round_slots(launchers: Any, wta_units: Any) -> int:
+    """Round slots of the assignment plan: the most rounds its units hold at once (every
+    launcher full), in a size bucket; 0 when no unit plans."""
+    held = np.asarray(launchers.inventory).sum(axis=1)
+    unit = np.asarray(launchers.unit)
+    wta = np.asarray(wta_units)
+    planned = wta[np.clip(unit, 0, wta.size - 1)] & np.asarray(launchers.valid)
+    total = int(held[planned].sum())
+    return bucket(total) if total > 0 else 0
 
 
 def _launch_params(  # type: ignore[no-untyped-def]
