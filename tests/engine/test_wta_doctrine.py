@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pytest
 
@@ -13,7 +11,6 @@ from tests.engine.scenarios import base, compiled, run
 @pytest.mark.slow
 def test_with_rounds_to_spare_the_plan_destroys_what_greedy_destroys(tmp_path, fighters):  # type: ignore[no-untyped-def]
     d = base()
-    d = copy.deepcopy(d)
     d["batteries"][0]["doctrine"]["assignment"] = "wta"
     _, params, _ = compiled(tmp_path, d)
     assert params.c2.wta_round_slots >= 20  # 4 x 4 48N6E3 + 4 9M96E2

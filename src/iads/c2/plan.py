@@ -31,8 +31,9 @@ import jax
 import jax.numpy as jnp
 from jax import Array
 
+from iads.arrays import scatter_add
 from iads.c2.base import C2Inputs, C2Params, Options
-from iads.wta.heuristic import default_max_moves
+from iads.wta.heuristic import LOG_FLOOR, default_max_moves
 from iads.wta.heuristic_jax import solve_heuristic_jax
 
 
@@ -50,10 +51,8 @@ def plan_problem(
         pk[jnp.clip(inputs.missile_target, 0, n_threats - 1), inputs.missile_kind],
         0.0,
     )  # [U, M]
-    log_survive = (
-        jnp.zeros(n_threats, pk.dtype)
-        .at[inputs.missile_target.ravel()]
-        .add(jnp.log1p(-jnp.minimum(flying_pk, 1.0 - 1e-6)).ravel(), mode="drop")
+    log_survive = scatter_add(
+        inputs.missile_target, jnp.maximum(jnp.log1p(-flying_pk), LOG_FLOOR), n_threats
     )
     seen = inputs.confirmed & inputs.alive
     value = jnp.where(seen, opts.priority * jnp.exp(log_survive), 0.0)
