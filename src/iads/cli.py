@@ -330,7 +330,7 @@ def wta(
         str, typer.Option(help="exact, heuristic or linearised (the plain MILP).")
     ] = "exact",
     time_limit_s: Annotated[
-        float | None, typer.Option("--time-limit-s", help="Wall-clock limit, s (exact).")
+        float | None, typer.Option("--time-limit-s", help="Wall-clock limit, s (every method).")
     ] = None,
 ) -> None:
     """Solve a weapon–target assignment instance; print value, bound, gap and time."""

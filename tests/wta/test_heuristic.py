@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iads.wta import problem
+from iads.wta import problem, solve
 from iads.wta.base import Problem, expected_survival, is_feasible
 from iads.wta.heuristic import greedy, local_search, solve_heuristic
 from iads.wta.heuristic_jax import solve_heuristic_jax
@@ -37,6 +37,21 @@ def test_capacity_keeps_a_type_on_as_many_targets_as_it_may_engage() -> None:
     prob = problem([[0.9, 0.9, 0.9]], [10.0, 10.0, 10.0], rounds=[3], capacity=[1])
     x = solve_heuristic(prob)
     assert (x > 0).sum() == 1 and x.sum() == 3
+
+
+def test_a_time_limit_of_zero_returns_the_greedy_start_and_a_generous_one_changes_nothing() -> None:
+    # 3 types x 8 targets where local search improves on greedy: the limit must be honoured
+    rng = np.random.default_rng(4)
+    prob = problem(rng.uniform(0.1, 0.95, (3, 8)), rng.uniform(1, 100, 8), rounds=[3, 3, 3])
+    start = greedy(prob)
+    full = solve_heuristic(prob)
+    assert expected_survival(prob, full) < expected_survival(prob, start) * (1 - 1e-9)
+    assert solve_heuristic(prob, time_limit_s=0.0).tolist() == start.tolist()
+    assert solve_heuristic(prob, time_limit_s=60.0).tolist() == full.tolist()
+    res = solve(
+        prob.kill_probability, prob.target_value, "heuristic", rounds=[3, 3, 3], time_limit_s=0.0
+    )
+    assert res.assignment.tolist() == start.tolist()
 
 
 SHAPE = (5, 7)  # one compiled shape for every JAX example

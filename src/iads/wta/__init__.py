@@ -69,7 +69,9 @@ def solve(
     capacity : array [m] of int, optional
         c_i, the most distinct targets type i may engage at once (default unlimited).
     time_limit_s : float, optional
-        Wall-clock limit, s, for "exact" and "linearised" (default none); the heuristic ignores it.
+        Wall-clock limit, s (default none). "exact" and "linearised" return the best
+        solution and bound found by then; "heuristic" starts no local-search move after it
+        (its greedy start always completes).
 
     Returns
     -------
@@ -105,7 +107,7 @@ def solve_problem(
         lin = solve_linearised(prob, time_limit_s)
         x, bound = lin.assignment, max(bound, lin.lower_bound)
     elif method == "heuristic":
-        x = solve_heuristic(prob)
+        x = solve_heuristic(prob, time_limit_s)
     else:
         # a quick start: the exact method's own rounding of its master does the rest
         x = relocation_descent(prob, greedy(prob))

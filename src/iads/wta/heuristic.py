@@ -37,6 +37,9 @@ the same choices.
 
 from __future__ import annotations
 
+import math
+import time
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
@@ -152,11 +155,16 @@ class _Search:
         y = (x_ext * self.log_survive).sum(axis=0)
         return float((self.value * np.exp(y)).sum())
 
-    def descend(self, x_ext: NDArray[np.int64], max_moves: int) -> NDArray[np.int64]:
-        """Relocation descent (module doc, step 2) on x [m, n+1]."""
+    def descend(
+        self, x_ext: NDArray[np.int64], max_moves: int, deadline: float = math.inf
+    ) -> NDArray[np.int64]:
+        """Relocation descent (module doc, step 2) on x [m, n+1], until ``deadline``
+        (a ``time.perf_counter()`` instant) at the latest."""
         x = x_ext.copy()
         n = self.n
         for _ in range(max_moves):
+            if time.perf_counter() >= deadline:
+                break
             y = (x * self.log_survive).sum(axis=0)  # [n+1]
             vs = self.value * np.exp(y)  # [n+1] V_j S_j (0 at the dummy)
             lose = self.value * np.exp(y[None, :] - self.log_survive) - vs[None, :]  # [m, n+1]
@@ -249,17 +257,22 @@ def local_search(
     max_moves: int | None = None,
     patience: int = PATIENCE,
     max_patterns: int = MAX_PATTERNS,
+    deadline: float = math.inf,
 ) -> NDArray[np.int64]:
-    """Pairwise descent, then assignment moves each followed by descent (module doc)."""
+    """Pairwise descent, then assignment moves each followed by descent (module doc).
+
+    ``deadline`` (a ``time.perf_counter()`` instant): no move starts after it, so the search
+    returns the best assignment found by then (every move keeps the assignment feasible).
+    """
     search = _Search(prob)
     moves = max_moves if max_moves is not None else default_max_moves(search.types.size)
-    x = search.descend(search.extend(assignment), moves)
+    x = search.descend(search.extend(assignment), moves, deadline)
     f = search.objective(x)
     misses = 0
     for pattern in range(max_patterns):
-        if misses >= patience:
+        if misses >= patience or time.perf_counter() >= deadline:
             break
-        y = search.descend(search.reassign(x, pattern), moves)
+        y = search.descend(search.reassign(x, pattern), moves, deadline)
         fy = search.objective(y)
         if fy < f - IMPROVEMENT * f:
             x, f, misses = y, fy, 0
@@ -277,6 +290,11 @@ def relocation_descent(
     return search.descend(search.extend(assignment), moves)[:, : search.n].copy()
 
 
-def solve_heuristic(prob: Problem) -> NDArray[np.int64]:
-    """Greedy maximum marginal return, then local search: the assignment x [m, n]."""
-    return local_search(prob, greedy(prob))
+def solve_heuristic(prob: Problem, time_limit_s: float | None = None) -> NDArray[np.int64]:
+    """Greedy maximum marginal return, then local search: the assignment x [m, n].
+
+    With ``time_limit_s`` the local search starts no move after that many seconds from the
+    call (greedy always runs to the end, so the result is feasible and never worse than it).
+    """
+    deadline = math.inf if time_limit_s is None else time.perf_counter() + time_limit_s
+    return local_search(prob, greedy(prob), deadline=deadline)
