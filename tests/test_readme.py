@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -44,3 +45,15 @@ def test_the_tutorials_outputs_are_ignored_by_git() -> None:
     for out in re.findall(r"--out (\w[\w-]*)/?", README):
         assert f"/{out}/" in ignored, f"--out {out} of the README is not in .gitignore"
     assert "/iads-demo/" in ignored
+
+
+def test_the_readmes_assignment_example_gives_what_its_comments_say() -> None:
+    # hand check: type 0 on targets 0 and 2 leaves 100·0.1 + 30·0.5, type 1 on 1 leaves 60·0.2
+    section = README.split("### 7. Weapon–target assignment", 1)[1]
+    code = section.split("```python", 1)[1].split("```", 1)[0]
+    scope: dict[str, object] = {}
+    exec(code, scope)  # the README's own example
+    res: Any = scope["res"]
+    assert res.assignment.tolist() == [[1, 0, 1], [0, 1, 0]]
+    assert abs(res.expected_survival - 37.0) < 1e-9 and res.optimal
+    assert "# [[1, 0, 1], [0, 1, 0]]" in code and "# 37.0 (10 + 12 + 15)" in code
