@@ -108,3 +108,20 @@ def test_ctrl_c_during_iads_run_exits_130_with_one_line_and_no_output(tmp_path, 
     assert stderr.strip() == "iads: interrupted (Ctrl-C); nothing was written"
     assert "Traceback" not in stdout + stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_removing_made_parents_goes_on_past_one_already_removed(tmp_path) -> None:
+    # the worker thread and the signal handler both clean up: when the worker has removed the
+    # deepest parent first, the handler must still remove the ones above it (a race once left
+    # tmp/new behind in CI)
+    new = tmp_path / "new"
+    deeper = new / "deeper"
+    interrupt.remove_empty([deeper, new])  # deeper never existed here: already gone
+    new.mkdir()
+    interrupt.remove_empty([deeper, new])
+    assert everything_under(tmp_path) == []
+    # a parent that is not empty stops the removal (it holds something else)
+    deeper.mkdir(parents=True)
+    (new / "other.txt").write_text("x")
+    interrupt.remove_empty([deeper, new])
+    assert everything_under(tmp_path) == ["new", "new/other.txt"]

@@ -75,6 +75,8 @@ def remove_empty(dirs: Iterable[Path]) -> None:
     for d in dirs:
         try:
             d.rmdir()
+        except FileNotFoundError:
+            continue  # already gone (the worker and the signal handler may race here)
         except OSError:
             return
 
