@@ -322,6 +322,56 @@ def catalog(
 
 
 @app.command()
+def envelope(
+    missile: Annotated[str, typer.Argument(help="Catalog missile, e.g. 48N6E3.")],
+    target: Annotated[str, typer.Option("--target", help="Catalog threat type, e.g. f16_class.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    aspect: Annotated[
+        str, typer.Option("--aspect", help="head-on (towards the launcher) or crossing.")
+    ] = "head-on",
+) -> None:
+    """Range–altitude engagement envelope from the physical flyout, beside the published
+    maximum range and altitude: envelope.json, envelope.csv and envelope.png in --out."""
+    interrupt.run_interruptibly(lambda: _envelope(missile, target, out, aspect))
+
+
+def _envelope(missile: str, target: str, out: Path, aspect: str) -> None:
+    from iads.catalog import load_catalog
+    from iads.flyout.envelope import ENVELOPE_FILES, compute_envelope, write_envelope
+    from iads.results.output import check_output_dir
+
+    try:
+        cat = load_catalog()
+        check_output_dir(out, lambda name: name in ENVELOPE_FILES)
+        with _progress("[bold]{task.description}", "flights") as bar:
+            bar.add_task(f"flying {missile} at every point of the grid", total=None)
+            env = compute_envelope(cat, missile, target, aspect)  # type: ignore[arg-type]
+        write_envelope(env, out)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    t = Table(
+        title=f"{env.missile} against {env.target}, {env.aspect} ({env.target_speed_m_s:g} m/s)"
+    )
+    for col in ("", "computed", "published", "ratio"):
+        t.add_column(col, justify="left" if not col else "right")
+    for name, got, pub, step in (
+        ("maximum range km", env.max_range_m, env.published_max_range_m, env.range_step_m),
+        (
+            "maximum altitude km",
+            env.max_altitude_m,
+            env.published_max_altitude_m,
+            env.altitude_step_m,
+        ),
+    ):
+        t.add_row(
+            name, f"{got / 1e3:,.1f} (± {step / 2e3:.1f})", f"{pub / 1e3:,.1f}", f"{got / pub:.2f}"
+        )
+    console.print(t)
+    console.print(f"Files in {out}/: envelope.json, envelope.csv, envelope.png", highlight=False)
+
+
+@app.command()
 def wta(
     instance: Annotated[
         Path, typer.Argument(help="Instance file: 'm n mu', n values, m*n 'i j p'.")

@@ -332,7 +332,16 @@ def _write(path: Path, doc: dict[str, Any]) -> None:
     path.write_text(yaml.safe_dump({"schema_version": 1, **doc}, sort_keys=False), "utf-8")
     env = path.parent / "environment.yaml"
     if not env.exists() and "environment" not in doc:
-        environment = {"k_factor": _fig(4.0 / 3.0), "density_scale_height_m": _fig(8500.0)}
+        environment = {
+            "k_factor": _fig(4.0 / 3.0),
+            "density_scale_height_m": _fig(8500.0),
+            "zero_lift_drag": {
+                "mach": [0.0, 2.0],
+                "cd0": [0.3, 0.3],
+                "basis": "modelling",
+                "source": "test",
+            },
+        }
         _write(env, {"environment": environment})
 
 
@@ -437,3 +446,70 @@ def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
     assert "broken.yaml" in msg
     assert re.search(r"line \d+, column \d+", msg)
     assert "malformed YAML" in msg
+
+
+def _flight(**override: Any) -> dict[str, Any]:
+    phase = {
+        "ignition_s": _fig(0.5),
+        "burn_time_s": _fig(10.0),
+        "propellant_mass_kg": _fig(300.0),
+        "isp_s": _fig(250.0),
+    }
+    flight: dict[str, Any] = {
+        "launch_mass_kg": _fig(500.0),
+        "diameter_m": _fig(0.3),
+        "motor": [phase],
+        "drag_scale": _fig(1.0),
+        "cl_max": _fig(5.0),
+        "induced_drag_factor": _fig(0.1),
+        "turnover_time_s": _fig(1.0),
+        "turnover_accel_m_s2": _fig(50.0),
+        "divert_accel_m_s2": _fig(0.0),
+        "divert_time_to_go_s": _fig(0.0),
+        "loft_slope": _fig(0.3),
+        "loft_start_m": _fig(20_000.0),
+        "loft_ceiling_m": _fig(40_000.0),
+        "endgame_min_load_factor_g": _fig(2.0),
+    }
+    flight.update(override)
+    return flight
+
+
+def test_a_valid_flight_block_loads(tmp_path: Path) -> None:
+    _write(tmp_path / "ok.yaml", {"missiles": {"m": _missile(flight=_flight())}})
+    flight = load_catalog_dir(tmp_path).missiles["m"].flight
+    assert flight is not None and flight.motor[0].isp_s.value == 250.0
+
+
+@pytest.mark.parametrize(
+    ("flight", "field", "words"),
+    [
+        (_flight(launch_mass_kg=_fig(250.0)), "missiles.m.flight", "less than the launch mass"),
+        (_flight(diameter_m=_fig(0.0)), "missiles.m.flight", "diameter_m must be positive"),
+        (_flight(motor=[]), "missiles.m.flight.motor", "at least 1"),
+        (
+            _flight(motor=[{**_flight()["motor"][0], "burn_time_s": _fig(-1.0)}]),
+            "missiles.m.flight.motor[0]",
+            "burn_time_s must be positive",
+        ),
+    ],
+)
+def test_a_bad_flight_block_names_file_field_and_problem(
+    tmp_path: Path, flight: dict[str, Any], field: str, words: str
+) -> None:
+    _write(tmp_path / "bad_flight.yaml", {"missiles": {"m": _missile(flight=flight)}})
+    msg = _load_error(tmp_path)
+    assert "bad_flight.yaml" in msg and field in msg and words in msg
+
+
+def test_a_drag_table_out_of_order_is_refused(tmp_path: Path) -> None:
+    table = {
+        "mach": [0.0, 2.0, 1.0],
+        "cd0": [0.3, 0.3, 0.3],
+        "basis": "modelling",
+        "source": "test",
+    }
+    env = {"k_factor": _fig(1.3), "density_scale_height_m": _fig(8500.0), "zero_lift_drag": table}
+    _write(tmp_path / "environment.yaml", {"environment": env})
+    msg = _load_error(tmp_path)
+    assert "environment.yaml" in msg and "zero_lift_drag" in msg and "ascending" in msg

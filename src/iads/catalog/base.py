@@ -254,6 +254,72 @@ class KillMechanism(_Strict):
         return self
 
 
+class MotorPhase(_Strict):
+    """One burn of a missile's motor (a boost, a sustain, a second pulse): it lights
+    ``ignition_s`` after launch and burns ``propellant_mass_kg`` evenly over ``burn_time_s``
+    at specific impulse ``isp_s``, so its thrust is propellant · isp · g0 / burn time."""
+
+    ignition_s: Figure
+    burn_time_s: Figure
+    propellant_mass_kg: Figure
+    isp_s: Figure
+
+    @model_validator(mode="after")
+    def _positive(self) -> MotorPhase:
+        for name in ("burn_time_s", "propellant_mass_kg", "isp_s"):
+            if getattr(self, name).sample_bounds()[0] <= 0.0:
+                raise ValueError(f"{name} must be positive")
+        if self.ignition_s.sample_bounds()[0] < 0.0:
+            raise ValueError("ignition_s must not be negative")
+        return self
+
+
+class Flight(_Strict):
+    """What the physical flyout (:mod:`iads.flyout.trajectory`) flies: mass, motor, airframe,
+    the turnover after a vertical launch and the midcourse loft.
+
+    Zero-lift drag is the environment's ``zero_lift_drag`` table times ``drag_scale`` on the
+    body's cross-section (``diameter_m``); lift up to ``cl_max`` on the same area, with induced
+    drag ``induced_drag_factor`` · CL². The turnover system tips the round from the vertical
+    towards its aim point for ``turnover_time_s`` with ``turnover_accel_m_s2`` of lateral
+    acceleration; end-game lateral thrusters (``divert_accel_m_s2``, 0 for none) fire while the
+    time to go is below ``divert_time_to_go_s``. Midcourse, the round aims
+    ``loft_slope`` · (ground distance − ``loft_start_m``) above its target, at most up to
+    ``loft_ceiling_m``. An intercept needs ``endgame_min_load_factor_g`` still available at the
+    closest approach. Non-public figures are modelling values; ``drag_scale`` and ``cl_max``
+    are calibrated so that the computed envelope reproduces the published maximum range and
+    target altitude (``python scripts/calibrate_flyout.py``).
+    """
+
+    launch_mass_kg: Figure
+    diameter_m: Figure
+    motor: list[MotorPhase] = Field(min_length=1, max_length=3)
+    drag_scale: Figure
+    cl_max: Figure
+    induced_drag_factor: Figure
+    turnover_time_s: Figure
+    turnover_accel_m_s2: Figure
+    divert_accel_m_s2: Figure
+    divert_time_to_go_s: Figure
+    loft_slope: Figure
+    loft_start_m: Figure
+    loft_ceiling_m: Figure
+    endgame_min_load_factor_g: Figure
+
+    @model_validator(mode="after")
+    def _physical(self) -> Flight:
+        for name in ("launch_mass_kg", "diameter_m", "drag_scale", "cl_max"):
+            if getattr(self, name).sample_bounds()[0] <= 0.0:
+                raise ValueError(f"{name} must be positive")
+        propellant = sum(p.propellant_mass_kg.sample_bounds()[1] for p in self.motor)
+        if not propellant < self.launch_mass_kg.sample_bounds()[0]:
+            raise ValueError(
+                f"the motor's propellant ({propellant:g} kg at most) must be less than the "
+                f"launch mass ({self.launch_mass_kg.sample_bounds()[0]:g} kg at least)"
+            )
+        return self
+
+
 class Missile(_Strict):
     """An interceptor: published envelope and modelling kinematics and lethality."""
 
@@ -279,6 +345,8 @@ class Missile(_Strict):
     planning_altitude_m: Figure
     planning_range_fraction: Figure
     kill_mechanism: KillMechanism
+    #: The physical flyout's data (None: the missile has none yet; ``iads envelope`` refuses it).
+    flight: Flight | None = None
     #: Kill probability per threat category of a burst (or a hit) at zero end-game miss; the
     #: kill mechanism's damage function scales it with the miss distance.
     kill_probability: dict[ThreatCategory, Figure]
@@ -336,11 +404,32 @@ class CommandPost(_Strict):
     priority_offset_s: Figure
 
 
+class DragTable(_Strict):
+    """A zero-lift drag coefficient against Mach number (linear between the points, held
+    beyond the ends); each missile scales it by its ``flight.drag_scale``."""
+
+    mach: list[float] = Field(min_length=2)
+    cd0: list[float] = Field(min_length=2)
+    basis: Basis
+    source: str = Field(min_length=3)
+
+    @model_validator(mode="after")
+    def _table(self) -> DragTable:
+        if len(self.mach) != len(self.cd0):
+            raise ValueError(f"mach has {len(self.mach)} points and cd0 {len(self.cd0)}")
+        if any(b <= a for a, b in zip(self.mach, self.mach[1:], strict=False)) or self.mach[0] < 0:
+            raise ValueError("mach must be ascending from 0 or more")
+        if any(c <= 0 for c in self.cd0):
+            raise ValueError("cd0 must be positive")
+        return self
+
+
 class Environment(_Strict):
     """The air and the propagation every run uses (a scenario may override ``k_factor``)."""
 
     k_factor: Figure
     density_scale_height_m: Figure
+    zero_lift_drag: DragTable
 
 
 class Mast(_Strict):

@@ -37,6 +37,7 @@ _SINGULAR = {
 
 #: Field-name suffix -> unit, longest suffix first (``_m_s`` before ``_s``, ``_kg`` before ``_g``).
 _UNITS: tuple[tuple[str, str], ...] = (
+    ("_m_s2", "m/s²"),
     ("_m_s", "m/s"),
     ("_m2", "m²"),
     ("_deg", "deg"),
@@ -162,6 +163,10 @@ def _rows(rows: list[FigureRow], path: str, unit_field: str, value: object) -> N
         # a table keyed by category, band, aspect or missile: the unit is the table's own
         for key, item in value.items():
             _rows(rows, f"{path}.{key}", unit_field, item)
+    elif isinstance(value, list | tuple) and value and isinstance(value[0], BaseModel):
+        # a list of parts (a motor's phases): each by its index
+        for k, item in enumerate(value):
+            _rows(rows, f"{path}[{k}]", unit_field, item)
     elif isinstance(value, list | tuple):
         rows.append(
             FigureRow(path, ", ".join(map(str, value)), "", "", None, None, None, None, None)

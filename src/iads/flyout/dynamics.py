@@ -24,19 +24,13 @@ from jax import Array
 
 from iads.geo.atmosphere import G0_M_S2, isa
 from iads.geo.sphere import EARTH_RADIUS_M
+from iads.geo.vec import dot_first as _dot
+from iads.geo.vec import norm_first as _norm
 
 #: The Earth's gravitational parameter GM (m^3/s^2; WGS 84).
 EARTH_MU_M3_S2 = 3.986004418e14
 
 # Vectors are component-major, shape [3, ...] (see iads.flyout.guidance).
-
-
-def _dot(a: Array, b: Array) -> Array:
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-
-
-def _norm(a: Array) -> Array:
-    return jnp.sqrt(_dot(a, a))
 
 
 def altitude_m(pos: Array) -> Array:

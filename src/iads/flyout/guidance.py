@@ -36,18 +36,12 @@ from jax import Array
 
 from iads.flyout.base import FlightEnds, FlyoutInputs, FlyoutParams, Missiles
 from iads.geo.sphere import EARTH_RADIUS_M
+from iads.geo.vec import dot_first as _dot
+from iads.geo.vec import norm_first as _norm
 from iads.launch.base import Fired
 
 # Vectors in this module are component-major, shape [3, ...]: on the CPU, XLA vectorises
 # elementwise work over the trailing axes far better than reductions over a minor axis of 3.
-
-
-def _dot(a: Array, b: Array) -> Array:
-    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
-
-
-def _norm(a: Array) -> Array:
-    return jnp.sqrt(_dot(a, a))
 
 
 def _altitude(p: Array) -> Array:
@@ -59,7 +53,7 @@ def _up(p: Array) -> Array:
     return q / _norm(q)
 
 
-def _steer(
+def steer(
     pos: Array, vel: Array, tgt_pos: Array, tgt_vel: Array, nav: Array, max_acc: Array
 ) -> Array:
     """Lateral acceleration [3, ...] of zero-effort-miss proportional navigation."""
@@ -76,7 +70,9 @@ def _steer(
     return acc * jnp.minimum(1.0, max_acc / jnp.maximum(_norm(acc), 1e-9))
 
 
-def _loft(pos: Array, tgt_pos: Array, slope: Array, start_m: Array, ceiling_m: Array) -> Array:
+def loft_offset(
+    pos: Array, tgt_pos: Array, slope: Array, start_m: Array, ceiling_m: Array
+) -> Array:
     """Offset [3, ...] of the midcourse aim point above the target."""
     up = _up(tgt_pos)
     rel = tgt_pos - pos
@@ -137,7 +133,7 @@ def flyout(
         now = t_s + tau
         tgt_pos = tgt_pos0 + tgt_vel * tau
         tof = now - missiles.launch_time_s
-        acc = _steer(pos, vel, tgt_pos + _loft(pos, tgt_pos, *loft), tgt_vel, nav, max_acc)
+        acc = steer(pos, vel, tgt_pos + loft_offset(pos, tgt_pos, *loft), tgt_vel, nav, max_acc)
         rho = jnp.exp(-jnp.maximum(_altitude(pos), 0.0) / params.density_scale_height_m)
         burning = tof < boost
         new_speed = jnp.where(

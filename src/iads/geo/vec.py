@@ -30,3 +30,13 @@ def cross(a: Any, b: Any, xp: Any) -> Any:
         ],
         axis=-1,
     )
+
+
+def dot_first(a: Any, b: Any) -> Any:
+    """Dot product of component-major vectors (shape ``[3, ...]``): shape ``[...]``."""
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def norm_first(a: Any) -> Any:
+    """Euclidean length of component-major vectors (shape ``[3, ...]``): shape ``[...]``."""
+    return dot_first(a, a) ** 0.5

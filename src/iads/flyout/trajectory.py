@@ -1,0 +1,238 @@
+"""Physical flyouts of many missiles at once: the 3-DoF point mass of
+:mod:`iads.flyout.dynamics` flown by proportional navigation from a vertical launch.
+
+One flight (all lanes launched together at t = 0 from ``launch_pos``, vertical, at the
+launch speed):
+
+1. **Turnover.** For ``turnover_time_s`` the missile turns from the vertical towards its
+   midcourse aim point: its command points across the velocity towards that point, and the
+   turnover system (gas-dynamic, ``turnover_accel_m_s2``) adds that much lateral acceleration
+   to what the air gives.
+2. **Midcourse and terminal: proportional navigation** on the aim point (zero-effort-miss form,
+   :func:`iads.flyout.guidance.steer`, gain ``navigation_constant``) lifted by the loft offset
+   (:func:`iads.flyout.guidance.loft_offset`), plus the part of gravity across the velocity
+   (gravity compensation). :func:`iads.flyout.dynamics.derivatives` limits the command to the
+   smaller of the structural and the aerodynamic limit plus any lateral thrust; end-game
+   lateral thrusters (``divert_accel_m_s2``) fire while the time to go is below
+   ``divert_time_to_go_s``.
+3. **End.** The flight ends at its closest approach to the target (the step in which the range
+   stops closing; within the step both move in straight lines, so the miss distance is exact
+   for that step), at the ground or at ``max_flight_time_s``. It is an **intercept** when that
+   closest approach is within ``endgame_range_m``, before the maximum flight time, at a speed of
+   at least ``min_speed_m_s`` and with at least ``endgame_min_accel_m_s2`` of lateral
+   acceleration available there from the air (the margin to follow a target's last
+   manoeuvre; lateral thrusters make a brief correction, not a sustained turn, so they do not
+   count). A flight that slows below ``min_speed_m_s`` after burnout is lost then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import partial
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import Array
+
+from iads.flyout import dynamics
+from iads.flyout.dynamics import Airframe, Motor
+from iads.flyout.guidance import loft_offset, steer
+from iads.geo.atmosphere import isa
+from iads.geo.vec import dot_first as _dot
+from iads.geo.vec import norm_first as _norm
+
+# Vectors are component-major, shape [3, N] (see iads.flyout.guidance).
+
+#: A closest approach farther than this many end-game ranges is not the end of a flight.
+PASS_FACTOR = 20.0
+#: Why a flight ended (``Flight.outcome``).
+INTERCEPT, MISSED, TOO_SLOW, NO_MANOEUVRE, OUT_OF_TIME, GROUND = range(6)
+OUTCOMES = ("intercept", "missed", "too slow", "no manoeuvre left", "out of time", "ground")
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class FlightModel:
+    """One missile type's physical flyout (scalars, or arrays broadcast against the lanes)."""
+
+    airframe: Airframe  # its lateral_thrust_m_s2 is ignored: turnover and divert below
+    motor: Motor
+    launch_mass_kg: Array
+    launch_speed_m_s: Array
+    turnover_time_s: Array
+    turnover_accel_m_s2: Array
+    divert_accel_m_s2: Array
+    divert_time_to_go_s: Array
+    navigation_constant: Array
+    loft_slope: Array
+    loft_start_m: Array
+    loft_ceiling_m: Array
+    max_flight_time_s: Array
+    min_speed_m_s: Array
+    endgame_range_m: Array
+    endgame_min_accel_m_s2: Array
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Flight:
+    """How each lane's flight ended ([N] each)."""
+
+    outcome: Array  # int32, OUTCOMES index
+    time_s: Array  # end of the flight (its closest approach, the ground or the time limit)
+    miss_m: Array  # closest approach to the target (inf where none came)
+    pos_m: Array  # [3, N] missile position at the end
+    speed_m_s: Array  # at the end
+    available_m_s2: Array  # lateral acceleration available at the end
+    max_speed_m_s: Array  # fastest along the flight
+    max_altitude_m: Array  # highest along the flight
+
+
+def _across(a: Array, unit: Array) -> Array:
+    return a - _dot(a, unit) * unit
+
+
+def fly(
+    model: FlightModel,
+    launch_pos: Array,
+    target_pos: Array,
+    target_vel: Array,
+    dt_s: float,
+) -> Flight:
+    """Fly one missile per lane at a target that starts at ``target_pos`` [3, N] and moves
+    with constant ``target_vel`` [3, N]; steps of ``dt_s`` up to the maximum flight time."""
+    t_max = float(np.max(np.asarray(model.max_flight_time_s)))
+    steps = int(np.ceil(t_max / dt_s)) + 1
+    return _fly(model, jnp.asarray(launch_pos), target_pos, target_vel, dt_s, steps)
+
+
+@partial(jax.jit, static_argnames=("dt_s", "steps"))
+def _fly(
+    model: FlightModel,
+    launch_pos: Array,
+    target_pos: Array,
+    target_vel: Array,
+    dt_s: float,
+    steps: int,
+) -> Flight:
+    n = target_pos.shape[1]
+    dtype = target_pos.dtype
+    cd = model.airframe.cd_mach
+    model = replace(
+        model, airframe=replace(model.airframe, cd_mach=jnp.broadcast_to(cd, (n, cd.shape[-1])))
+    )
+    lp = jnp.broadcast_to(jnp.asarray(launch_pos, dtype)[:, None], (3, n))
+    up = dynamics.gravity_m_s2(lp)
+    up = -up / _norm(up)
+    v0 = up * model.launch_speed_m_s
+    m0 = jnp.broadcast_to(jnp.asarray(model.launch_mass_kg, dtype), (n,))
+    inf = jnp.full((n,), jnp.inf, dtype)
+    zero = jnp.zeros((n,), dtype)
+    big = jnp.asarray(1e5, dtype)
+    burnout = jnp.max(model.motor.ignition_s + model.motor.burn_time_s, axis=-1)
+
+    def body(c: tuple, k: Array) -> tuple:  # type: ignore[type-arg]
+        pos, vel, mass, active, outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax = c
+        t = k * dt_s
+        tgt = target_pos + target_vel * t
+        aim = tgt + loft_offset(
+            pos, tgt, model.loft_slope, model.loft_start_m, model.loft_ceiling_m
+        )
+        speed = jnp.maximum(_norm(vel), 1e-6)
+        v_hat = vel / speed
+        g = dynamics.gravity_m_s2(pos)
+        pn = steer(pos, vel, aim, target_vel, model.navigation_constant, big) - _across(g, v_hat)
+        to_aim = aim - pos
+        turn = _across(to_aim / jnp.maximum(_norm(to_aim), 1e-3), v_hat) * big - _across(g, v_hat)
+        turning = t < model.turnover_time_s
+        cmd = jnp.where(turning, turn, pn)
+        r = tgt - pos
+        v_rel = target_vel - vel
+        t_go = -_dot(r, v_rel) / jnp.maximum(_dot(v_rel, v_rel), 1e-6)
+        lateral = jnp.where(turning, model.turnover_accel_m_s2, 0.0) + jnp.where(
+            (t_go > 0.0) & (t_go < model.divert_time_to_go_s), model.divert_accel_m_s2, 0.0
+        )
+        airframe = replace(model.airframe, lateral_thrust_m_s2=lateral)
+        t_arr = jnp.full((n,), t, dtype)
+        new_pos, new_vel, new_mass = dynamics.step(
+            airframe, model.motor, pos, vel, mass, t_arr, cmd, dt_s
+        )
+        # closest approach within the step (both in straight lines)
+        step_vel = (new_pos - pos) / dt_s
+        dv = target_vel - step_vel
+        t_star = jnp.clip(-_dot(r, dv) / jnp.maximum(_dot(dv, dv), 1e-9), 0.0, dt_s)
+        closest = _norm(r + dv * t_star)
+        new_speed = _norm(new_vel)
+        h_new = dynamics.altitude_m(new_pos)
+        _, _, rho, _ = isa(jnp.maximum(h_new, 0.0))
+        # the margin is what the air gives: lateral thrusters make a brief correction, not a
+        # sustained turn
+        avail = dynamics.available_lateral_m_s2(
+            replace(model.airframe, lateral_thrust_m_s2=jnp.zeros_like(new_speed)),
+            0.5 * rho * new_speed**2,
+            new_mass,
+        )
+        burnt_out = t + dt_s > burnout
+        # the range stops closing in this step: a fuze within the end-game range, a miss when
+        # it passes within a few end-game ranges (farther, it is a lofted climb: fly on)
+        at_cpa = active & (t_star < dt_s) & (closest <= PASS_FACTOR * model.endgame_range_m)
+        slow = active & ~at_cpa & burnt_out & (new_speed < model.min_speed_m_s)
+        grounded = active & ~at_cpa & ~slow & (h_new < 0.0)
+        timed_out = active & ~at_cpa & ~slow & ~grounded & (t + dt_s > model.max_flight_time_s)
+        ok_miss = closest <= model.endgame_range_m
+        ok_speed = new_speed >= model.min_speed_m_s
+        ok_g = avail >= model.endgame_min_accel_m_s2
+        cpa_outcome = jnp.where(
+            ~ok_miss,
+            MISSED,
+            jnp.where(~ok_speed, TOO_SLOW, jnp.where(~ok_g, NO_MANOEUVRE, INTERCEPT)),
+        )
+        at_cpa_or_slow = at_cpa | slow
+        cpa_outcome = jnp.where(at_cpa, cpa_outcome, TOO_SLOW)
+        ends = at_cpa_or_slow | grounded | timed_out
+        outcome = jnp.where(
+            at_cpa_or_slow,
+            cpa_outcome,
+            jnp.where(grounded, GROUND, jnp.where(timed_out, OUT_OF_TIME, outcome)),
+        )
+        end_t = jnp.where(ends, t + jnp.where(at_cpa, t_star, dt_s), end_t)
+        miss = jnp.where(at_cpa, closest, miss)
+        end_pos = jnp.where(ends, pos + step_vel * jnp.where(at_cpa, t_star, dt_s), end_pos)
+        end_v = jnp.where(ends, new_speed, end_v)
+        end_a = jnp.where(ends, avail, end_a)
+        vmax = jnp.where(active, jnp.maximum(vmax, new_speed), vmax)
+        hmax = jnp.where(active, jnp.maximum(hmax, h_new), hmax)
+        keep = ~active
+        return (
+            jnp.where(keep, pos, new_pos),
+            jnp.where(keep, vel, new_vel),
+            jnp.where(keep, mass, new_mass),
+            active & ~ends,
+            outcome,
+            end_t,
+            miss,
+            end_pos,
+            end_v,
+            end_a,
+            vmax,
+            hmax,
+        ), None
+
+    c0 = (
+        lp,
+        v0,
+        m0,
+        jnp.ones((n,), bool),
+        jnp.full((n,), OUT_OF_TIME, jnp.int32),
+        inf,
+        inf,
+        lp,
+        zero,
+        zero,
+        _norm(v0),
+        dynamics.altitude_m(lp),
+    )
+    c, _ = jax.lax.scan(body, c0, jnp.arange(steps, dtype=dtype))
+    _, _, _, _, outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax = c
+    return Flight(outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax)

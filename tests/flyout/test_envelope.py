@@ -1,0 +1,124 @@
+"""Envelopes from the physical flyout: each S-400 missile's computed maximum range and target
+altitude within 10% of the published figures, and the envelope's physics."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from iads.catalog import load_catalog
+from iads.cli import app
+from iads.flyout.envelope import compute_envelope, flight_model
+from iads.flyout.trajectory import GROUND, MISSED, NO_MANOEUVRE
+
+CAT = load_catalog()
+WITH_FLIGHT = [k for k, m in CAT.missiles.items() if m.flight is not None]
+S400 = CAT.systems["S-400"].missiles if "S-400" in CAT.systems else []
+
+
+def test_every_s400_missile_has_flight_data() -> None:
+    assert S400 and set(S400) <= set(WITH_FLIGHT)
+
+
+@pytest.mark.parametrize("key", WITH_FLIGHT)
+def test_computed_envelope_is_within_10_percent_of_the_published_range_and_altitude(
+    key: str,
+) -> None:
+    env = compute_envelope(CAT, key, "f16_class", "head-on")
+    assert env.max_range_m / env.published_max_range_m == pytest.approx(1.0, abs=0.10)
+    assert env.max_altitude_m / env.published_max_altitude_m == pytest.approx(1.0, abs=0.10)
+    # the envelope is a region, not scattered points: every altitude that has intercepts has
+    # them out to some range from the nearest grid ranges on
+    inside = env.inside
+    assert inside[:, : inside.shape[1] // 10].any()
+
+
+def test_less_lift_lowers_the_ceiling_by_leaving_no_manoeuvre_in_thin_air() -> None:
+    key = "48N6E3"
+    base = flight_model(CAT, key)
+    weak = replace(base, airframe=replace(base.airframe, cl_max=base.airframe.cl_max * 0.5))
+    full = compute_envelope(CAT, key, "f16_class", n_range=30, n_altitude=30)
+    half = compute_envelope(CAT, key, "f16_class", n_range=30, n_altitude=30, model=weak)
+    assert half.max_altitude_m < full.max_altitude_m
+    # the points lost are lost for want of manoeuvre (too little lift to turn onto the target
+    # or to spare at the end), not of energy (too slow, out of time)
+    lost = full.inside & ~half.inside
+    turning = np.isin(half.outcome[lost], [NO_MANOEUVRE, MISSED, GROUND])
+    assert lost.any() and turning.mean() > 0.8
+
+
+def test_more_drag_shortens_the_range() -> None:
+    key = "9M96E"
+    base = flight_model(CAT, key)
+    draggy = replace(base, airframe=replace(base.airframe, cd_mach=base.airframe.cd_mach * 2.0))
+    a = compute_envelope(CAT, key, "f16_class", n_range=30, n_altitude=20)
+    b = compute_envelope(CAT, key, "f16_class", n_range=30, n_altitude=20, model=draggy)
+    assert b.max_range_m < a.max_range_m
+    assert (b.inside <= a.inside).mean() > 0.95  # what more drag keeps, the nominal had
+
+
+runner = CliRunner()
+
+
+def test_cli_envelope_writes_json_csv_png_with_the_published_figures(tmp_path: Path) -> None:
+    out = tmp_path / "env"
+    res = runner.invoke(app, ["envelope", "9M96E", "--target", "f16_class", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "envelope.csv",
+        "envelope.json",
+        "envelope.png",
+    ]
+    doc = json.loads((out / "envelope.json").read_text())
+    for key in ("missile", "target", "max_range_m", "max_altitude_m"):
+        assert key in doc
+    assert doc["published_max_range_m"] == CAT.missiles["9M96E"].max_range_m.value
+    assert doc["published_max_altitude_m"] == CAT.missiles["9M96E"].max_target_altitude_m.value
+    rows = (out / "envelope.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    inside = [r.split(",") for r in rows[1:] if r.split(",")[header.index("inside")] == "1"]
+    far = max(float(r[header.index("range_m")]) for r in inside)
+    assert far == pytest.approx(doc["max_range_m"])
+    assert (out / "envelope.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "maximum range" in res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["envelope", "NOPE", "--target", "f16_class"], "unknown missile 'NOPE'"),
+        (["envelope", "48N6E3", "--target", "zeppelin"], "unknown threat 'zeppelin'"),
+        (["envelope", "48N6E3", "--target", "f16_class", "--aspect", "tail"], "--aspect"),
+    ],
+)
+def test_cli_envelope_bad_arguments_exit_2_with_one_line_and_write_nothing(
+    tmp_path: Path, args: list[str], words: str
+) -> None:
+    out = tmp_path / "env"
+    res = runner.invoke(app, [*args, "--out", str(out)])
+    assert res.exit_code == 2, res.output
+    assert words in res.output and len(res.output.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_cli_envelope_refuses_a_directory_holding_other_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    res = runner.invoke(app, ["envelope", "9M96E", "--target", "f16_class", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "notes.txt" in res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_flight_model_thrust_gives_the_rocket_equation_impulse() -> None:
+    # thrust x burn time = propellant x Isp x g0, phase by phase
+    for key in WITH_FLIGHT:
+        model = flight_model(CAT, key)
+        fl = CAT.missiles[key].flight
+        assert fl is not None
+        impulse = np.asarray(model.motor.thrust_n) * np.asarray(model.motor.burn_time_s)
+        want = [p.propellant_mass_kg.value * p.isp_s.value * 9.80665 for p in fl.motor]
+        assert impulse == pytest.approx(want, rel=1e-6)
