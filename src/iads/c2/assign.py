@@ -1,13 +1,16 @@
 """Command-post stage kernel: rank threats, assign them to fire units (greedy, marginal return).
 
 For each idle fire unit u and threat j the command post plans, from the track, the predicted
-intercept point (PIP) of each missile type k it has left: the time t that solves
-``|r + v t| = s_k t`` (r, v the track's position and velocity relative to the launcher, s_k the
-missile's mean flyout speed). The option is feasible when the PIP lies inside the missile's
-envelope (ground range between ``min_range_m`` and ``range_fraction`` x maximum range, the
-ballistic range for a ballistic target; altitude between the limits; flight time below the
-maximum), before the threat reaches its asset, when the unit's engagement radar has held the
-threat for the reaction time, and when the unit has a free target channel.
+intercept point (PIP) of each missile type k it has left. A first guess takes the time t that
+solves ``|r + v t| = s_k t`` (r, v the track's position and velocity relative to the launcher,
+s_k the missile's mean flyout speed); then, ``PIP_ITERATIONS`` times, t becomes the physical
+flyout's flight time to the PIP (the engagement table the scenario compiler computes with
+:func:`iads.flyout.envelope.engagement_tables`). The option is feasible when the PIP lies
+inside that table's envelope, shrunk in range by the doctrine's ``range_fraction``, beyond
+``min_range_m`` and above ``min_target_altitude_m`` (and, for a ballistic target, within
+``range_fraction`` x the published ballistic range), before the threat reaches its asset, when
+the unit's engagement radar has held the threat for the reaction time, and when the unit has a
+free target channel.
 
 The marginal return of a salvo of n missiles with single-shot kill probability p on threat j is
 
@@ -31,7 +34,7 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.arrays import scatter_add, scatter_any, scatter_set
-from iads.c2.base import C2Inputs, C2Params, C2State, Options, Orders
+from iads.c2.base import C2Inputs, C2Params, C2State, EnvelopeParams, Options, Orders
 from iads.c2.plan import follow_plan
 from iads.catalog.base import THREAT_CATEGORIES
 from iads.geo import vec
@@ -61,6 +64,23 @@ def intercept_time(rel_pos_m: Array, vel_m_s: Array, speed_m_s: Array) -> Array:
     return jnp.where(disc < 0, jnp.inf, t)
 
 
+#: Refinements of the predicted intercept point with the engagement table's flight times.
+PIP_ITERATIONS = 2
+
+
+def table_lookup(
+    mp: EnvelopeParams, table: Array, kind: Array, range_m: Array, altitude: Array
+) -> Array:
+    """``table`` [K, H, R] at the cell nearest (ground range, altitude) of missile type
+    ``kind`` (shapes broadcast); beyond the grid, its last row or column."""
+    n_alt, n_range = table.shape[1], table.shape[2]
+    r = jnp.round(range_m / mp.table_range_step_m[kind]) - 1.0
+    a = jnp.round(altitude / mp.table_altitude_step_m[kind])
+    r = jnp.clip(jnp.nan_to_num(r, nan=0.0, posinf=n_range - 1.0), 0, n_range - 1)
+    a = jnp.clip(jnp.nan_to_num(a, nan=0.0), 0, n_alt - 1)
+    return table[kind, a.astype(jnp.int32), r.astype(jnp.int32)]
+
+
 def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Options:
     """Score [U, J] of the best salvo each unit can fire at each threat, its missile type,
     which threats each unit already engages [U, J], and what the assignment plan needs."""
@@ -73,7 +93,12 @@ def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Op
         rel[:, :, None, :], vel[None, :, None, :], mp.mean_speed_m_s[None, None, :]
     )  # [U, J, K]
     t_fin = jnp.where(jnp.isfinite(t_int), t_int, 0.0)
-    pip = pos[None, :, None, :] + vel[None, :, None, :] * t_fin[..., None]  # [U, J, K, 3]
+    kinds = jnp.arange(mp.max_range_m.shape[0])[None, None, :]
+    for _ in range(PIP_ITERATIONS):  # the flyout's own time to the point, not a mean speed
+        pip = pos[None, :, None, :] + vel[None, :, None, :] * t_fin[..., None]  # [U, J, K, 3]
+        pip_range = ground_range_m(pip, up.pos_m[:, None, None, :])
+        t_fin = table_lookup(mp, mp.table_time_s, kinds, pip_range, altitude_m(pip))
+    pip = pos[None, :, None, :] + vel[None, :, None, :] * t_fin[..., None]
     pip_range = ground_range_m(pip, up.pos_m[:, None, None, :])
     pip_alt = altitude_m(pip)
     ballistic = (inputs.category == _BALLISTIC)[None, :, None]
@@ -81,17 +106,19 @@ def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Op
     speed = vec.norm(vel)
     asset_pos = inputs.asset_pos_m[inputs.asset]
     time_to_asset = vec.norm(asset_pos - pos) / jnp.maximum(speed, 1.0)  # [J]
-    reach = up.range_fraction[:, None, None] * max_range  # [U, J, K]
+    fraction = up.range_fraction[:, None, None]
+    reach = fraction * max_range  # [U, J, K]
     can_fire = (inputs.inventory[:, None, :] > 0) & (speed <= up.max_target_speed_m_s[:, None])[
         ..., None
     ]
+    # inside the flyout's envelope shrunk in range by the doctrine's fraction
+    inside = table_lookup(mp, mp.table_inside, kinds, pip_range / fraction, pip_alt) > 0.5
     in_envelope = (
         jnp.isfinite(t_int)
+        & inside
         & (pip_range >= mp.min_range_m)
-        & (pip_range <= reach)
+        & (~ballistic | (pip_range <= reach))
         & (pip_alt >= mp.min_target_altitude_m)
-        & (pip_alt <= mp.max_target_altitude_m)
-        & (t_fin <= mp.max_flight_time_s)
         & (t_fin <= time_to_asset[None, :, None])
         & can_fire
     )

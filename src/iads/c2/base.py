@@ -41,7 +41,14 @@ class EnvelopeParams:
     max_target_altitude_m: Array  # [K]
     min_target_altitude_m: Array  # [K]
     max_flight_time_s: Array  # [K]
-    mean_speed_m_s: Array  # [K] for predicted-intercept-point planning
+    mean_speed_m_s: Array  # [K] first guess of the predicted intercept point
+    #: The physical flyout's engagement table (iads.flyout.envelope.EngagementTable): cell
+    #: (a, r) is the intercept point at altitude a·altitude_step and ground range
+    #: (r + 1)·range_step of missile type k.
+    table_inside: Array  # [K, H, R] 1 where the round can intercept there, else 0
+    table_time_s: Array  # [K, H, R] its flight time to that point
+    table_range_step_m: Array  # [K]
+    table_altitude_step_m: Array  # [K]
 
 
 @jax.tree_util.register_dataclass

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -116,6 +117,158 @@ def _missile(cat: Catalog, key: str) -> Missile:
             f"{', '.join(with_flight) or 'none'}",
         )
     return missile
+
+
+@dataclass(frozen=True)
+class EngagementTable:
+    """Where a missile type can intercept, for the command post's launch decisions: a grid of
+    ground ranges ``range_step_m · (1..R)`` and altitudes ``altitude_step_m · (0..H-1)`` (the
+    first row flown at ``LOWEST_ALTITUDE_M``), each cell inside or not and its flight time,
+    against a target standing at the point (the round flies to the predicted intercept point)."""
+
+    inside: NDArray[np.bool_]  # [H, R]
+    time_s: NDArray[np.float64]  # [H, R] flight time to the point (the flight's end if outside)
+    range_step_m: float
+    altitude_step_m: float
+
+    def mean_speed_m_s(self, range_m: float, altitude_m: float) -> float:
+        """Ground range over flight time at the cell nearest (range, altitude)."""
+        r = int(np.clip(round(range_m / self.range_step_m) - 1, 0, self.inside.shape[1] - 1))
+        a = int(np.clip(round(altitude_m / self.altitude_step_m), 0, self.inside.shape[0] - 1))
+        return float((r + 1) * self.range_step_m / max(self.time_s[a, r], 1e-9))
+
+
+_TABLES: dict[tuple[str, ...], EngagementTable] = {}
+
+
+def _lanes(model: FlightModel, lanes: int, phases: int) -> FlightModel:
+    """``model`` (one missile, scalars) repeated over ``lanes``, its motor padded to
+    ``phases`` phases (no thrust)."""
+
+    def rep(x: Any) -> Any:
+        x = jnp.asarray(x)
+        return jnp.broadcast_to(x, (lanes, *x.shape))
+
+    motor = model.motor
+    pad = phases - motor.thrust_n.shape[-1]
+
+    def padded(x: Any, fill: float) -> Any:
+        return rep(jnp.concatenate([x, jnp.full((pad,), fill, x.dtype)]))
+
+    per_lane = {
+        name: rep(getattr(model, name))
+        for name in FlightModel.__dataclass_fields__
+        if name not in ("airframe", "motor")
+    }
+    airframe = Airframe(
+        reference_area_m2=rep(model.airframe.reference_area_m2),
+        cd_mach=rep(model.airframe.cd_mach),
+        mach=model.airframe.mach,
+        induced_drag_factor=rep(model.airframe.induced_drag_factor),
+        cl_max=rep(model.airframe.cl_max),
+        max_load_factor_g=rep(model.airframe.max_load_factor_g),
+        lateral_thrust_m_s2=rep(model.airframe.lateral_thrust_m_s2),
+    )
+    return FlightModel(
+        airframe=airframe,
+        motor=Motor(
+            ignition_s=padded(motor.ignition_s, 0.0),
+            burn_time_s=padded(motor.burn_time_s, 1.0),
+            thrust_n=padded(motor.thrust_n, 0.0),
+            isp_s=padded(motor.isp_s, 1.0),
+        ),
+        **per_lane,
+    )
+
+
+def _concatenate(models: list[FlightModel]) -> FlightModel:
+    """Lane-wise models (from :func:`_lanes`) as one batch; the Mach grid is shared."""
+    cat = lambda *xs: jnp.concatenate(xs, axis=0)  # noqa: E731
+    mach = models[0].airframe.mach
+    stripped = [replace(m, airframe=replace(m.airframe, mach=None)) for m in models]  # type: ignore[arg-type]
+    batch = jax.tree_util.tree_map(cat, *stripped)
+    return replace(batch, airframe=replace(batch.airframe, mach=mach))
+
+
+def engagement_tables(
+    cat: Catalog, keys: list[str], n_range: int = 40, n_altitude: int = 20, dt_s: float = 0.25
+) -> list[EngagementTable]:
+    """The :class:`EngagementTable` of each catalog missile in ``keys``, flown in one batch
+    (computed once per process for the same catalog values)."""
+    missiles = [_missile(cat, k) for k in keys]
+    drag = cat.environment.zero_lift_drag.model_dump_json()
+    cache = [
+        (k, m.model_dump_json(), drag, str(n_range), str(n_altitude), str(dt_s))
+        for k, m in zip(keys, missiles, strict=True)
+    ]
+    todo = sorted({i for i, c in enumerate(cache) if c not in _TABLES}, key=keys.__getitem__)
+    if todo:
+        # in float64 whatever the run's precision, so every run plans with the same table
+        with jax.enable_x64(True):
+            _fill_tables(cat, keys, missiles, cache, todo, n_range, n_altitude, dt_s)
+    return [_TABLES[c] for c in cache]
+
+
+def _fill_tables(
+    cat: Catalog,
+    keys: list[str],
+    missiles: list[Missile],
+    cache: Sequence[tuple[str, ...]],
+    todo: list[int],
+    n_range: int,
+    n_altitude: int,
+    dt_s: float,
+) -> None:
+    if todo:
+        models = [flight_model(cat, keys[i]) for i in todo]
+        phases = max(m.motor.thrust_n.shape[-1] for m in models)
+        points, starts, lanes = [], [], []
+        for i, model in zip(todo, models, strict=True):
+            ranges, altitudes = grid(
+                missiles[i].max_range_m.value,
+                missiles[i].max_target_altitude_m.value,
+                n_range,
+                n_altitude,
+            )
+            rr, hh = np.meshgrid(ranges, altitudes)
+            e, h = rr.ravel(), hh.ravel()
+            points.append(enu_to_xyz(e, np.zeros_like(e), h, xp=np).T)
+            starts.append((ranges, altitudes))
+            lanes.append(_lanes(model, e.size, phases))
+        batch = _concatenate(lanes)
+        launch = np.concatenate(
+            [
+                np.repeat(
+                    np.asarray(enu_to_xyz(0.0, 0.0, launch_height_m(cat, keys[i]), xp=np))[:, None],
+                    p.shape[1],
+                    axis=1,
+                )
+                for i, p in zip(todo, points, strict=True)
+            ],
+            axis=1,
+        )
+        point = np.concatenate(points, axis=1)
+        dtype = batch.launch_mass_kg.dtype
+        flight = fly(
+            batch,
+            jnp.asarray(launch, dtype),
+            jnp.asarray(point, dtype),
+            jnp.zeros(point.shape, dtype),
+            dt_s,
+        )
+        outcome = np.asarray(flight.outcome)
+        time_s = np.asarray(flight.time_s, np.float64)
+        at = 0
+        for i, (ranges, altitudes) in zip(todo, starts, strict=True):
+            shape = (altitudes.size, ranges.size)
+            n = altitudes.size * ranges.size
+            _TABLES[cache[i]] = EngagementTable(
+                inside=(outcome[at : at + n] == INTERCEPT).reshape(shape),
+                time_s=time_s[at : at + n].reshape(shape),
+                range_step_m=float(ranges[1] - ranges[0]),
+                altitude_step_m=float(altitudes[-1] - altitudes[-2]),
+            )
+            at += n
 
 
 @dataclass(frozen=True)

@@ -100,8 +100,9 @@ def fly(
     target_vel: Array,
     dt_s: float,
 ) -> Flight:
-    """Fly one missile per lane at a target that starts at ``target_pos`` [3, N] and moves
-    with constant ``target_vel`` [3, N]; steps of ``dt_s`` up to the maximum flight time."""
+    """Fly one missile per lane from ``launch_pos`` ([3] or [3, N]) at a target that starts at
+    ``target_pos`` [3, N] and moves with constant ``target_vel`` [3, N]; steps of ``dt_s`` up
+    to the (longest) maximum flight time."""
     t_max = float(np.max(np.asarray(model.max_flight_time_s)))
     steps = int(np.ceil(t_max / dt_s)) + 1
     return _fly(model, jnp.asarray(launch_pos), target_pos, target_vel, dt_s, steps)
@@ -122,7 +123,7 @@ def _fly(
     model = replace(
         model, airframe=replace(model.airframe, cd_mach=jnp.broadcast_to(cd, (n, cd.shape[-1])))
     )
-    lp = jnp.broadcast_to(jnp.asarray(launch_pos, dtype)[:, None], (3, n))
+    lp = jnp.broadcast_to(jnp.asarray(launch_pos, dtype).reshape(3, -1), (3, n))
     up = dynamics.gravity_m_s2(lp)
     up = -up / _norm(up)
     v0 = up * model.launch_speed_m_s

@@ -28,6 +28,7 @@ from iads.catalog.base import (
 from iads.engine.base import Params
 from iads.errors import InputError, from_validation_error
 from iads.flyout.base import FlyoutParams
+from iads.flyout.envelope import engagement_tables
 from iads.geo.frame import LocalFrame
 from iads.launch.base import LaunchParams
 from iads.radar.equation import detection_probability_table, snr_linear
@@ -346,29 +347,6 @@ def _check_battery_radars(p: Path, i: int, b: Any, cat: Catalog) -> None:
         )
 
 
-def mean_flyout_speed_m_s(m: Missile, density_scale_height_m: float) -> float:
-    """Mean speed (m/s) of missile ``m`` over a level flyout with the engine's speed model.
-
-    The flyout is ``planning_range_fraction`` of the maximum range long at
-    ``planning_altitude_m`` (the missile's planning figures); intercept planning uses it.
-    """
-    v0, tb, L = m.max_speed_m_s.value, m.boost_time_s.value, m.drag_length_m.value
-    range_m = m.planning_range_fraction.value * m.max_range_m.value
-    rho = math.exp(-m.planning_altitude_m.value / density_scale_height_m)
-    dt = 0.05
-    t = s = v = 0.0
-    while s < range_m and t < 2000.0:
-        if t < tb:
-            v = min(v + v0 / tb * dt, v0)
-        else:
-            v = v / (1.0 + rho * v * dt / L)
-            if v < m.min_speed_m_s.value:
-                break
-        s += v * dt
-        t += dt
-    return s / max(t, dt)
-
-
 def _ballistic_ground_speed(range_m: float, apogee_m: float) -> float:
     flight_time = 2.0 * math.sqrt(2.0 * apogee_m / STANDARD_GRAVITY_M_S2)
     return range_m / flight_time
@@ -513,6 +491,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
     missiles = [cat.missiles[m] for m in missile_types]
     scale_height = env.density_scale_height_m.value
     k_factor = scenario_k_factor(scn)
+    tables = engagement_tables(cat, list(missile_types)) if missile_types else []
 
     def per_type(get: Any, fill: float = 0.0) -> Any:
         return arr([get(m) for m in missiles], n=n_k, fill=fill)
@@ -559,7 +538,21 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
             max_target_altitude_m=per_type(lambda m: m.max_target_altitude_m.value),
             min_target_altitude_m=per_type(lambda m: m.min_target_altitude_m.value),
             max_flight_time_s=per_type(lambda m: m.max_flight_time_s.value),
-            mean_speed_m_s=per_type(lambda m: mean_flyout_speed_m_s(m, scale_height), 1.0),
+            mean_speed_m_s=arr(
+                [
+                    t.mean_speed_m_s(
+                        m.planning_range_fraction.value * m.max_range_m.value,
+                        m.planning_altitude_m.value,
+                    )
+                    for t, m in zip(tables, missiles, strict=True)
+                ],
+                n=n_k,
+                fill=1.0,
+            ),
+            table_inside=arr([t.inside for t in tables] or np.zeros((0, 1, 1)), n=n_k),
+            table_time_s=arr([t.time_s for t in tables] or np.zeros((0, 1, 1)), n=n_k),
+            table_range_step_m=arr([t.range_step_m for t in tables], n=n_k, fill=1.0),
+            table_altitude_step_m=arr([t.altitude_step_m for t in tables], n=n_k, fill=1.0),
         ),
         unit_command_post=unit_cp,
         targets_engaged=arr(
