@@ -99,9 +99,9 @@ def test_missile_detail_lists_every_sourced_figure():
 
 
 def test_a_modelling_figure_is_labelled_a_modelling_value():
-    assert raw_sections()["missiles"]["48N6E3"]["drag_length_m"]["basis"] == "modelling"
+    assert raw_sections()["missiles"]["48N6E3"]["flight"]["drag_scale"]["basis"] == "modelling"
     res = invoke("missiles", "48N6E3")
-    (line,) = [ln for ln in res.output.splitlines() if ln.split()[:1] == ["drag_length_m"]]
+    (line,) = [ln for ln in res.output.splitlines() if ln.split()[:1] == ["flight.drag_scale"]]
     assert "modelling value" in line
 
 

@@ -18,11 +18,10 @@ import yaml
 from pydantic import BaseModel
 from scipy.optimize import brentq
 
-from iads.catalog import CATALOG_DIR, Figure, Missile, Radar, load_catalog_dir
+from iads.catalog import CATALOG_DIR, Figure, Radar, load_catalog_dir
 from iads.errors import InputError
 
 #: The density scale height the missiles' drag lengths were worked out with (catalog header).
-SCALE_HEIGHT_M = 8500.0
 
 SPEED_OF_LIGHT_M_S = 299_792_458.0
 BOLTZMANN_J_K = 1.380649e-23
@@ -187,85 +186,6 @@ def test_swerling1_closed_form_matches_known_answer() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Missile kinematics: linear boost, then dv/dt = -(rho/rho0) v^2 / L at a constant altitude
-
-
-def test_drag_lengths_were_worked_out_with_the_catalogs_atmosphere(catalog) -> None:  # type: ignore[no-untyped-def]
-    assert catalog.environment.density_scale_height_m.value == SCALE_HEIGHT_M
-
-
-def _documented_altitude_m(missile: Missile) -> float:
-    """The mean altitude the drag length was chosen for: "h = <metres> m" in its note."""
-    text = missile.drag_length_m.note or ""
-    match = re.search(r"h = (\d+(?:\.\d+)?) m", text)
-    assert match, f"{missile.name}: drag_length_m.note must state 'h = <metres> m'"
-    return float(match.group(1))
-
-
-def _fly_level(missile: Missile, altitude_m: float, range_m: float) -> tuple[float, float]:
-    """(time_s, speed_m_s) when the missile has flown range_m, or (inf, speed) if it is lost."""
-    v_max = missile.max_speed_m_s.value
-    t_boost = missile.boost_time_s.value
-    drag_length_m = missile.drag_length_m.value
-    density_ratio = math.exp(-altitude_m / SCALE_HEIGHT_M)
-    lost_below_m_s = missile.min_speed_m_s.value
-
-    def accel(t: float, v: float) -> float:
-        if t < t_boost:
-            return v_max / t_boost
-        return -density_ratio * v * v / drag_length_m
-
-    dt = 0.01
-    t, s, v = 0.0, 0.0, 0.0
-    while s < range_m:
-        # RK4 on (s, v); the boost ramp is linear so the step across burnout is exact enough
-        k1v = accel(t, v)
-        k2v = accel(t + dt / 2, v + dt / 2 * k1v)
-        k3v = accel(t + dt / 2, v + dt / 2 * k2v)
-        k4v = accel(t + dt, v + dt * k3v)
-        s_next = s + dt / 6 * (v + 2 * (v + dt / 2 * k1v) + 2 * (v + dt / 2 * k2v) + v + dt * k3v)
-        v_next = v + dt / 6 * (k1v + 2 * k2v + 2 * k3v + k4v)
-        if s_next >= range_m:  # interpolate the crossing
-            frac = (range_m - s) / (s_next - s)
-            return t + frac * dt, v + frac * (v_next - v)
-        t, s, v = t + dt, s_next, v_next
-        if t > t_boost and v < lost_below_m_s:
-            return math.inf, v
-    return t, v
-
-
-@pytest.mark.parametrize("missile_key", _keys("missiles"))
-def test_missile_keeps_speed_to_max_range_at_documented_altitude(
-    catalog,  # type: ignore[no-untyped-def]
-    missile_key: str,
-) -> None:
-    missile = catalog.missiles[missile_key]
-    altitude_m = _documented_altitude_m(missile)
-    time_s, speed_m_s = _fly_level(missile, altitude_m, missile.max_range_m.value)
-    assert speed_m_s >= 500.0
-    assert time_s <= missile.max_flight_time_s.value
-
-
-@pytest.mark.parametrize("missile_key", _keys("missiles"))
-def test_missile_flight_time_limit_has_about_ten_percent_margin(
-    catalog,  # type: ignore[no-untyped-def]
-    missile_key: str,
-) -> None:
-    missile = catalog.missiles[missile_key]
-    time_s, _ = _fly_level(missile, _documented_altitude_m(missile), missile.max_range_m.value)
-    assert missile.max_flight_time_s.value == pytest.approx(1.1 * time_s, rel=0.02)
-
-
-def test_fly_level_matches_closed_form_coast() -> None:
-    # v(s) = v0 exp(-r s / L) after burnout: a known answer for the integrator itself.
-    missile = load_catalog_dir(CATALOG_DIR).missiles["48N6E3"]
-    v0, tb, L = missile.max_speed_m_s.value, missile.boost_time_s.value, missile.drag_length_m.value
-    r = math.exp(-15_000.0 / SCALE_HEIGHT_M)
-    _, v = _fly_level(missile, 15_000.0, 150_000.0)
-    assert v == pytest.approx(v0 * math.exp(-r * (150_000.0 - v0 * tb / 2) / L), rel=1e-3)
-
-
-# --------------------------------------------------------------------------------------------
 # Bad input: InputError naming the file and the field
 
 
@@ -299,15 +219,10 @@ def _missile(**override: Any) -> dict[str, Any]:
         "max_target_altitude_m": _fig(20_000.0),
         "min_target_altitude_m": _fig(10.0),
         "max_speed_m_s": _fig(1000.0),
-        "boost_time_s": _fig(5.0),
-        "drag_length_m": _fig(50_000.0),
         "max_load_factor_g": _fig(20.0),
         "max_flight_time_s": _fig(200.0),
         "min_speed_m_s": _fig(250.0),
         "navigation_constant": _fig(4.0),
-        "loft_slope": _fig(1.0),
-        "loft_start_m": _fig(20_000.0),
-        "loft_ceiling_m": _fig(30_000.0),
         "launch_speed_m_s": _fig(30.0),
         "launch_elevation_deg": _fig(60.0),
         "planning_altitude_m": _fig(15_000.0),
@@ -322,6 +237,7 @@ def _missile(**override: Any) -> dict[str, Any]:
         "kill_probability": {
             c: _fig(0.5) for c in ("aircraft", "cruise_missile", "ballistic_missile", "drone")
         },
+        "flight": _flight(),
     }
     missile.update(override)
     return missile
@@ -334,7 +250,6 @@ def _write(path: Path, doc: dict[str, Any]) -> None:
     if not env.exists() and "environment" not in doc:
         environment = {
             "k_factor": _fig(4.0 / 3.0),
-            "density_scale_height_m": _fig(8500.0),
             "zero_lift_drag": {
                 "mach": [0.0, 2.0],
                 "cd0": [0.3, 0.3],
@@ -509,7 +424,7 @@ def test_a_drag_table_out_of_order_is_refused(tmp_path: Path) -> None:
         "basis": "modelling",
         "source": "test",
     }
-    env = {"k_factor": _fig(1.3), "density_scale_height_m": _fig(8500.0), "zero_lift_drag": table}
+    env = {"k_factor": _fig(1.3), "zero_lift_drag": table}
     _write(tmp_path / "environment.yaml", {"environment": env})
     msg = _load_error(tmp_path)
     assert "environment.yaml" in msg and "zero_lift_drag" in msg and "ascending" in msg

@@ -24,6 +24,10 @@ DESCRIPTIVE = {
     ("Calibration", "range_m"),
     ("Calibration", "detection_probability"),
     ("Missile", "name"),
+    # published; iads envelope shows it beside the physical flyout's computed speed
+    ("Missile", "max_speed_m_s"),
+    ("DragTable", "basis"),
+    ("DragTable", "source"),
     ("Guidance", "description"),
     ("KillMechanism", "description"),
     ("Launcher", "name"),
@@ -51,6 +55,9 @@ MODELS = (
     schema.Mast,
     schema.Threat,
     schema.Environment,
+    schema.Flight,
+    schema.MotorPhase,
+    schema.DragTable,
 )
 
 

@@ -139,10 +139,10 @@ def test_every_sourced_figure_of_every_entry_is_listed_with_value_range_and_sour
 
 
 def test_a_modelling_figure_says_it_is_a_modelling_value():
-    raw = raw_sections()["missiles"]["48N6E3"]["drag_length_m"]
+    raw = raw_sections()["missiles"]["48N6E3"]["flight"]["drag_scale"]
     assert raw["basis"] == "modelling"
     (row,) = [
-        r for r in entry_rows(load_catalog().missiles["48N6E3"]) if r.field == "drag_length_m"
+        r for r in entry_rows(load_catalog().missiles["48N6E3"]) if r.field == "flight.drag_scale"
     ]
     assert row.basis == "modelling value"
 

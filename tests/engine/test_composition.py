@@ -112,7 +112,11 @@ def test_changing_model_values_does_not_recompile(fighters):
     p = dataclasses.replace(  # NumPy arithmetic: eager JAX ops would compile kernels of their own
         p,
         flyout=dataclasses.replace(
-            p.flyout, navigation_constant=scaled(p.flyout.navigation_constant, 1.5)
+            p.flyout,
+            model=dataclasses.replace(
+                p.flyout.model,
+                navigation_constant=scaled(p.flyout.model.navigation_constant, 1.5),
+            ),
         ),
         tracking=dataclasses.replace(p.tracking, timeout_s=scaled(p.tracking.timeout_s, 2.0)),
         c2=dataclasses.replace(p.c2, priority_offset_s=scaled(p.c2.priority_offset_s, 1.5)),

@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 
 from iads.flyout.base import FlyoutInputs, FlyoutParams, Missiles
+from iads.flyout.dynamics import Airframe, Motor
 from iads.flyout.guidance import flyout
+from iads.flyout.trajectory import FlightModel
 from iads.launch.base import Fired
 from iads.threats.base import ThreatKinematics
 
-SPEED = 1000.0  # m/s, straight and level: no boost, no drag, no steering
+SPEED = 1000.0  # m/s, straight and level: no thrust, no drag, no steering
 RANGE = 5000.0  # m down range to the target's abeam point
 ENDGAME = 25.0  # m
 
@@ -23,21 +25,49 @@ def _one(x, dtype=jnp.float32):  # type: ignore[no-untyped-def]
     return jnp.asarray([x], dtype)
 
 
+def _model() -> FlightModel:
+    """A round that flies straight and level at SPEED: no thrust, no drag, no steering (N = 0)
+    and just enough lift to hold it against gravity (gravity compensation)."""
+    one = _one
+    return FlightModel(
+        airframe=Airframe(
+            reference_area_m2=one(1.0),
+            cd_mach=jnp.zeros((1, 2), jnp.float32),
+            mach=jnp.asarray([0.0, 10.0], jnp.float32),
+            induced_drag_factor=one(0.0),
+            cl_max=one(100.0),
+            max_load_factor_g=one(2.0),
+            lateral_thrust_m_s2=one(0.0),
+        ),
+        motor=Motor(
+            ignition_s=jnp.zeros((1, 1), jnp.float32),
+            burn_time_s=jnp.full((1, 1), 1e-6, jnp.float32),
+            thrust_n=jnp.zeros((1, 1), jnp.float32),
+            isp_s=jnp.ones((1, 1), jnp.float32),
+        ),
+        launch_mass_kg=one(100.0),
+        launch_speed_m_s=one(SPEED),
+        launch_elevation_rad=one(0.0),
+        turnover_time_s=one(0.0),
+        turnover_accel_m_s2=one(0.0),
+        divert_accel_m_s2=one(0.0),
+        divert_time_to_go_s=one(0.0),
+        navigation_constant=one(0.0),
+        loft_slope=one(0.0),
+        loft_start_m=one(0.0),
+        loft_ceiling_m=one(0.0),
+        max_flight_time_s=one(100.0),
+        min_speed_m_s=one(0.0),
+        endgame_range_m=one(ENDGAME),
+        endgame_min_accel_m_s2=one(0.0),
+    )
+
+
 PARAMS = FlyoutParams(
-    max_speed_m_s=_one(SPEED),
-    boost_time_s=_one(1e-6),
-    drag_length_m=_one(1e15),
-    max_accel_m_s2=_one(0.0),
-    max_flight_time_s=_one(100.0),
-    min_speed_m_s=_one(0.0),
-    navigation_constant=_one(4.0),
-    loft_slope=_one(0.0),
-    loft_start_m=_one(0.0),
-    loft_ceiling_m=_one(0.0),
+    model=_model(),
     seeker_band=_one(0, jnp.int32),
     seeker_acquisition_range_m=_one(0.0),
     seeker_reference_rcs_m2=_one(1.0),
-    density_scale_height_m=jnp.asarray(8500.0, jnp.float32),
     n_substeps=10,
 )
 
@@ -78,6 +108,7 @@ def _fly(offset_m: float) -> list:  # type: ignore[type-arg]
         pos_m=jnp.zeros((1, 1, 3), jnp.float32),
         vel_m_s=jnp.zeros((1, 1, 3), jnp.float32),
         speed_m_s=z,
+        mass_kg=jnp.ones((1, 1), jnp.float32),
         target=jnp.zeros((1, 1), jnp.int32),
         kind=jnp.zeros((1, 1), jnp.int32),
         launch_time_s=z,

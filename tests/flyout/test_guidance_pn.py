@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from iads.flyout.guidance import steer
+from iads.flyout.steering import steer
 
 SPEED_M = 1000.0
 SPEED_T = 300.0

@@ -331,22 +331,17 @@ class Missile(_Strict):
     max_target_altitude_m: Figure
     min_target_altitude_m: Figure
     max_speed_m_s: Figure
-    boost_time_s: Figure
-    drag_length_m: Figure
     max_load_factor_g: Figure
     max_flight_time_s: Figure
     min_speed_m_s: Figure
     navigation_constant: Figure
-    loft_slope: Figure
-    loft_start_m: Figure
-    loft_ceiling_m: Figure
     launch_speed_m_s: Figure
     launch_elevation_deg: Figure
     planning_altitude_m: Figure
     planning_range_fraction: Figure
     kill_mechanism: KillMechanism
-    #: The physical flyout's data (None: the missile has none yet; ``iads envelope`` refuses it).
-    flight: Flight | None = None
+    #: The physical flyout's data: what the engine's flyout and ``iads envelope`` fly.
+    flight: Flight
     #: Kill probability per threat category of a burst (or a hit) at zero end-game miss; the
     #: kill mechanism's damage function scales it with the miss distance.
     kill_probability: dict[ThreatCategory, Figure]
@@ -428,7 +423,6 @@ class Environment(_Strict):
     """The air and the propagation every run uses (a scenario may override ``k_factor``)."""
 
     k_factor: Figure
-    density_scale_height_m: Figure
     zero_lift_drag: DragTable
 
 

@@ -86,6 +86,7 @@ def init_state(params: Params, key: Array) -> State:
             pos_m=jnp.zeros((n_u, n_m, 3), dtype),
             vel_m_s=jnp.zeros((n_u, n_m, 3), dtype),
             speed_m_s=jnp.zeros((n_u, n_m), dtype),
+            mass_kg=jnp.ones((n_u, n_m), dtype),  # no missile yet (1 kg: no division by 0)
             target=zeros_um,
             kind=zeros_um,
             launch_time_s=jnp.zeros((n_u, n_m), dtype),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import jax
 from jax import Array
 
+from iads.flyout.trajectory import FlightModel
 from iads.launch.base import Fired
 from iads.threats.base import ThreatKinematics
 
@@ -18,22 +19,12 @@ from iads.threats.base import ThreatKinematics
 @jax.tree_util.register_dataclass
 @dataclass(frozen=True)
 class FlyoutParams:
-    """Each missile type's motor, drag, manoeuvre and guidance; the air it flies through."""
+    """Each missile type's physical flyout (mass, motor, airframe, guidance) and seeker."""
 
-    max_speed_m_s: Array  # [K] burnout speed
-    boost_time_s: Array  # [K]
-    drag_length_m: Array  # [K]
-    max_accel_m_s2: Array  # [K] lateral acceleration limit
-    max_flight_time_s: Array  # [K]
-    min_speed_m_s: Array  # [K] a coasting missile slower than this is lost
-    navigation_constant: Array  # [K] proportional-navigation gain N
-    loft_slope: Array  # [K] midcourse aim height per metre of ground distance beyond loft_start
-    loft_start_m: Array  # [K]
-    loft_ceiling_m: Array  # [K]
+    model: FlightModel  # [K] arrays (airframe.mach [Q] shared), iads.flyout.trajectory
     seeker_band: Array  # [K] int32 band of an active seeker (BANDS order)
     seeker_acquisition_range_m: Array  # [K] against the reference RCS; 0: no seeker
     seeker_reference_rcs_m2: Array  # [K]
-    density_scale_height_m: Array  # [] exponential atmosphere
     n_substeps: int = field(default=1, metadata={"static": True})
 
 
@@ -46,6 +37,7 @@ class Missiles:
     pos_m: Array  # [U, M, 3]
     vel_m_s: Array  # [U, M, 3]
     speed_m_s: Array  # [U, M]
+    mass_kg: Array  # [U, M]
     target: Array  # [U, M] int32
     kind: Array  # [U, M] int32 missile type
     launch_time_s: Array  # [U, M]

@@ -59,7 +59,6 @@ def flight_model(cat: Catalog, key: str) -> FlightModel:
     """The physical flyout model of catalog missile ``key`` (nominal values)."""
     missile = _missile(cat, key)
     fl = missile.flight
-    assert fl is not None
     drag = cat.environment.zero_lift_drag
     dtype = jax.dtypes.canonicalize_dtype(jnp.float64)  # float32 unless x64 is on
     f = lambda v: jnp.asarray(v, dtype)  # noqa: E731
@@ -90,6 +89,7 @@ def flight_model(cat: Catalog, key: str) -> FlightModel:
         motor=motor,
         launch_mass_kg=f(fl.launch_mass_kg.value),
         launch_speed_m_s=f(missile.launch_speed_m_s.value),
+        launch_elevation_rad=f(math.radians(missile.launch_elevation_deg.value)),
         turnover_time_s=f(fl.turnover_time_s.value),
         turnover_accel_m_s2=f(fl.turnover_accel_m_s2.value),
         divert_accel_m_s2=f(fl.divert_accel_m_s2.value),
@@ -106,17 +106,7 @@ def flight_model(cat: Catalog, key: str) -> FlightModel:
 
 
 def _missile(cat: Catalog, key: str) -> Missile:
-    """The catalog missile ``key``, which must have flight data."""
-    missile = cat.missiles[key]
-    if missile.flight is None:
-        with_flight = sorted(k for k, m in cat.missiles.items() if m.flight is not None)
-        raise InputError(
-            "catalog",
-            f"missiles.{key}.flight",
-            f"{key} has no flight data, so no envelope; missiles with it: "
-            f"{', '.join(with_flight) or 'none'}",
-        )
-    return missile
+    return cat.missiles[key]
 
 
 @dataclass(frozen=True)
@@ -178,6 +168,35 @@ def _lanes(model: FlightModel, lanes: int, phases: int) -> FlightModel:
             isp_s=padded(motor.isp_s, 1.0),
         ),
         **per_lane,
+    )
+
+
+def flight_models(cat: Catalog, keys: list[str], slots: int, dtype: Any) -> FlightModel:
+    """The flight models of catalog missiles ``keys`` stacked on a leading axis of ``slots``
+    missile types (the padded slots repeat the last type; they fire nothing), motors padded
+    to the same number of phases, in ``dtype``."""
+    # a scenario with no missiles still needs one (unused) slot of arrays
+    models = [flight_model(cat, k) for k in (keys or [next(iter(cat.missiles))])]
+    phases = max(m.motor.thrust_n.shape[-1] for m in models)
+    rows = [_lanes(m, 1, phases) for m in models]
+    rows += [rows[-1]] * (slots - len(rows))
+    batch = _concatenate(rows)
+    return jax.tree_util.tree_map(lambda a: jnp.asarray(a, dtype), batch)
+
+
+def _fly_at(
+    model: FlightModel,
+    launch: NDArray[np.float64],
+    target: NDArray[np.float64],
+    velocity: NDArray[np.float64] | None,
+    dt_s: float,
+) -> Flight:
+    """:func:`iads.flyout.trajectory.fly` from NumPy positions, in the model's float type;
+    ``velocity`` None: the targets stand still."""
+    dtype = model.launch_mass_kg.dtype
+    vel = np.zeros(target.shape) if velocity is None else velocity
+    return fly(
+        model, jnp.asarray(launch, dtype), jnp.asarray(target, dtype), jnp.asarray(vel, dtype), dt_s
     )
 
 
@@ -247,15 +266,7 @@ def _fill_tables(
             ],
             axis=1,
         )
-        point = np.concatenate(points, axis=1)
-        dtype = batch.launch_mass_kg.dtype
-        flight = fly(
-            batch,
-            jnp.asarray(launch, dtype),
-            jnp.asarray(point, dtype),
-            jnp.zeros(point.shape, dtype),
-            dt_s,
-        )
+        flight = _fly_at(batch, launch, np.concatenate(points, axis=1), None, dt_s)
         outcome = np.asarray(flight.outcome)
         time_s = np.asarray(flight.time_s, np.float64)
         at = 0
@@ -286,6 +297,7 @@ class Envelope:
     speed_m_s: NDArray[np.float64]  # [H, R] missile speed there
     available_g: NDArray[np.float64]  # [H, R] lateral acceleration available there, g
     max_speed_m_s: float  # fastest the missile flew at any point of the grid
+    published_max_speed_m_s: float
     published_max_range_m: float
     published_max_altitude_m: float
     notes: tuple[str, ...] = field(default=())
@@ -326,6 +338,7 @@ class Envelope:
             "range_ratio": self.max_range_m / self.published_max_range_m,
             "altitude_ratio": self.max_altitude_m / self.published_max_altitude_m,
             "max_speed_m_s": self.max_speed_m_s,
+            "published_max_speed_m_s": self.published_max_speed_m_s,
             "grid": {
                 "range_step_m": self.range_step_m,
                 "altitude_step_m": self.altitude_step_m,
@@ -375,14 +388,7 @@ def compute_envelope(
     e, h = rr.ravel(), hh.ravel()
     point = enu_to_xyz(e, np.zeros_like(e), h, xp=np).T  # [3, N]
     launch = np.asarray(enu_to_xyz(0.0, 0.0, launch_height_m(cat, missile), xp=np))
-    dtype = model.launch_mass_kg.dtype
-    still = fly(
-        model,
-        jnp.asarray(launch, dtype),
-        jnp.asarray(point, dtype),
-        jnp.zeros(point.shape, dtype),
-        dt_s,
-    )
+    still = _fly_at(model, launch, point, None, dt_s)
     t_f = np.asarray(still.time_s, np.float64)
     t_f = np.where(np.isfinite(t_f), t_f, float(np.asarray(model.max_flight_time_s)))
     # the local horizontal at the point: away from the launcher (east) and across (north)
@@ -391,9 +397,7 @@ def compute_envelope(
     across = np.stack([np.zeros_like(e), np.ones_like(e), np.zeros_like(e)])
     vel = -speed * away if aspect == "head-on" else speed * across
     start = point - vel * t_f
-    moving = fly(
-        model, jnp.asarray(launch, dtype), jnp.asarray(start, dtype), jnp.asarray(vel, dtype), dt_s
-    )
+    moving = _fly_at(model, launch, start, vel, dt_s)
     return _envelope(spec, missile, target, aspect, speed, ranges, altitudes, moving)
 
 
@@ -421,6 +425,7 @@ def _envelope(
         speed_m_s=grab(flight.speed_m_s),
         available_g=grab(flight.available_m_s2) / G0_M_S2,
         max_speed_m_s=float(np.max(np.asarray(flight.max_speed_m_s))),
+        published_max_speed_m_s=spec.max_speed_m_s.value,
         published_max_range_m=spec.max_range_m.value,
         published_max_altitude_m=spec.max_target_altitude_m.value,
         notes=(

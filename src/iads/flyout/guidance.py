@@ -1,17 +1,12 @@
-"""Flyout stage kernel: missiles fly under proportional navigation, in substeps of the step.
+"""Flyout stage kernel: missiles fly as 3-DoF point masses, in substeps of the step.
 
-Kinematics of one missile of type k (speed v along its velocity; h its altitude):
-
-- boost: v rises linearly to ``max_speed_m_s`` over ``boost_time_s``;
-- coast: dv/dt = -(rho(h)/rho0) v^2 / drag_length_m with rho(h)/rho0 = exp(-h / H), H the
-  ``density_scale_height_m`` of the exponential atmosphere;
-- midcourse loft: beyond ``loft_start_m`` from the target the missile steers at a point
-  ``loft_slope`` x (ground distance - ``loft_start_m``) above it (at most ``loft_ceiling_m``
-  high), so long shots climb into thin air and dive onto the target;
-- steering: the lateral acceleration of zero-effort-miss proportional navigation,
-  a = N * ZEM_perp / t_go^2 (N the ``navigation_constant``; ZEM = r + v_rel t_go, t_go the
-  time of closest approach, perp = across the line of sight), limited to ``max_accel_m_s2``
-  and applied across the velocity so that it turns the missile without changing its speed.
+Each substep advances every missile in flight with :func:`iads.flyout.trajectory.advance`: the
+guidance command at the start of the substep (turnover after the launch, then zero-effort-miss
+proportional navigation on the lofted aim point with gravity compensation, end-game lateral
+thrusters where the missile has them), then a Heun step of :mod:`iads.flyout.dynamics`
+(gravity on the round Earth, motor thrust and mass flow, Mach-dependent drag in the ISA
+atmosphere, induced drag, the manoeuvre limit of the structure and of the air). Every figure
+is the missile type's (catalog ``flight``, via ``FlyoutParams.model``).
 
 An active missile's seeker locks on when, at the end of a step, its target is within the
 acquisition range, ``seeker_acquisition_range_m`` x (sigma / ``seeker_reference_rcs_m2``)^(1/4)
@@ -25,17 +20,20 @@ distance are exact for that substep. A missile's end game comes at its closest a
 substep in which the range to its target stops closing) when that is within its type's
 ``endgame_range_m``: the flight ends there and the assessment stage decides whether it kills.
 A missile is lost when it exceeds its maximum flight time, slows below ``min_speed_m_s`` after
-burnout, hits the ground, or its target is gone.
+its motor has burnt out, hits the ground, or its target is gone.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import jax
 import jax.numpy as jnp
 from jax import Array
 
 from iads.flyout.base import FlightEnds, FlyoutInputs, FlyoutParams, Missiles
-from iads.geo.sphere import EARTH_RADIUS_M
+from iads.flyout.dynamics import altitude_m
+from iads.flyout.trajectory import advance, burnout_s
 from iads.geo.vec import dot_first as _dot
 from iads.geo.vec import norm_first as _norm
 from iads.launch.base import Fired
@@ -44,45 +42,8 @@ from iads.launch.base import Fired
 # elementwise work over the trailing axes far better than reductions over a minor axis of 3.
 
 
-def _altitude(p: Array) -> Array:
-    return jnp.sqrt(p[0] ** 2 + p[1] ** 2 + (p[2] + EARTH_RADIUS_M) ** 2) - EARTH_RADIUS_M
-
-
-def _up(p: Array) -> Array:
-    q = jnp.stack([p[0], p[1], p[2] + EARTH_RADIUS_M])
-    return q / _norm(q)
-
-
-def steer(
-    pos: Array, vel: Array, tgt_pos: Array, tgt_vel: Array, nav: Array, max_acc: Array
-) -> Array:
-    """Lateral acceleration [3, ...] of zero-effort-miss proportional navigation."""
-    r = tgt_pos - pos
-    v_rel = tgt_vel - vel
-    vv = jnp.maximum(_dot(v_rel, v_rel), 1e-6)
-    t_go = jnp.maximum(-_dot(r, v_rel) / vv, 0.05)
-    zem = r + v_rel * t_go
-    los = r / jnp.maximum(_norm(r), 1e-3)
-    zem_perp = zem - _dot(zem, los) * los
-    acc = nav * zem_perp / t_go**2
-    vhat = vel / jnp.maximum(_norm(vel), 1e-3)
-    acc = acc - _dot(acc, vhat) * vhat
-    return acc * jnp.minimum(1.0, max_acc / jnp.maximum(_norm(acc), 1e-9))
-
-
-def loft_offset(
-    pos: Array, tgt_pos: Array, slope: Array, start_m: Array, ceiling_m: Array
-) -> Array:
-    """Offset [3, ...] of the midcourse aim point above the target."""
-    up = _up(tgt_pos)
-    rel = tgt_pos - pos
-    horizontal = _norm(rel - _dot(rel, up) * up)
-    room = jnp.maximum(ceiling_m - _altitude(tgt_pos), 0.0)
-    return jnp.clip(slope * (horizontal - start_m), 0.0, room) * up
-
-
-def insert(missiles: Missiles, fired: Fired, t_s: Array) -> Missiles:
-    """Missiles with this step's launches put into the slots they took."""
+def insert(params: FlyoutParams, missiles: Missiles, fired: Fired, t_s: Array) -> Missiles:
+    """Missiles with this step's launches put into the slots they took, at launch mass."""
     new = fired.new
     w = lambda a, b: jnp.where(new[..., None] if a.ndim > new.ndim else new, a, b)  # noqa: E731
     return Missiles(
@@ -90,6 +51,7 @@ def insert(missiles: Missiles, fired: Fired, t_s: Array) -> Missiles:
         pos_m=w(fired.pos_m, missiles.pos_m),
         vel_m_s=w(fired.vel_m_s, missiles.vel_m_s),
         speed_m_s=w(fired.speed_m_s, missiles.speed_m_s),
+        mass_kg=w(params.model.launch_mass_kg[fired.kind], missiles.mass_kg),
         target=w(fired.target, missiles.target),
         kind=w(fired.kind, missiles.kind),
         launch_time_s=jnp.where(new, t_s, missiles.launch_time_s),
@@ -108,18 +70,15 @@ def flyout(
 
     Detonation is decided against the threats alive at the start of the step.
     """
-    missiles = insert(state, inputs.fired, inputs.t_s)
+    missiles = insert(params, state, inputs.fired, inputs.t_s)
     kin, t_s = inputs.kin, inputs.t_s
     dt = inputs.dt_s / params.n_substeps
     kind = missiles.kind
-    max_speed = params.max_speed_m_s[kind]
-    boost = params.boost_time_s[kind]
-    drag_len = params.drag_length_m[kind]
-    max_acc = params.max_accel_m_s2[kind]
-    max_tof = params.max_flight_time_s[kind]
-    min_speed = params.min_speed_m_s[kind]
-    nav = params.navigation_constant[kind]
-    loft = (params.loft_slope[kind], params.loft_start_m[kind], params.loft_ceiling_m[kind])
+    # each missile's own model: [U, M] arrays (the Mach grid shared)
+    mach = params.model.airframe.mach
+    model = jax.tree_util.tree_map(lambda a: a[kind], params.model)
+    model = replace(model, airframe=replace(model.airframe, mach=mach))
+    burnout = burnout_s(model)
     endgame = inputs.endgame_range_m[kind]
     target = missiles.target
     cm = lambda a: jnp.moveaxis(a, -1, 0)  # noqa: E731  [..., 3] -> [3, ...]
@@ -128,23 +87,13 @@ def flyout(
     target_up = inputs.threat_alive[target]
 
     def sub(i: int, c: tuple) -> tuple:  # type: ignore[type-arg]
-        pos, vel, speed, alive, fuzed, miss_d, ended, end_t, end_pos = c
+        pos, vel, mass, alive, fuzed, miss_d, ended, end_t, end_pos = c
         tau = i * dt
         now = t_s + tau
         tgt_pos = tgt_pos0 + tgt_vel * tau
         tof = now - missiles.launch_time_s
-        acc = steer(pos, vel, tgt_pos + loft_offset(pos, tgt_pos, *loft), tgt_vel, nav, max_acc)
-        rho = jnp.exp(-jnp.maximum(_altitude(pos), 0.0) / params.density_scale_height_m)
-        burning = tof < boost
-        new_speed = jnp.where(
-            burning,
-            jnp.minimum(speed + max_speed / jnp.maximum(boost, 1e-3) * dt, max_speed),
-            speed / (1.0 + rho * speed * dt / drag_len),  # exact for dv/dt = -rho v^2 / L
-        )
-        turned = vel + acc * dt
-        new_vel = turned / jnp.maximum(_norm(turned), 1e-6) * new_speed
-        step_vel = 0.5 * (vel + new_vel)
-        new_pos = pos + step_vel * dt
+        new_pos, new_vel, new_mass = advance(model, pos, vel, mass, tof, tgt_pos, tgt_vel, dt)
+        step_vel = (new_pos - pos) / dt
         # Closest approach within the substep (both in straight lines).
         r0 = tgt_pos - pos
         dv = tgt_vel - step_vel
@@ -152,14 +101,15 @@ def flyout(
         miss = _norm(r0 + dv * t_star)
         # The closest approach falls in this substep when the range stops closing in it.
         fuze = alive & target_up & (t_star < dt) & (miss <= endgame)
+        slow = (tof + dt > burnout) & (_norm(new_vel) < model.min_speed_m_s)
         lost = (
             alive
             & ~fuze
             & (
                 ~target_up
-                | (tof + dt > max_tof)
-                | (~burning & (new_speed < min_speed))
-                | (_altitude(new_pos) < 0.0)
+                | (tof + dt > model.max_flight_time_s)
+                | slow
+                | (altitude_m(new_pos) < 0.0)
             )
         )
         done = fuze | lost
@@ -171,7 +121,7 @@ def flyout(
         return (
             jnp.where(keep, pos, new_pos),
             jnp.where(keep, vel, new_vel),
-            jnp.where(keep, speed, new_speed),
+            jnp.where(keep, mass, new_mass),
             alive & ~done,
             fuzed | fuze,
             miss_d,
@@ -185,7 +135,7 @@ def flyout(
     carry = (
         cm(missiles.pos_m),
         cm(missiles.vel_m_s),
-        missiles.speed_m_s,
+        missiles.mass_kg,
         missiles.alive,
         no,
         zero,
@@ -193,7 +143,7 @@ def flyout(
         zero,
         cm(missiles.pos_m),
     )
-    pos, vel, speed, alive, fuzed, miss_d, ended, end_t, end_pos = jax.lax.fori_loop(
+    pos, vel, mass, alive, fuzed, miss_d, ended, end_t, end_pos = jax.lax.fori_loop(
         0, params.n_substeps, sub, carry
     )
     pos, vel, end_pos = (jnp.moveaxis(a, 0, -1) for a in (pos, vel, end_pos))
@@ -209,7 +159,8 @@ def flyout(
         alive=alive,
         pos_m=pos,
         vel_m_s=vel,
-        speed_m_s=speed,
+        speed_m_s=jnp.sqrt(jnp.sum(vel**2, axis=-1)),
+        mass_kg=mass,
         target=missiles.target,
         kind=missiles.kind,
         launch_time_s=missiles.launch_time_s,

@@ -1,16 +1,17 @@
 """Physical flyouts of many missiles at once: the 3-DoF point mass of
 :mod:`iads.flyout.dynamics` flown by proportional navigation from a vertical launch.
 
-One flight (all lanes launched together at t = 0 from ``launch_pos``, vertical, at the
-launch speed):
+One flight (all lanes launched together at t = 0 from ``launch_pos``):
 
-1. **Turnover.** For ``turnover_time_s`` the missile turns from the vertical towards its
+1. **Launch and turnover.** The missile leaves at its launch speed and elevation (vertical for
+   the S-400's cold launch) towards the target's azimuth. For ``turnover_time_s`` it turns
+   towards its
    midcourse aim point: its command points across the velocity towards that point, and the
    turnover system (gas-dynamic, ``turnover_accel_m_s2``) adds that much lateral acceleration
    to what the air gives.
 2. **Midcourse and terminal: proportional navigation** on the aim point (zero-effort-miss form,
-   :func:`iads.flyout.guidance.steer`, gain ``navigation_constant``) lifted by the loft offset
-   (:func:`iads.flyout.guidance.loft_offset`), plus the part of gravity across the velocity
+   :func:`iads.flyout.steering.steer`, gain ``navigation_constant``) lifted by the loft offset
+   (:func:`iads.flyout.steering.loft_offset`), plus the part of gravity across the velocity
    (gravity compensation). :func:`iads.flyout.dynamics.derivatives` limits the command to the
    smaller of the structural and the aerodynamic limit plus any lateral thrust; end-game
    lateral thrusters (``divert_accel_m_s2``) fire while the time to go is below
@@ -37,7 +38,7 @@ from jax import Array
 
 from iads.flyout import dynamics
 from iads.flyout.dynamics import Airframe, Motor
-from iads.flyout.guidance import loft_offset, steer
+from iads.flyout.steering import loft_offset, steer
 from iads.geo.atmosphere import isa
 from iads.geo.vec import dot_first as _dot
 from iads.geo.vec import norm_first as _norm
@@ -60,6 +61,7 @@ class FlightModel:
     motor: Motor
     launch_mass_kg: Array
     launch_speed_m_s: Array
+    launch_elevation_rad: Array  # π/2: a vertical launch
     turnover_time_s: Array
     turnover_accel_m_s2: Array
     divert_accel_m_s2: Array
@@ -93,19 +95,73 @@ def _across(a: Array, unit: Array) -> Array:
     return a - _dot(a, unit) * unit
 
 
+def burnout_s(model: FlightModel) -> Array:
+    """Time after launch at which the last motor phase ends."""
+    return jnp.max(model.motor.ignition_s + model.motor.burn_time_s, axis=-1)
+
+
+def launch_velocity(model: FlightModel, launch_pos: Array, aim_pos: Array) -> Array:
+    """Velocity [3, ...] on leaving the launcher: ``launch_speed_m_s`` at
+    ``launch_elevation_rad`` (π/2: vertical) towards the azimuth of ``aim_pos``."""
+    up = dynamics.gravity_m_s2(launch_pos)
+    up = -up / _norm(up)
+    ground = _across(aim_pos - launch_pos, up)
+    ground = ground / jnp.maximum(_norm(ground), 1e-6)
+    el = model.launch_elevation_rad
+    return model.launch_speed_m_s * (jnp.cos(el) * ground + jnp.sin(el) * up)
+
+
+def advance(
+    model: FlightModel,
+    pos: Array,
+    vel: Array,
+    mass: Array,
+    t_since_launch_s: Array,
+    target_pos: Array,
+    target_vel: Array,
+    dt_s: Array | float,
+) -> tuple[Array, Array, Array]:
+    """One step of ``dt_s`` of every missile (module doc, steps 1 and 2): the guidance command
+    at the start of the step, then :func:`iads.flyout.dynamics.step`. The model's arrays
+    broadcast against the missiles ([...]; vectors [3, ...])."""
+    big = jnp.asarray(1e5, pos.dtype)
+    aim = target_pos + loft_offset(
+        pos, target_pos, model.loft_slope, model.loft_start_m, model.loft_ceiling_m
+    )
+    speed = jnp.maximum(_norm(vel), 1e-6)
+    v_hat = vel / speed
+    g_across = _across(dynamics.gravity_m_s2(pos), v_hat)
+    pn = steer(pos, vel, aim, target_vel, model.navigation_constant, big) - g_across
+    to_aim = aim - pos
+    turn = _across(to_aim / jnp.maximum(_norm(to_aim), 1e-3), v_hat) * big - g_across
+    turning = t_since_launch_s < model.turnover_time_s
+    cmd = jnp.where(turning, turn, pn)
+    r = target_pos - pos
+    v_rel = target_vel - vel
+    t_go = -_dot(r, v_rel) / jnp.maximum(_dot(v_rel, v_rel), 1e-6)
+    lateral = jnp.where(turning, model.turnover_accel_m_s2, 0.0) + jnp.where(
+        (t_go > 0.0) & (t_go < model.divert_time_to_go_s), model.divert_accel_m_s2, 0.0
+    )
+    airframe = replace(model.airframe, lateral_thrust_m_s2=lateral)
+    return dynamics.step(airframe, model.motor, pos, vel, mass, t_since_launch_s, cmd, dt_s)
+
+
 def fly(
     model: FlightModel,
     launch_pos: Array,
     target_pos: Array,
     target_vel: Array,
     dt_s: float,
+    target_accel: Array | None = None,
 ) -> Flight:
     """Fly one missile per lane from ``launch_pos`` ([3] or [3, N]) at a target that starts at
-    ``target_pos`` [3, N] and moves with constant ``target_vel`` [3, N]; steps of ``dt_s`` up
-    to the (longest) maximum flight time."""
+    ``target_pos`` [3, N] with velocity ``target_vel`` [3, N] and a constant acceleration
+    ``target_accel`` [3, N] (default none: a straight line); steps of ``dt_s`` up to the
+    (longest) maximum flight time."""
     t_max = float(np.max(np.asarray(model.max_flight_time_s)))
     steps = int(np.ceil(t_max / dt_s)) + 1
-    return _fly(model, jnp.asarray(launch_pos), target_pos, target_vel, dt_s, steps)
+    accel = jnp.zeros_like(target_pos) if target_accel is None else jnp.asarray(target_accel)
+    return _fly(model, jnp.asarray(launch_pos), target_pos, target_vel, accel, dt_s, steps)
 
 
 @partial(jax.jit, static_argnames=("dt_s", "steps"))
@@ -113,7 +169,8 @@ def _fly(
     model: FlightModel,
     launch_pos: Array,
     target_pos: Array,
-    target_vel: Array,
+    target_vel0: Array,
+    target_accel: Array,
     dt_s: float,
     steps: int,
 ) -> Flight:
@@ -124,44 +181,23 @@ def _fly(
         model, airframe=replace(model.airframe, cd_mach=jnp.broadcast_to(cd, (n, cd.shape[-1])))
     )
     lp = jnp.broadcast_to(jnp.asarray(launch_pos, dtype).reshape(3, -1), (3, n))
-    up = dynamics.gravity_m_s2(lp)
-    up = -up / _norm(up)
-    v0 = up * model.launch_speed_m_s
+    v0 = launch_velocity(model, lp, target_pos)
     m0 = jnp.broadcast_to(jnp.asarray(model.launch_mass_kg, dtype), (n,))
     inf = jnp.full((n,), jnp.inf, dtype)
     zero = jnp.zeros((n,), dtype)
-    big = jnp.asarray(1e5, dtype)
-    burnout = jnp.max(model.motor.ignition_s + model.motor.burn_time_s, axis=-1)
+    burnout = burnout_s(model)
 
     def body(c: tuple, k: Array) -> tuple:  # type: ignore[type-arg]
         pos, vel, mass, active, outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax = c
         t = k * dt_s
-        tgt = target_pos + target_vel * t
-        aim = tgt + loft_offset(
-            pos, tgt, model.loft_slope, model.loft_start_m, model.loft_ceiling_m
-        )
-        speed = jnp.maximum(_norm(vel), 1e-6)
-        v_hat = vel / speed
-        g = dynamics.gravity_m_s2(pos)
-        pn = steer(pos, vel, aim, target_vel, model.navigation_constant, big) - _across(g, v_hat)
-        to_aim = aim - pos
-        turn = _across(to_aim / jnp.maximum(_norm(to_aim), 1e-3), v_hat) * big - _across(g, v_hat)
-        turning = t < model.turnover_time_s
-        cmd = jnp.where(turning, turn, pn)
-        r = tgt - pos
-        v_rel = target_vel - vel
-        t_go = -_dot(r, v_rel) / jnp.maximum(_dot(v_rel, v_rel), 1e-6)
-        lateral = jnp.where(turning, model.turnover_accel_m_s2, 0.0) + jnp.where(
-            (t_go > 0.0) & (t_go < model.divert_time_to_go_s), model.divert_accel_m_s2, 0.0
-        )
-        airframe = replace(model.airframe, lateral_thrust_m_s2=lateral)
+        tgt = target_pos + target_vel0 * t + 0.5 * target_accel * t**2
+        target_vel = target_vel0 + target_accel * t
         t_arr = jnp.full((n,), t, dtype)
-        new_pos, new_vel, new_mass = dynamics.step(
-            airframe, model.motor, pos, vel, mass, t_arr, cmd, dt_s
-        )
+        new_pos, new_vel, new_mass = advance(model, pos, vel, mass, t_arr, tgt, target_vel, dt_s)
+        r = tgt - pos
         # closest approach within the step (both in straight lines)
         step_vel = (new_pos - pos) / dt_s
-        dv = target_vel - step_vel
+        dv = target_vel + 0.5 * target_accel * dt_s - step_vel
         t_star = jnp.clip(-_dot(r, dv) / jnp.maximum(_dot(dv, dv), 1e-9), 0.0, dt_s)
         closest = _norm(r + dv * t_star)
         new_speed = _norm(new_vel)

@@ -86,6 +86,11 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
         "missile's terminal error (a modelling value), scaled into a kill by its warhead's "
         "damage function; the command post plans intercepts from the battery site."
     )
+    notes.append(
+        "Missiles fly as 3-DoF point masses (thrust, drag in the ISA atmosphere, gravity, a turn "
+        "limit from the air); their drag and lift are modelling values calibrated to the "
+        "published maximum range and altitude. Threats fly their routes and do not react."
+    )
     if spec.terrain is not None:
         notes.append(
             f"Line of sight over the terrain of {spec.terrain.dem} (4/3 Earth); threats hold "

@@ -28,7 +28,7 @@ from iads.catalog.base import (
 from iads.engine.base import Params
 from iads.errors import InputError, from_validation_error
 from iads.flyout.base import FlyoutParams
-from iads.flyout.envelope import engagement_tables
+from iads.flyout.envelope import engagement_tables, flight_models
 from iads.geo.frame import LocalFrame
 from iads.launch.base import LaunchParams
 from iads.radar.equation import detection_probability_table, snr_linear
@@ -37,7 +37,7 @@ from iads.scenario.terrain import RadarSite, check_dem_covers, masking_grid, sce
 from iads.sensing.base import JammerParams, RadarParams, SensingParams
 from iads.threats.base import ThreatParams
 from iads.tracking.base import TrackingParams
-from iads.units import STANDARD_GRAVITY_M_S2, db_to_linear, deg_to_rad, g_to_m_s2
+from iads.units import STANDARD_GRAVITY_M_S2, db_to_linear, deg_to_rad
 from iads.yamlio import load_yaml
 
 #: A capacity no public figure limits.
@@ -471,7 +471,6 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
     missile_types = scenario_missile_types(spec, cat)
     n_k = bucket(len(missile_types))
     n_u = bucket(len(spec.batteries))
-    env = cat.environment
 
     cps, of_battery = command_posts(spec)
     cp_entries = [cat.command_posts[cat.systems[system].command_post] for system, _ in cps]
@@ -489,7 +488,6 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
     radar_params, radar_names = _radar_params(scn, frame, n_u, arr)
     threat_params, layout_threats = _threat_params(spec, cat, frame, asset_by_name, arr)
     missiles = [cat.missiles[m] for m in missile_types]
-    scale_height = env.density_scale_height_m.value
     k_factor = scenario_k_factor(scn)
     tables = engagement_tables(cat, list(missile_types)) if missile_types else []
 
@@ -570,22 +568,12 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         capacity=arr(capacity(cp.targets_tracked), np.int32),
     )
     flyout = FlyoutParams(
-        max_speed_m_s=per_type(lambda m: m.max_speed_m_s.value, 1.0),
-        boost_time_s=per_type(lambda m: m.boost_time_s.value, 1.0),
-        drag_length_m=per_type(lambda m: m.drag_length_m.value, 1.0),
-        max_accel_m_s2=per_type(lambda m: g_to_m_s2(m.max_load_factor_g.value)),
-        max_flight_time_s=per_type(lambda m: m.max_flight_time_s.value),
-        min_speed_m_s=per_type(lambda m: m.min_speed_m_s.value),
-        navigation_constant=per_type(lambda m: m.navigation_constant.value),
-        loft_slope=per_type(lambda m: m.loft_slope.value),
-        loft_start_m=per_type(lambda m: m.loft_start_m.value),
-        loft_ceiling_m=per_type(lambda m: m.loft_ceiling_m.value),
+        model=flight_models(cat, list(missile_types), n_k, f),
         seeker_band=per_type(
             lambda m: BANDS.index(m.guidance.seeker_band) if m.guidance.seeker_band else 0
         ).astype(np.int32),
         seeker_acquisition_range_m=per_type(_acquisition_range_m),
         seeker_reference_rcs_m2=per_type(_reference_rcs_m2, 1.0),
-        density_scale_height_m=arr(scale_height),
         n_substeps=max(1, math.ceil(spec.time_step_s / MAX_SUBSTEP_S)),
     )
 

@@ -1,0 +1,48 @@
+"""Steering laws of the flyout (pure JAX, component-major vectors [3, ...]):
+zero-effort-miss proportional navigation and the midcourse loft."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+from jax import Array
+
+from iads.geo.sphere import EARTH_RADIUS_M
+from iads.geo.vec import dot_first as _dot
+from iads.geo.vec import norm_first as _norm
+
+
+def _altitude(p: Array) -> Array:
+    return jnp.sqrt(p[0] ** 2 + p[1] ** 2 + (p[2] + EARTH_RADIUS_M) ** 2) - EARTH_RADIUS_M
+
+
+def _up(p: Array) -> Array:
+    q = jnp.stack([p[0], p[1], p[2] + EARTH_RADIUS_M])
+    return q / _norm(q)
+
+
+def steer(
+    pos: Array, vel: Array, tgt_pos: Array, tgt_vel: Array, nav: Array, max_acc: Array
+) -> Array:
+    """Lateral acceleration [3, ...] of zero-effort-miss proportional navigation."""
+    r = tgt_pos - pos
+    v_rel = tgt_vel - vel
+    vv = jnp.maximum(_dot(v_rel, v_rel), 1e-6)
+    t_go = jnp.maximum(-_dot(r, v_rel) / vv, 0.05)
+    zem = r + v_rel * t_go
+    los = r / jnp.maximum(_norm(r), 1e-3)
+    zem_perp = zem - _dot(zem, los) * los
+    acc = nav * zem_perp / t_go**2
+    vhat = vel / jnp.maximum(_norm(vel), 1e-3)
+    acc = acc - _dot(acc, vhat) * vhat
+    return acc * jnp.minimum(1.0, max_acc / jnp.maximum(_norm(acc), 1e-9))
+
+
+def loft_offset(
+    pos: Array, tgt_pos: Array, slope: Array, start_m: Array, ceiling_m: Array
+) -> Array:
+    """Offset [3, ...] of the midcourse aim point above the target."""
+    up = _up(tgt_pos)
+    rel = tgt_pos - pos
+    horizontal = _norm(rel - _dot(rel, up) * up)
+    room = jnp.maximum(ceiling_m - _altitude(tgt_pos), 0.0)
+    return jnp.clip(slope * (horizontal - start_m), 0.0, room) * up
