@@ -86,7 +86,8 @@ def thrust_n(motor: Motor, time_since_launch_s: Array, dt_s: Array | float) -> t
 def cd0(airframe: Airframe, mach: Array) -> Array:
     """Zero-lift drag coefficient at a Mach number (linear in the table, held at its ends)."""
     grid = airframe.mach
-    i = jnp.clip(jnp.searchsorted(grid, mach, side="right") - 1, 0, grid.shape[0] - 2)
+    # the interval: grid points at or below mach, past the first (a sum of comparisons)
+    i = jnp.clip(jnp.sum(mach[..., None] >= grid[1:], axis=-1), 0, grid.shape[0] - 2)
     m0, m1 = grid[i], grid[i + 1]
     c0 = jnp.take_along_axis(airframe.cd_mach, i[..., None], axis=-1)[..., 0]
     c1 = jnp.take_along_axis(airframe.cd_mach, (i + 1)[..., None], axis=-1)[..., 0]

@@ -65,7 +65,9 @@ def isa(h_m: Array) -> tuple[Array, Array, Array, Array]:
     dtype = h.dtype if jnp.issubdtype(h.dtype, jnp.floating) else jnp.float32
     h = h.astype(dtype)
     hp = geopotential_m(h)
-    layer = jnp.clip(jnp.searchsorted(jnp.asarray(_BASE_H_M, dtype), hp, side="right") - 1, 0)
+    # the layer: how many layer bases above sea level lie at or below hp (a sum of 6
+    # comparisons is far cheaper than a search on the CPU)
+    layer = jnp.sum(hp[..., None] >= jnp.asarray(_BASE_H_M[1:], dtype), axis=-1)
     hb = jnp.asarray(_BASE_H_M, dtype)[layer]
     lapse = jnp.asarray(_LAPSE_K_M, dtype)[layer]
     tb = jnp.asarray(_BASE_T_K, dtype)[layer]
