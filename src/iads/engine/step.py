@@ -34,11 +34,11 @@ from iads.flyout.base import FlightEnds, FlyoutInputs, Missiles
 from iads.flyout.guidance import flyout
 from iads.launch.base import Fired, LaunchInputs
 from iads.launch.fire import launch, unit_inventory
-from iads.sensing.base import Detections, SensingInputs, SensingState
+from iads.sensing.base import Detections, SensingInputs
 from iads.sensing.detect import sense
 from iads.threats.base import ThreatInputs, ThreatResult
 from iads.threats.flight import fly
-from iads.tracking.base import TrackingInputs, TrackPicture, Tracks
+from iads.tracking.base import TrackingInputs, TrackPicture
 from iads.tracking.kalman import track
 
 
@@ -56,9 +56,7 @@ def step(
     tracking, picture = track(p.tracking, TrackingInputs(t, p.time_step_s, det), s.tracking)
     c2, orders = assign(p.c2, _c2_inputs(p, s, sensing, tracking, picture, th), s.c2, batch_axis)
     launching, fired = launch(p.launch, _launch_inputs(p, s, tracking, orders, th), s.launch)
-    missiles, ends, assessment, outcomes = _fly_out(
-        p, s, keys, th, fired, tracking, sensing, batch_axis
-    )
+    missiles, ends, assessment, outcomes = _fly_out(p, s, keys, th, fired, batch_axis)
 
     n = state.step + 1
     new = State(
@@ -106,8 +104,6 @@ def _fly_out(
     keys: StepKeys,
     th: ThreatResult,
     fired: Fired,
-    tracks: Tracks,
-    sensing: SensingState,
     batch_axis: str | None,
 ) -> tuple[Missiles, FlightEnds, AssessmentState, Outcomes]:
     """The flyout and assessment stages, skipped when nothing is in the air (see the module
@@ -115,7 +111,7 @@ def _fly_out(
     tp = params.threats
 
     def in_flight(_: None) -> tuple:  # type: ignore[type-arg]
-        inputs = _flyout_inputs(params, state.t_s, th, fired, tracks, sensing)
+        inputs = _flyout_inputs(params, state.t_s, th, fired)
         missiles, ends = flyout(params.flyout, inputs, state.flyout)
         judged = AssessmentInputs(ends, missiles.target, missiles.kind, th.alive, tp.category)
         return missiles, ends, *assess(params.assessment, judged, state.assessment, keys.kill)
@@ -188,10 +184,7 @@ def _launch_inputs(
     )
 
 
-def _flyout_inputs(
-    params: Params, t: Array, th: ThreatResult, fired: Fired, tracks: Tracks, sensing: SensingState
-) -> FlyoutInputs:
-    holds = sensing.fc_last_seen_s >= t - params.c2.fire_control_timeout_s
+def _flyout_inputs(params: Params, t: Array, th: ThreatResult, fired: Fired) -> FlyoutInputs:
     return FlyoutInputs(
         t_s=t,
         dt_s=params.time_step_s,
@@ -200,8 +193,6 @@ def _flyout_inputs(
         fired=fired,
         endgame_range_m=params.assessment.endgame_range_m,
         rcs_m2=params.threats.rcs_m2,
-        track_x=tracks.x,
-        fc_holds=holds & tracks.exists[None, :],
     )
 
 

@@ -64,8 +64,6 @@ class FlyoutInputs:
     fired: Fired  # rounds launched this step (launch)
     endgame_range_m: Array  # [K] a closest approach within this ends the flight (assessment)
     rcs_m2: Array  # [J, bands, 3] threat RCS tables (the seeker sees the nose-on value)
-    track_x: Array  # [J, 6] the command post's track estimate (position, velocity) at t_s
-    fc_holds: Array  # [U, J] bool: the unit's engagement radar holds the threat now
 
 
 @jax.tree_util.register_dataclass

@@ -13,14 +13,8 @@ acquisition range, ``seeker_acquisition_range_m`` x (sigma / ``seeker_reference_
 with sigma the target's nose-on RCS in the seeker's band; from then on it needs no
 fire-control channel.
 
-Guidance steers on what the defence knows. An active round flies midcourse on the command
-post's track estimate and homes on the threat itself once its seeker has locked on; a
-command, track-via-missile or semi-active round homes on the threat while its unit's
-engagement radar holds it (within the fire-control timeout) and flies on the track estimate
-otherwise. So a round whose seeker does not lock, or whose target the radar loses, flies at
-the estimate and misses by the track's error (or more, on a dropped track); the residual
-end-game error of a homing round is the kill mechanism's ``terminal_miss_m``, drawn by the
-assessment stage. The end game is always against the true threat.
+The missile homes on the true threat state (terminal seeker or track-via-missile; the
+end-game error is the kill mechanism's ``terminal_miss_m``, drawn by the assessment stage).
 Within each substep both move in straight lines, so the closest point of approach and the miss
 distance are exact for that substep. A missile's end game comes at its closest approach (the
 substep in which the range to its target stops closing) when that is within its type's
@@ -91,16 +85,6 @@ def flyout(
     tgt_pos0 = cm(kin.pos_m[target])
     tgt_vel = cm(kin.vel_m_s[target])
     target_up = inputs.threat_alive[target]
-    # what guidance steers on: the target itself when homing (an active round once its seeker
-    # has locked on; a command, TVM or semi-active round while its unit's engagement radar
-    # holds the target), else the command post's track estimate
-    active = params.seeker_acquisition_range_m[kind] > 0.0
-    units = jnp.arange(target.shape[0])[:, None]
-    homing = jnp.where(active, missiles.locked, inputs.fc_holds[units, target])
-    est_pos0 = cm(inputs.track_x[target, :3])
-    est_vel = cm(inputs.track_x[target, 3:])
-    aim_pos0 = jnp.where(homing, tgt_pos0, est_pos0)
-    aim_vel = jnp.where(homing, tgt_vel, est_vel)
 
     def sub(i: int, c: tuple) -> tuple:  # type: ignore[type-arg]
         pos, vel, mass, alive, fuzed, miss_d, ended, end_t, end_pos = c
@@ -108,8 +92,7 @@ def flyout(
         now = t_s + tau
         tgt_pos = tgt_pos0 + tgt_vel * tau
         tof = now - missiles.launch_time_s
-        aim = aim_pos0 + aim_vel * tau
-        new_pos, new_vel, new_mass = advance(model, pos, vel, mass, tof, aim, aim_vel, dt)
+        new_pos, new_vel, new_mass = advance(model, pos, vel, mass, tof, tgt_pos, tgt_vel, dt)
         step_vel = (new_pos - pos) / dt
         # Closest approach within the substep (both in straight lines).
         r0 = tgt_pos - pos

@@ -82,11 +82,9 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
                     "outside it are not seen by it."
                 )
     notes.append(
-        "Midcourse guidance flies on the track estimate; a homing round (seeker locked, or "
-        "its engagement radar holding the target) steers on the true target with no seeker "
-        "noise, so its end-game miss is almost all the missile's terminal error (a modelling "
-        "value), scaled into a kill by its warhead's damage function; the command post plans "
-        "intercepts from the battery site."
+        "Guidance homes on the true target: the end-game miss distance is almost all the "
+        "missile's terminal error (a modelling value), scaled into a kill by its warhead's "
+        "damage function; the command post plans intercepts from the battery site."
     )
     notes.append(
         "Missiles fly as 3-DoF point masses (thrust, drag in the ISA atmosphere, gravity, a turn "
