@@ -40,7 +40,6 @@ class EnvelopeParams:
     min_range_m: Array  # [K]
     max_target_altitude_m: Array  # [K]
     min_target_altitude_m: Array  # [K]
-    max_flight_time_s: Array  # [K]
     mean_speed_m_s: Array  # [K] first guess of the predicted intercept point
     #: The physical flyout's engagement table (iads.flyout.envelope.EngagementTable): cell
     #: (a, r) is the intercept point at altitude a·altitude_step and ground range

@@ -207,6 +207,13 @@ class Guidance(_Strict):
         return self
 
 
+def _require_positive(model: BaseModel, *names: str) -> None:
+    """ValueError naming the first of the ``names`` (figures) whose low end is not above 0."""
+    for name in names:
+        if getattr(model, name).sample_bounds()[0] <= 0.0:
+            raise ValueError(f"{name} must be positive")
+
+
 KillMechanismType = Literal["blast-fragmentation", "hit-to-kill"]
 
 
@@ -246,9 +253,7 @@ class KillMechanism(_Strict):
             raise ValueError(f"a {self.type} mechanism needs {need}")
         if getattr(self, other) is not None:
             raise ValueError(f"a {self.type} mechanism has no {other}")
-        for name in ("endgame_range_m", need):
-            if getattr(self, name).sample_bounds()[0] <= 0.0:
-                raise ValueError(f"{name} must be positive")
+        _require_positive(self, "endgame_range_m", need)
         if self.terminal_miss_m.sample_bounds()[0] < 0.0:
             raise ValueError("terminal_miss_m must not be negative")
         return self
@@ -266,9 +271,7 @@ class MotorPhase(_Strict):
 
     @model_validator(mode="after")
     def _positive(self) -> MotorPhase:
-        for name in ("burn_time_s", "propellant_mass_kg", "isp_s"):
-            if getattr(self, name).sample_bounds()[0] <= 0.0:
-                raise ValueError(f"{name} must be positive")
+        _require_positive(self, "burn_time_s", "propellant_mass_kg", "isp_s")
         if self.ignition_s.sample_bounds()[0] < 0.0:
             raise ValueError("ignition_s must not be negative")
         return self
@@ -308,9 +311,7 @@ class Flight(_Strict):
 
     @model_validator(mode="after")
     def _physical(self) -> Flight:
-        for name in ("launch_mass_kg", "diameter_m", "drag_scale", "cl_max"):
-            if getattr(self, name).sample_bounds()[0] <= 0.0:
-                raise ValueError(f"{name} must be positive")
+        _require_positive(self, "launch_mass_kg", "diameter_m", "drag_scale", "cl_max")
         propellant = sum(p.propellant_mass_kg.sample_bounds()[1] for p in self.motor)
         if not propellant < self.launch_mass_kg.sample_bounds()[0]:
             raise ValueError(

@@ -24,7 +24,7 @@ from jax import Array
 
 from iads.geo.atmosphere import G0_M_S2, isa
 from iads.geo.sphere import EARTH_RADIUS_M
-from iads.geo.vec import dot_first as _dot
+from iads.geo.vec import across_first
 from iads.geo.vec import norm_first as _norm
 
 #: The Earth's gravitational parameter GM (m^3/s^2; WGS 84).
@@ -121,7 +121,7 @@ def derivatives(
     v_hat = vel / speed
     _, _, rho, a_sound = isa(jnp.maximum(altitude_m(pos), 0.0))
     q = 0.5 * rho * speed**2
-    lat = lateral_cmd - _dot(lateral_cmd, v_hat) * v_hat
+    lat = across_first(lateral_cmd, v_hat)
     lat_norm = _norm(lat)
     limit = available_lateral_m_s2(airframe, q, mass)
     lat = lat * jnp.minimum(1.0, limit / jnp.maximum(lat_norm, 1e-9))

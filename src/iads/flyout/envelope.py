@@ -57,7 +57,7 @@ def launch_height_m(cat: Catalog, missile: str) -> float:
 
 def flight_model(cat: Catalog, key: str) -> FlightModel:
     """The physical flyout model of catalog missile ``key`` (nominal values)."""
-    missile = _missile(cat, key)
+    missile = cat.missiles[key]
     fl = missile.flight
     drag = cat.environment.zero_lift_drag
     dtype = jax.dtypes.canonicalize_dtype(jnp.float64)  # float32 unless x64 is on
@@ -105,10 +105,6 @@ def flight_model(cat: Catalog, key: str) -> FlightModel:
     )
 
 
-def _missile(cat: Catalog, key: str) -> Missile:
-    return cat.missiles[key]
-
-
 @dataclass(frozen=True)
 class EngagementTable:
     """Where a missile type can intercept, for the command post's launch decisions: a grid of
@@ -131,43 +127,32 @@ class EngagementTable:
 _TABLES: dict[tuple[str, ...], EngagementTable] = {}
 
 
+def _per_lane(fn: Any, *models: FlightModel) -> FlightModel:
+    """``fn`` applied leaf by leaf across ``models``, except the shared Mach grid (the first
+    model's)."""
+    mach = models[0].airframe.mach
+    stripped = [replace(m, airframe=replace(m.airframe, mach=None)) for m in models]  # type: ignore[arg-type]
+    out = jax.tree_util.tree_map(fn, *stripped)
+    return replace(out, airframe=replace(out.airframe, mach=mach))
+
+
 def _lanes(model: FlightModel, lanes: int, phases: int) -> FlightModel:
     """``model`` (one missile, scalars) repeated over ``lanes``, its motor padded to
     ``phases`` phases (no thrust)."""
-
-    def rep(x: Any) -> Any:
-        x = jnp.asarray(x)
-        return jnp.broadcast_to(x, (lanes, *x.shape))
-
-    motor = model.motor
-    pad = phases - motor.thrust_n.shape[-1]
+    m = model.motor
+    pad = phases - m.thrust_n.shape[-1]
 
     def padded(x: Any, fill: float) -> Any:
-        return rep(jnp.concatenate([x, jnp.full((pad,), fill, x.dtype)]))
+        return jnp.concatenate([x, jnp.full((pad,), fill, x.dtype)])
 
-    per_lane = {
-        name: rep(getattr(model, name))
-        for name in FlightModel.__dataclass_fields__
-        if name not in ("airframe", "motor")
-    }
-    airframe = Airframe(
-        reference_area_m2=rep(model.airframe.reference_area_m2),
-        cd_mach=rep(model.airframe.cd_mach),
-        mach=model.airframe.mach,
-        induced_drag_factor=rep(model.airframe.induced_drag_factor),
-        cl_max=rep(model.airframe.cl_max),
-        max_load_factor_g=rep(model.airframe.max_load_factor_g),
-        lateral_thrust_m_s2=rep(model.airframe.lateral_thrust_m_s2),
+    motor = Motor(
+        ignition_s=padded(m.ignition_s, 0.0),
+        burn_time_s=padded(m.burn_time_s, 1.0),
+        thrust_n=padded(m.thrust_n, 0.0),
+        isp_s=padded(m.isp_s, 1.0),
     )
-    return FlightModel(
-        airframe=airframe,
-        motor=Motor(
-            ignition_s=padded(motor.ignition_s, 0.0),
-            burn_time_s=padded(motor.burn_time_s, 1.0),
-            thrust_n=padded(motor.thrust_n, 0.0),
-            isp_s=padded(motor.isp_s, 1.0),
-        ),
-        **per_lane,
+    return _per_lane(
+        lambda x: jnp.broadcast_to(x, (lanes, *jnp.shape(x))), replace(model, motor=motor)
     )
 
 
@@ -202,11 +187,7 @@ def _fly_at(
 
 def _concatenate(models: list[FlightModel]) -> FlightModel:
     """Lane-wise models (from :func:`_lanes`) as one batch; the Mach grid is shared."""
-    cat = lambda *xs: jnp.concatenate(xs, axis=0)  # noqa: E731
-    mach = models[0].airframe.mach
-    stripped = [replace(m, airframe=replace(m.airframe, mach=None)) for m in models]  # type: ignore[arg-type]
-    batch = jax.tree_util.tree_map(cat, *stripped)
-    return replace(batch, airframe=replace(batch.airframe, mach=mach))
+    return _per_lane(lambda *xs: jnp.concatenate(xs, axis=0), *models)
 
 
 def engagement_tables(
@@ -214,7 +195,7 @@ def engagement_tables(
 ) -> list[EngagementTable]:
     """The :class:`EngagementTable` of each catalog missile in ``keys``, flown in one batch
     (computed once per process for the same catalog values)."""
-    missiles = [_missile(cat, k) for k in keys]
+    missiles = [cat.missiles[k] for k in keys]
     drag = cat.environment.zero_lift_drag.model_dump_json()
     cache = [
         (k, m.model_dump_json(), drag, str(n_range), str(n_altitude), str(dt_s))
@@ -238,48 +219,37 @@ def _fill_tables(
     n_altitude: int,
     dt_s: float,
 ) -> None:
-    if todo:
-        models = [flight_model(cat, keys[i]) for i in todo]
-        phases = max(m.motor.thrust_n.shape[-1] for m in models)
-        points, starts, lanes = [], [], []
-        for i, model in zip(todo, models, strict=True):
-            ranges, altitudes = grid(
-                missiles[i].max_range_m.value,
-                missiles[i].max_target_altitude_m.value,
-                n_range,
-                n_altitude,
-            )
-            rr, hh = np.meshgrid(ranges, altitudes)
-            e, h = rr.ravel(), hh.ravel()
-            points.append(enu_to_xyz(e, np.zeros_like(e), h, xp=np).T)
-            starts.append((ranges, altitudes))
-            lanes.append(_lanes(model, e.size, phases))
-        batch = _concatenate(lanes)
-        launch = np.concatenate(
-            [
-                np.repeat(
-                    np.asarray(enu_to_xyz(0.0, 0.0, launch_height_m(cat, keys[i]), xp=np))[:, None],
-                    p.shape[1],
-                    axis=1,
-                )
-                for i, p in zip(todo, points, strict=True)
-            ],
-            axis=1,
+    """Fly the missiles ``todo`` (indices into ``keys``) in one batch into ``_TABLES``."""
+    models = [flight_model(cat, keys[i]) for i in todo]
+    phases = max(m.motor.thrust_n.shape[-1] for m in models)
+    points, starts, lanes = [], [], []
+    for i, model in zip(todo, models, strict=True):
+        ranges, altitudes, _, point = _grid_points(missiles[i], n_range, n_altitude)
+        points.append(point)
+        starts.append((ranges, altitudes))
+        lanes.append(_lanes(model, point.shape[1], phases))
+    batch = _concatenate(lanes)
+    launch = np.concatenate(
+        [
+            np.repeat(_launch_point(cat, keys[i])[:, None], p.shape[1], axis=1)
+            for i, p in zip(todo, points, strict=True)
+        ],
+        axis=1,
+    )
+    flight = _fly_at(batch, launch, np.concatenate(points, axis=1), None, dt_s)
+    outcome = np.asarray(flight.outcome)
+    time_s = np.asarray(flight.time_s, np.float64)
+    at = 0
+    for i, (ranges, altitudes) in zip(todo, starts, strict=True):
+        shape = (altitudes.size, ranges.size)
+        n = altitudes.size * ranges.size
+        _TABLES[cache[i]] = EngagementTable(
+            inside=(outcome[at : at + n] == INTERCEPT).reshape(shape),
+            time_s=time_s[at : at + n].reshape(shape),
+            range_step_m=float(ranges[1] - ranges[0]),
+            altitude_step_m=float(altitudes[-1] - altitudes[-2]),
         )
-        flight = _fly_at(batch, launch, np.concatenate(points, axis=1), None, dt_s)
-        outcome = np.asarray(flight.outcome)
-        time_s = np.asarray(flight.time_s, np.float64)
-        at = 0
-        for i, (ranges, altitudes) in zip(todo, starts, strict=True):
-            shape = (altitudes.size, ranges.size)
-            n = altitudes.size * ranges.size
-            _TABLES[cache[i]] = EngagementTable(
-                inside=(outcome[at : at + n] == INTERCEPT).reshape(shape),
-                time_s=time_s[at : at + n].reshape(shape),
-                range_step_m=float(ranges[1] - ranges[0]),
-                altitude_step_m=float(altitudes[-1] - altitudes[-2]),
-            )
-            at += n
+        at += n
 
 
 @dataclass(frozen=True)
@@ -360,6 +330,24 @@ def grid(
     return ranges, altitudes
 
 
+def _grid_points(
+    missile: Missile, n_range: int, n_altitude: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """The :func:`grid` of ``missile`` and its points, east of the launcher, row by row:
+    (ranges [R], altitudes [H], each point's ground range [H·R], positions [3, H·R])."""
+    ranges, altitudes = grid(
+        missile.max_range_m.value, missile.max_target_altitude_m.value, n_range, n_altitude
+    )
+    rr, hh = np.meshgrid(ranges, altitudes)
+    e, h = rr.ravel(), hh.ravel()
+    return ranges, altitudes, e, enu_to_xyz(e, np.zeros_like(e), h, xp=np).T
+
+
+def _launch_point(cat: Catalog, missile: str) -> NDArray[np.float64]:
+    """Frame position [3] of the missile's launcher at the frame's origin."""
+    return np.asarray(enu_to_xyz(0.0, 0.0, launch_height_m(cat, missile), xp=np))
+
+
 def compute_envelope(
     cat: Catalog,
     missile: str,
@@ -378,16 +366,11 @@ def compute_envelope(
         raise InputError("--aspect", None, f"must be one of {', '.join(ASPECTS)}; got {aspect!r}")
     missile, _ = resolve_entry(cat, "missiles", missile)
     target, _ = resolve_entry(cat, "threats", target)
-    spec = _missile(cat, missile)
+    spec = cat.missiles[missile]
     model = flight_model(cat, missile) if model is None else model
     speed = cat.threats[target].speed_m_s.value
-    ranges, altitudes = grid(
-        spec.max_range_m.value, spec.max_target_altitude_m.value, n_range, n_altitude
-    )
-    rr, hh = np.meshgrid(ranges, altitudes)
-    e, h = rr.ravel(), hh.ravel()
-    point = enu_to_xyz(e, np.zeros_like(e), h, xp=np).T  # [3, N]
-    launch = np.asarray(enu_to_xyz(0.0, 0.0, launch_height_m(cat, missile), xp=np))
+    ranges, altitudes, e, point = _grid_points(spec, n_range, n_altitude)
+    launch = _launch_point(cat, missile)
     still = _fly_at(model, launch, point, None, dt_s)
     t_f = np.asarray(still.time_s, np.float64)
     t_f = np.where(np.isfinite(t_f), t_f, float(np.asarray(model.max_flight_time_s)))

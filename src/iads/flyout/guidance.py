@@ -33,8 +33,7 @@ from jax import Array
 
 from iads.flyout.base import FlightEnds, FlyoutInputs, FlyoutParams, Missiles
 from iads.flyout.dynamics import altitude_m
-from iads.flyout.trajectory import advance, burnout_s
-from iads.geo.vec import dot_first as _dot
+from iads.flyout.trajectory import advance, burnout_s, closest_approach
 from iads.geo.vec import norm_first as _norm
 from iads.launch.base import Fired
 
@@ -95,10 +94,7 @@ def flyout(
         new_pos, new_vel, new_mass = advance(model, pos, vel, mass, tof, tgt_pos, tgt_vel, dt)
         step_vel = (new_pos - pos) / dt
         # Closest approach within the substep (both in straight lines).
-        r0 = tgt_pos - pos
-        dv = tgt_vel - step_vel
-        t_star = jnp.clip(-_dot(r0, dv) / jnp.maximum(_dot(dv, dv), 1e-9), 0.0, dt)
-        miss = _norm(r0 + dv * t_star)
+        t_star, miss = closest_approach(tgt_pos - pos, tgt_vel - step_vel, dt)
         # The closest approach falls in this substep when the range stops closing in it.
         fuze = alive & target_up & (t_star < dt) & (miss <= endgame)
         slow = (tof + dt > burnout) & (_norm(new_vel) < model.min_speed_m_s)

@@ -7,6 +7,7 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.geo.sphere import EARTH_RADIUS_M
+from iads.geo.vec import across_first
 from iads.geo.vec import dot_first as _dot
 from iads.geo.vec import norm_first as _norm
 
@@ -30,10 +31,10 @@ def steer(
     t_go = jnp.maximum(-_dot(r, v_rel) / vv, 0.05)
     zem = r + v_rel * t_go
     los = r / jnp.maximum(_norm(r), 1e-3)
-    zem_perp = zem - _dot(zem, los) * los
+    zem_perp = across_first(zem, los)
     acc = nav * zem_perp / t_go**2
     vhat = vel / jnp.maximum(_norm(vel), 1e-3)
-    acc = acc - _dot(acc, vhat) * vhat
+    acc = across_first(acc, vhat)
     return acc * jnp.minimum(1.0, max_acc / jnp.maximum(_norm(acc), 1e-9))
 
 
@@ -43,6 +44,6 @@ def loft_offset(
     """Offset [3, ...] of the midcourse aim point above the target."""
     up = _up(tgt_pos)
     rel = tgt_pos - pos
-    horizontal = _norm(rel - _dot(rel, up) * up)
+    horizontal = _norm(across_first(rel, up))
     room = jnp.maximum(ceiling_m - _altitude(tgt_pos), 0.0)
     return jnp.clip(slope * (horizontal - start_m), 0.0, room) * up

@@ -40,6 +40,7 @@ from iads.flyout import dynamics
 from iads.flyout.dynamics import Airframe, Motor
 from iads.flyout.steering import loft_offset, steer
 from iads.geo.atmosphere import isa
+from iads.geo.vec import across_first
 from iads.geo.vec import dot_first as _dot
 from iads.geo.vec import norm_first as _norm
 
@@ -91,8 +92,14 @@ class Flight:
     max_altitude_m: Array  # highest along the flight
 
 
-def _across(a: Array, unit: Array) -> Array:
-    return a - _dot(a, unit) * unit
+def closest_approach(rel_pos: Array, rel_vel: Array, dt_s: Array | float) -> tuple[Array, Array]:
+    """(time in [0, dt], distance) of the closest approach within a step of a target at
+    ``rel_pos`` moving at ``rel_vel`` relative to the missile, both in straight lines; a time
+    below dt means the range stops closing within the step."""
+    t_star = jnp.clip(
+        -_dot(rel_pos, rel_vel) / jnp.maximum(_dot(rel_vel, rel_vel), 1e-9), 0.0, dt_s
+    )
+    return t_star, _norm(rel_pos + rel_vel * t_star)
 
 
 def burnout_s(model: FlightModel) -> Array:
@@ -105,7 +112,7 @@ def launch_velocity(model: FlightModel, launch_pos: Array, aim_pos: Array) -> Ar
     ``launch_elevation_rad`` (π/2: vertical) towards the azimuth of ``aim_pos``."""
     up = dynamics.gravity_m_s2(launch_pos)
     up = -up / _norm(up)
-    ground = _across(aim_pos - launch_pos, up)
+    ground = across_first(aim_pos - launch_pos, up)
     ground = ground / jnp.maximum(_norm(ground), 1e-6)
     el = model.launch_elevation_rad
     return model.launch_speed_m_s * (jnp.cos(el) * ground + jnp.sin(el) * up)
@@ -130,10 +137,10 @@ def advance(
     )
     speed = jnp.maximum(_norm(vel), 1e-6)
     v_hat = vel / speed
-    g_across = _across(dynamics.gravity_m_s2(pos), v_hat)
+    g_across = across_first(dynamics.gravity_m_s2(pos), v_hat)
     pn = steer(pos, vel, aim, target_vel, model.navigation_constant, big) - g_across
     to_aim = aim - pos
-    turn = _across(to_aim / jnp.maximum(_norm(to_aim), 1e-3), v_hat) * big - g_across
+    turn = across_first(to_aim / jnp.maximum(_norm(to_aim), 1e-3), v_hat) * big - g_across
     turning = t_since_launch_s < model.turnover_time_s
     cmd = jnp.where(turning, turn, pn)
     r = target_pos - pos
@@ -197,9 +204,9 @@ def _fly(
         r = tgt - pos
         # closest approach within the step (both in straight lines)
         step_vel = (new_pos - pos) / dt_s
-        dv = target_vel + 0.5 * target_accel * dt_s - step_vel
-        t_star = jnp.clip(-_dot(r, dv) / jnp.maximum(_dot(dv, dv), 1e-9), 0.0, dt_s)
-        closest = _norm(r + dv * t_star)
+        t_star, closest = closest_approach(
+            r, target_vel + 0.5 * target_accel * dt_s - step_vel, dt_s
+        )
         new_speed = _norm(new_vel)
         h_new = dynamics.altitude_m(new_pos)
         _, _, rho, _ = isa(jnp.maximum(h_new, 0.0))
@@ -225,13 +232,11 @@ def _fly(
             MISSED,
             jnp.where(~ok_speed, TOO_SLOW, jnp.where(~ok_g, NO_MANOEUVRE, INTERCEPT)),
         )
-        at_cpa_or_slow = at_cpa | slow
-        cpa_outcome = jnp.where(at_cpa, cpa_outcome, TOO_SLOW)
-        ends = at_cpa_or_slow | grounded | timed_out
-        outcome = jnp.where(
-            at_cpa_or_slow,
-            cpa_outcome,
-            jnp.where(grounded, GROUND, jnp.where(timed_out, OUT_OF_TIME, outcome)),
+        ends = at_cpa | slow | grounded | timed_out
+        outcome = jnp.select(
+            [at_cpa, slow, grounded, timed_out],
+            [cpa_outcome, TOO_SLOW, GROUND, OUT_OF_TIME],
+            outcome,
         )
         end_t = jnp.where(ends, t + jnp.where(at_cpa, t_star, dt_s), end_t)
         miss = jnp.where(at_cpa, closest, miss)

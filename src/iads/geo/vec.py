@@ -40,3 +40,8 @@ def dot_first(a: Any, b: Any) -> Any:
 def norm_first(a: Any) -> Any:
     """Euclidean length of component-major vectors (shape ``[3, ...]``): shape ``[...]``."""
     return dot_first(a, a) ** 0.5
+
+
+def across_first(a: Any, unit: Any) -> Any:
+    """The part of component-major ``a`` across the unit vectors ``unit`` (shape ``[3, ...]``)."""
+    return a - dot_first(a, unit) * unit

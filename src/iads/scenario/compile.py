@@ -489,7 +489,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
     threat_params, layout_threats = _threat_params(spec, cat, frame, asset_by_name, arr)
     missiles = [cat.missiles[m] for m in missile_types]
     k_factor = scenario_k_factor(scn)
-    tables = engagement_tables(cat, list(missile_types)) if missile_types else []
+    tables = engagement_tables(cat, list(missile_types))
 
     def per_type(get: Any, fill: float = 0.0) -> Any:
         return arr([get(m) for m in missiles], n=n_k, fill=fill)
@@ -535,7 +535,6 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
             min_range_m=per_type(lambda m: m.min_range_m.value),
             max_target_altitude_m=per_type(lambda m: m.max_target_altitude_m.value),
             min_target_altitude_m=per_type(lambda m: m.min_target_altitude_m.value),
-            max_flight_time_s=per_type(lambda m: m.max_flight_time_s.value),
             mean_speed_m_s=arr(
                 [
                     t.mean_speed_m_s(
