@@ -46,6 +46,7 @@ def test_run_writes_summary_events_and_report(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [
         "events.parquet",
         "report.html",
+        "scene.json",
         "summary.json",
     ]
     summary = json.loads((out / "summary.json").read_text())

@@ -156,7 +156,10 @@ def _run(
         _fail(exc)
         raise  # unreachable
     print_summary(summary)
-    console.print(f"Results in {out}/: summary.json, events.parquet, report.html", highlight=False)
+    console.print(
+        f"Results in {out}/: summary.json, events.parquet, report.html, scene.json",
+        highlight=False,
+    )
     return summary
 
 
@@ -413,6 +416,39 @@ def _wta(instance: Path, method: str, time_limit_s: float | None) -> None:
         f"time                      {result.time_s:.2f} s",
     ):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command()
+def export(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory (what iads run wrote).")],
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="czml (Cesium), kml (Google Earth; .kmz zips) or geojson (static layers).",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file.")],
+    replication: Annotated[
+        int | None,
+        typer.Option(help="Replication (czml, kml: default 0; geojson: default all)."),
+    ] = None,
+) -> None:
+    """Export a run to CZML, KML/KMZ or GeoJSON: sites, rings, routes, threats, missiles,
+    intercepts and leaks."""
+    interrupt.run_interruptibly(lambda: _export(run_dir, format, out, replication))
+
+
+def _export(run_dir: Path, fmt: str, out: Path, replication: int | None) -> None:
+    from iads.export import export_run
+
+    try:
+        count = export_run(run_dir, fmt, out, replication)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    console.print(f"Wrote {out} ({count} {fmt} items)", highlight=False, markup=False)
 
 
 def main() -> None:

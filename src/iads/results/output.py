@@ -1,4 +1,4 @@
-"""Write a run's outputs (summary.json, events.parquet, report.html) atomically.
+"""Write a run's outputs (summary.json, events.parquet, report.html, scene.json) atomically.
 
 Everything is written into a temporary directory beside the destination and renamed into
 place only when complete; a run that fails leaves the destination as it was.
@@ -28,6 +28,7 @@ from iads.stats import BOOTSTRAP_RESAMPLES
 SUMMARY_FILE = "summary.json"
 EVENTS_FILE = "events.parquet"
 REPORT_FILE = "report.html"
+SCENE_FILE = "scene.json"  # sites, routes and threat tracks for iads serve / iads export
 
 
 def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData:
@@ -139,7 +140,8 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
 
 
 def write_outputs(result: SimulationResult, out_dir: str | Path) -> dict[str, Any]:
-    """Write summary.json, events.parquet and report.html into ``out_dir`` atomically."""
+    """Write summary.json, events.parquet, report.html and scene.json into ``out_dir``
+    atomically."""
     summary = json_safe(result.summary())
 
     def write(tmp: Path) -> None:
@@ -147,7 +149,11 @@ def write_outputs(result: SimulationResult, out_dir: str | Path) -> dict[str, An
             json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8"
         )
         pq.write_table(result.events, tmp / EVENTS_FILE)
-        write_report(tmp / REPORT_FILE, report_data(result, summary))
+        data = report_data(result, summary)
+        write_report(tmp / REPORT_FILE, data)
+        from iads.viewer.scene import scene_dict, write_scene
+
+        write_scene(tmp / SCENE_FILE, scene_dict(result, data))
 
     write_directory(out_dir, write, is_run_output)
     return summary
@@ -190,7 +196,7 @@ def write_directory(
         raise
 
 
-OUTPUT_FILES = frozenset({SUMMARY_FILE, EVENTS_FILE, REPORT_FILE})
+OUTPUT_FILES = frozenset({SUMMARY_FILE, EVENTS_FILE, REPORT_FILE, SCENE_FILE})
 
 
 def is_run_output(name: str) -> bool:
