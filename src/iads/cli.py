@@ -451,6 +451,36 @@ def _export(run_dir: Path, fmt: str, out: Path, replication: int | None) -> None
     console.print(f"Wrote {out} ({count} {fmt} items)", highlight=False, markup=False)
 
 
+@app.command()
+def serve(
+    run_dir: Annotated[Path, typer.Argument(help="A run directory (what iads run wrote).")],
+    port: Annotated[int, typer.Option("--port", "-p", help="TCP port.")] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (local only unless --allow-remote).")
+    ] = "127.0.0.1",
+    allow_remote: Annotated[
+        bool,
+        typer.Option(
+            "--allow-remote", help="Allow a non-local --host: other machines can read the run."
+        ),
+    ] = False,
+) -> None:
+    """Replay a run in the browser: a local, read-only web app (Ctrl-C stops it)."""
+    from iads.viewer.serve import ServeError, prepare, serve_forever
+
+    try:
+        server = prepare(run_dir, host, port, allow_remote)
+    except (InputError, ServeError) as exc:
+        _fail(exc)
+        raise  # unreachable
+    if server.warning:
+        _warn(server.warning)
+    console.print(
+        f"Replaying {run_dir} at {server.url} (Ctrl-C to stop)", highlight=False, markup=False
+    )
+    serve_forever(server)
+
+
 def main() -> None:
     """Console entry point; Ctrl-C and SIGTERM end any command with one line (iads.interrupt)."""
     from iads.__main__ import main as entry

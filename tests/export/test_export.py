@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from iads.cli import app
 from iads.export.base import EPOCH
-from tests.viewer.rundir import REPLICATIONS
+from tests.viewer.rundir import ASSET, LAUNCH_S, LEAK_S, REPLICATIONS
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", UserWarning)  # fastkml: "lxml missing" (pretty print only)
@@ -66,7 +66,16 @@ def test_czml_holds_sites_threats_missiles_and_intercepts_at_their_times(run_dir
         t_end = seconds(threat.position.epoch) + samples[-4]
         assert t_end == pytest.approx(r["time_s"], abs=1e-3)
         assert seconds(threat.availability.end) == pytest.approx(r["time_s"], abs=1e-3)
-        assert samples[-2] == pytest.approx(r["lat_deg"], abs=0.01)  # track vs engine, ~1 km
+        assert samples[-2] == pytest.approx(r["lat_deg"], abs=1e-6)
+    # replication 1: threat 2 leaks at the asset; its track ends there and then
+    leak = packets["leak/2"]
+    assert seconds(leak.availability.start) == pytest.approx(LEAK_S)
+    threat = packets["threat/2"]
+    assert seconds(threat.availability.start) == pytest.approx(LAUNCH_S[2])
+    assert seconds(threat.availability.end) == pytest.approx(LEAK_S)
+    assert threat.position.cartographicDegrees.values[-3:-1] == pytest.approx(
+        [ASSET[1], ASSET[0]], abs=1e-6
+    )
     for r in launches:
         m = packets[f"missile/{r['missile_id']}"]
         assert seconds(m.availability.start) == pytest.approx(r["time_s"], abs=1e-3)

@@ -120,7 +120,35 @@ footer { color: var(--muted); font-size: 0.82rem; text-align: center; }
 .map-legend svg { vertical-align: middle; margin-right: 6px; }
 """
 
-MAP_JS = r"""
+#: The Leaflet map of the report and of the replay page (``iads serve``): attribution, scale,
+#: and the Natural Earth countries (TopoJSON) on a canvas pane below everything else.
+BASEMAP_JS = r"""
+function iadsMap(id) {
+  "use strict";
+  var map = L.map(id, {attributionControl: false, zoomSnap: 0.25, zoomDelta: 0.5,
+                       minZoom: 2, maxZoom: 13});
+  L.control.attribution({prefix: false})
+    .addAttribution("Basemap: Natural Earth 1:50m (public domain) via world-atlas · Leaflet")
+    .addTo(map);
+  L.control.scale({imperial: false}).addTo(map);
+  map.createPane("basemap");
+  map.getPane("basemap").style.zIndex = 250;
+  return map;
+}
+function iadsBasemap(map, topo) {
+  "use strict";
+  L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+    pane: "basemap",
+    renderer: L.canvas({pane: "basemap", padding: 0.5}),
+    interactive: false,
+    style: {color: "#8b8b8b", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1}
+  }).addTo(map);
+}
+"""
+
+MAP_JS = (
+    BASEMAP_JS
+    + r"""
 (function () {
   "use strict";
   function esc(s) {
@@ -140,22 +168,8 @@ MAP_JS = r"""
 
   var D = JSON.parse(document.getElementById("iads-map-data").textContent);
   var S = D.strings;
-  var map = L.map("map", {attributionControl: false, zoomSnap: 0.25, zoomDelta: 0.5,
-                          minZoom: 2, maxZoom: 13});
-  L.control.attribution({prefix: false})
-    .addAttribution("Basemap: Natural Earth 1:50m (public domain) via world-atlas · Leaflet")
-    .addTo(map);
-  L.control.scale({imperial: false}).addTo(map);
-
-  map.createPane("basemap");
-  map.getPane("basemap").style.zIndex = 250;
-  var topo = JSON.parse(document.getElementById("iads-countries").textContent);
-  L.geoJSON(topojson.feature(topo, topo.objects.countries), {
-    pane: "basemap",
-    renderer: L.canvas({pane: "basemap", padding: 0.5}),
-    interactive: false,
-    style: {color: "#8b8b8b", weight: 0.8, fillColor: "#f4f1ea", fillOpacity: 1}
-  }).addTo(map);
+  var map = iadsMap("map");
+  iadsBasemap(map, JSON.parse(document.getElementById("iads-countries").textContent));
 
   var rings = L.layerGroup(), ringLabels = L.layerGroup(), batteries = L.layerGroup(),
       assets = L.layerGroup(), jammers = L.layerGroup(), routes = L.layerGroup(),
@@ -304,3 +318,4 @@ MAP_JS = r"""
   }
 })();
 """
+)

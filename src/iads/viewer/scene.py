@@ -39,8 +39,9 @@ def track_times_s(
     step = max(time_step_s, duration_s / max(samples - 1, 1))
     n = math.floor(duration_s / step + 1e-9) + 1
     times = np.arange(n, dtype=np.float64) * step
-    if times[-1] < duration_s - 1e-9:
+    if times[-1] < duration_s - 1e-6 * step:
         times = np.append(times, duration_s)
+    times[-1] = duration_s  # exactly, whatever the rounding of n x step
     return times
 
 
