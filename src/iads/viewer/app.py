@@ -27,7 +27,9 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from iads.jsonio import json_safe
 from iads.report import figures
@@ -42,6 +44,12 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
+)
+#: The run's own pages (report.html) are self-contained, with inline script: allowed to run,
+#: still with no request anywhere.
+FILE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]{0,254}$")
 
@@ -70,6 +78,31 @@ def run_file(run_dir: Path, name: str) -> Path:
     if real.parent != root or not real.is_file():
         raise _not_found()
     return real
+
+
+class SecurityHeaders:
+    """ASGI middleware: every response gets the content security policy (``FILE_CSP`` for the
+    run's files, ``CSP`` otherwise), ``nosniff``, no referrer and no caching."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = FILE_CSP if str(scope.get("path", "")).startswith("/files/") else CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = csp
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "no-referrer"
+                headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _colors(run: RunData) -> dict[str, Any]:
@@ -122,6 +155,7 @@ def create_app(run: RunData, allowed_hosts: Sequence[str] = LOCAL_HOSTS) -> Fast
         Host names the ``Host`` header may carry (local ones by default).
     """
     app = FastAPI(title="iads replay", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     assets = find_map_assets()
     static: dict[str, tuple[Path | str, str]] = {
@@ -139,15 +173,6 @@ def create_app(run: RunData, allowed_hosts: Sequence[str] = LOCAL_HOSTS) -> Fast
     summary = json_safe(run.summary)
     sites = scene["sites"]
     page = PAGE_HTML.replace("__TITLE__", _html_text(str(run.scene.get("title", "iads run"))))
-
-    @app.middleware("http")
-    async def _headers(request: Any, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:
