@@ -36,6 +36,8 @@ def test_run_writes_a_scene_whose_tracks_meet_the_engines_events(tmp_path):
     )
     assert res.exit_code == 0, (res.output, res.exception)
     scene = json.loads((out / "scene.json").read_text())
+    report = (out / "report.html").read_text()
+    assert '<section id="replay">' in report and f"iads serve {out}" in report
     assert scene["schema"] == SCENE_SCHEMA and scene["replications"] == 3
     assert {s["name"] for s in scene["sites"]} == {"bn", "asset"}
     bn = next(s for s in scene["sites"] if s["name"] == "bn")

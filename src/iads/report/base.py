@@ -40,6 +40,15 @@ class Route:
 
 
 @dataclass(frozen=True)
+class ReplayView:
+    """The report's pointer to the replay: the command that starts it and a still of it."""
+
+    command: str  # e.g. "iads serve results/"
+    snapshot_svg: str  # inline <svg> of one moment of one replication
+    caption: str
+
+
+@dataclass(frozen=True)
 class ReportData:
     """Everything the report shows.
 
@@ -59,3 +68,4 @@ class ReportData:
     missiles_fired_per_replication: dict[str, np.ndarray]
     duration_s: float
     notes: tuple[str, ...] = field(default_factory=tuple)
+    replay: ReplayView | None = None  # the replay section (iads serve), when there is one

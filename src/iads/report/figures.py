@@ -77,7 +77,8 @@ def system_colors(systems: Iterable[str]) -> dict[str, str]:
 
 
 @contextmanager
-def _style() -> Iterator[None]:
+def report_style() -> Iterator[None]:
+    """The report's Matplotlib style (text kept as text in SVG, one font, light grid)."""
     with mpl.rc_context(
         {
             "svg.fonttype": "none",
@@ -258,7 +259,7 @@ def timeline_svg(
         + [tr.first_event_s for tr in shown]
     )
     small = n > 40
-    with _style():
+    with report_style():
         fig = Figure(figsize=(10.5, 1.5 + (0.17 if small else 0.26) * n), layout="constrained")
         ax = fig.add_subplot()
         y = np.arange(n)
@@ -411,7 +412,7 @@ def outcomes_svg(rows: Sequence[ThreatRow]) -> str:
     One group per threat type (its display name), 95 % CI error bars, and a dashed tick at the
     number of threats of that type in the raid.
     """
-    with _style():
+    with report_style():
         fig = Figure(figsize=(10.5, 3.9), layout="constrained")
         ax = fig.add_subplot()
         if not rows:
@@ -459,7 +460,7 @@ def leakers_histogram_svg(leakers_per_replication: np.ndarray) -> str:
     """Histogram of the number of leakers (all assets together) per replication."""
     values = np.asarray(leakers_per_replication, dtype=float)
     values = values[np.isfinite(values)]
-    with _style():
+    with report_style():
         fig = Figure(figsize=(5.2, 3.3), layout="constrained")
         ax = fig.add_subplot()
         if values.size == 0:
@@ -485,7 +486,7 @@ def missiles_svg(estimates: dict[str, Estimate], colors: dict[str, str] | None =
     Each bar has its type's fixed colour (``names.missile_color``) unless ``colors`` names one.
     """
     colors = colors or {}
-    with _style():
+    with report_style():
         fig = Figure(figsize=(5.2, 3.3), layout="constrained")
         ax = fig.add_subplot()
         names = list(estimates)
@@ -541,7 +542,7 @@ def static_map_svg(
     The fallback when the offline basemap assets are not installed: no coastlines. The aspect
     ratio is 1 / cos(mid-latitude), so distances look right near the middle of the plot.
     """
-    with _style():
+    with report_style():
         fig = Figure(figsize=(10.5, 7.0), layout="constrained")
         ax = fig.add_subplot()
         lats: list[float] = []

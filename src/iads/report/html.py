@@ -411,7 +411,8 @@ def _header(data: ReportData) -> str:
         f'<dl class="meta">{meta}</dl>\n'
         f'<p class="scope">{escape(SCOPE_NOTE)}</p>\n'
         '<nav class="toc"><a href="#map-section">Map</a><a href="#timeline">Timeline</a>'
-        '<a href="#statistics">Statistics</a><a href="#notes">Notes</a></nav>\n'
+        + ('<a href="#replay">Replay</a>' if data.replay is not None else "")
+        + '<a href="#statistics">Statistics</a><a href="#notes">Notes</a></nav>\n'
         "</header>\n"
     )
 
@@ -466,6 +467,23 @@ def _timeline_section(data: ReportData) -> str:
         + f'<p class="caption">One row per threat ({shown}), ordered by first detection. The '
         "line runs from first detection to intercept or leak (or the end of the run); triangles "
         "above it are launches at that threat, coloured by missile type.</p>\n</section>\n"
+    )
+
+
+def _replay_section(data: ReportData) -> str:
+    """How to replay the run in the browser (``iads serve``), with a still of the replay."""
+    if data.replay is None:
+        return ""
+    replay = data.replay
+    return (
+        '<section id="replay">\n<h2>Replay</h2>\n'
+        f"<p>Watch this run move — threats, missiles in flight, intercepts and leaks, any "
+        f"replication, with a time slider: run <code>{escape(replay.command)}</code> and open "
+        '<a href="http://127.0.0.1:8000/">http://127.0.0.1:8000/</a> (local only, no network '
+        "needed). <code>iads export</code> writes it for Cesium (CZML), Google Earth (KML) or "
+        "GIS (GeoJSON).</p>\n"
+        f'<figure>{replay.snapshot_svg}</figure>\n<p class="caption">{escape(replay.caption)}'
+        "</p>\n</section>\n"
     )
 
 
@@ -636,6 +654,7 @@ def write_report(path: Path, data: ReportData) -> None:
         out.write(_header(data))
         out.write(_map_section(data, assets, points))
         out.write(_timeline_section(data))
+        out.write(_replay_section(data))
         out.write(_statistics_section(data))
         out.write(_notes_section(data))
         out.write(_page_tail(data, assets, points))

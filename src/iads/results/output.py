@@ -6,6 +6,7 @@ place only when complete; a run that fails leaves the destination as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -150,10 +151,13 @@ def write_outputs(result: SimulationResult, out_dir: str | Path) -> dict[str, An
         )
         pq.write_table(result.events, tmp / EVENTS_FILE)
         data = report_data(result, summary)
-        write_report(tmp / REPORT_FILE, data)
         from iads.viewer.scene import scene_dict, write_scene
+        from iads.viewer.snapshot import replay_view
 
-        write_scene(tmp / SCENE_FILE, scene_dict(result, data))
+        scene = scene_dict(result, data)
+        replay = replay_view(out_dir, summary, scene, result.events)
+        write_report(tmp / REPORT_FILE, dataclasses.replace(data, replay=replay))
+        write_scene(tmp / SCENE_FILE, scene)
 
     write_directory(out_dir, write, is_run_output)
     return summary

@@ -215,6 +215,14 @@ def load_run(path: str | Path) -> RunData:
         events = pq.read_table(run_dir / EVENTS_FILE, columns=list(EVENT_COLUMNS))
     except (OSError, pa.ArrowException) as exc:
         raise InputError(run_dir / EVENTS_FILE, None, f"cannot read the event log: {exc}") from None
+    return run_data(run_dir, summary, scene, events)
+
+
+def run_data(
+    run_dir: Path, summary: dict[str, Any], scene: dict[str, Any], events: pa.Table
+) -> RunData:
+    """A :class:`RunData` from what a run directory holds (already read), with the event log
+    sorted by replication; InputError if the summary's replications do not cover the log's."""
     reps = np.asarray(events["replication"].to_numpy(), np.int64)
     if reps.size and np.any(np.diff(reps) < 0):
         events = events.sort_by([("replication", "ascending"), ("time_s", "ascending")])
