@@ -20,20 +20,9 @@ import numpy as np
 import pytest
 
 from iads.viewer.app import create_app
+from iads.viewer.headless import CHROMIUM, CHROMIUM_ARGS
 from iads.viewer.run import load_run
 from tests.viewer.rundir import LEAK_S
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -79,7 +68,7 @@ def browser(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
             str(tmp_path_factory.mktemp("chromium-profile")),
             executable_path=str(CHROMIUM),
             headless=True,
-            args=CHROMIUM_ARGS,
+            args=list(CHROMIUM_ARGS),
             viewport={"width": 1200, "height": 800},
         )
 

@@ -19,6 +19,7 @@ elsewhere cannot read the run through DNS rebinding.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -169,9 +170,11 @@ def create_app(run: RunData, allowed_hosts: Sequence[str] = LOCAL_HOSTS) -> Fast
         static["topojson-client.js"] = (assets.topojson_js, "text/javascript")
         if assets.images_dir.is_dir():
             images = {p.name: p for p in assets.images_dir.iterdir() if p.suffix == ".png"}
+    # serialised once: the scene (every threat's track) is the largest response
     scene = scene_payload(run)
-    summary = json_safe(run.summary)
-    sites = scene["sites"]
+    scene_json = _json_bytes(scene)
+    summary_json = _json_bytes(run.summary)
+    sites_json = _json_bytes(scene["sites"])
     page = PAGE_HTML.replace("__TITLE__", _html_text(str(run.scene.get("title", "iads run"))))
 
     @app.get("/", response_class=HTMLResponse)
@@ -200,28 +203,36 @@ def create_app(run: RunData, allowed_hosts: Sequence[str] = LOCAL_HOSTS) -> Fast
         return FileResponse(assets.countries_topojson, media_type="application/json")
 
     @app.get("/api/summary")
-    def get_summary() -> JSONResponse:
-        return JSONResponse(summary)
+    def get_summary() -> Response:
+        return Response(summary_json, media_type=JSON)
 
     @app.get("/api/scene")
-    def get_scene() -> JSONResponse:
-        return JSONResponse(scene)
+    def get_scene() -> Response:
+        return Response(scene_json, media_type=JSON)
 
     @app.get("/api/sites")
-    def get_sites() -> JSONResponse:
-        return JSONResponse(sites)
+    def get_sites() -> Response:
+        return Response(sites_json, media_type=JSON)
 
     @app.get("/api/replications/{index}")
-    def get_replication(index: str) -> JSONResponse:
+    def get_replication(index: str) -> Response:
         if not index.isdigit() or not 0 <= int(index) < run.replications:
             raise _not_found()
-        return JSONResponse(json_safe(run.replication(int(index))))
+        return Response(_json_bytes(run.replication(int(index))), media_type=JSON)
 
     @app.get("/files/{name:path}")
     def get_file(name: str) -> FileResponse:
         return FileResponse(run_file(run.path, name))
 
     return app
+
+
+JSON = "application/json"
+
+
+def _json_bytes(value: Any) -> bytes:
+    """Strict, compact JSON (non-finite floats as null)."""
+    return json.dumps(json_safe(value), separators=(",", ":"), allow_nan=False).encode()
 
 
 def _html_text(text: str) -> str:
