@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import shutil
+import socket
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -224,6 +225,16 @@ def test_binding_needs_a_flag_off_the_local_machine(run_dir):
     assert res.exit_code == 2 and res.output.count("\n") == 1 and "--allow-remote" in res.output
     res = runner.invoke(cli, ["serve", str(run_dir), "--port", "70000"])
     assert res.exit_code == 2 and "--port" in res.output
+
+
+def test_a_port_in_use_gets_one_line(run_dir):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        res = runner.invoke(cli, ["serve", str(run_dir), "--port", str(port)])
+    assert res.exit_code == 2 and res.output.count("\n") == 1
+    assert f"--port: cannot listen on 127.0.0.1:{port}" in res.output
 
 
 def test_a_run_dir_lacking_what_the_viewer_needs_gets_one_line(run_dir, tmp_path):

@@ -70,9 +70,17 @@ html, body { margin: 0; height: 100%; font: 14px/1.35 system-ui, -apple-system, 
 #counts { display: grid; grid-template-columns: auto auto; gap: 2px 12px; margin: 0; }
 #counts dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
 #moment-list { max-height: 220px; overflow-y: auto; padding-left: 1.6em; margin: 0; }
-#moment-list button { border: 0; background: none; color: #1f3b73; cursor: pointer;
+#moment-list button { display: inline; border: 0; background: none; color: #1f3b73;
+  cursor: pointer;
   padding: 0; text-align: left; font: inherit; }
 #moment-list .leak button { color: #b0201e; }
+#moment-list li { margin: 1px 0; }
+.legend { background: rgba(255,255,255,0.92); padding: 6px 9px; border-radius: 5px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.25); line-height: 1.5; font-size: 12px; max-width: 260px; }
+.legend b { display: block; margin-top: 2px; }
+.legend i { display: inline-block; width: 16px; height: 3px; margin: 0 6px 3px 0;
+  vertical-align: middle; }
+.legend i.dot { width: 10px; height: 10px; border-radius: 50%; margin: 0 6px 1px 0; }
 table { border-collapse: collapse; width: 100%; font-size: 12px; }
 th, td { padding: 2px 4px; border-bottom: 1px solid #eee; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
@@ -109,7 +117,9 @@ PAGE_JS = (
   var routeLayer = L.layerGroup().addTo(map);
   var pointLayer = L.layerGroup().addTo(map);
   var missileLayer = L.layerGroup().addTo(map);
+  var trailLayer = L.layerGroup().addTo(map);
   var threatLayer = L.layerGroup().addTo(map);
+  var trailRenderer = L.canvas({padding: 0.5});
 
   var scene = null, rep = null, t = 0, playing = false, lastFrame = null, painted = false;
   var threatMarkers = [], missileLines = [], missileHeads = [], pointMarkers = [];
@@ -159,8 +169,44 @@ PAGE_JS = (
     else { map.setView([40, 30], 5); }
   }
 
+  function threatLabel(id) {
+    var th = scene.threats[id];
+    return th ? th.type_name + " #" + id + " (" + th.group + ")" : "threat #" + id;
+  }
+
+  function drawLegend() {
+    var html = "<b>Threats</b>";
+    var named = {};
+    scene.threats.forEach(function (th) { named[th.category] = th.category_name || th.category; });
+    Object.keys(named).forEach(function (c) {
+      html += '<div><i class="dot" style="background:' + (scene.colors.category[c] || "#555") +
+        '"></i>' + esc(named[c]) + "</div>";
+    });
+    html += "<b>Missiles</b>";
+    Object.keys(scene.colors.missile).forEach(function (m) {
+      html += '<div><i style="background:' + scene.colors.missile[m] + '"></i>' + esc(m) +
+        "</div>";
+    });
+    html += '<b>Sites</b><div><i class="dot" style="background:' + scene.colors.site.battery +
+      '"></i>battery (rings: missile range; dashed: radar range)</div>' +
+      '<div><i class="dot" style="background:' + scene.colors.site.asset +
+      '"></i>defended asset</div>' +
+      '<b>Outcomes</b><div><i class="dot" style="background:' + scene.colors.intercept +
+      '"></i>intercept</div><div><i class="dot" style="background:' + scene.colors.leak +
+      '"></i>leak</div>';
+    var legend = L.control({position: "bottomleft"});
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "legend");
+      div.innerHTML = html;
+      return div;
+    };
+    legend.addTo(map);
+  }
+
   function clearDynamic() {
-    [threatLayer, missileLayer, pointLayer].forEach(function (g) { g.clearLayers(); });
+    [threatLayer, trailLayer, missileLayer, pointLayer].forEach(function (g) {
+      g.clearLayers();
+    });
     threatMarkers = []; missileLines = []; missileHeads = []; pointMarkers = [];
   }
 
@@ -175,7 +221,10 @@ PAGE_JS = (
         className: "threat-marker"});
       m.bindTooltip(esc(th.group) + " #" + th.id + " · " + esc(th.type_name) + " · " +
                     esc(fate[th.id].fate));
-      threatMarkers.push({threat: th, fate: fate[th.id], marker: m, shown: false});
+      var trail = L.polyline([], {renderer: trailRenderer, color: col, weight: 1.6,
+                                  opacity: 0.75, interactive: false});
+      trail.addTo(trailLayer);
+      threatMarkers.push({threat: th, fate: fate[th.id], marker: m, trail: trail, shown: false});
     });
     rep.missiles.forEach(function (ms) {
       if (ms.from[0] === null) { return; }
@@ -216,7 +265,7 @@ PAGE_JS = (
       b.className = "seek " + mo.kind;
       b.dataset.t = String(mo.p.time_s);
       b.textContent = (mo.kind === "intercept" ? "Intercept" : "Leak") + " at " +
-        mo.p.time_s.toFixed(1) + " s: " + mo.p.threat_type + " #" + mo.p.threat;
+        mo.p.time_s.toFixed(1) + " s: " + threatLabel(mo.p.threat);
       b.addEventListener("click", function () { pause(); seek(mo.p.time_s); });
       li.appendChild(b);
       list.appendChild(li);
@@ -228,17 +277,28 @@ PAGE_JS = (
     else if (!on && item.shown) { layer.removeLayer(item.marker); item.shown = false; }
   }
 
+  function trailTo(th, times, until) {
+    // the track flown from launch to ``until``: samples in between, then the point at ``until``
+    var pts = [[interp(times, th.lat_deg, th.launch_s), interp(times, th.lon_deg, th.launch_s)]];
+    for (var k = 0; k < times.length && times[k] < until; k++) {
+      if (times[k] > th.launch_s) { pts.push([th.lat_deg[k], th.lon_deg[k]]); }
+    }
+    pts.push([interp(times, th.lat_deg, until), interp(times, th.lon_deg, until)]);
+    return pts;
+  }
+
   function render() {
     if (!scene || !rep) { return; }
     var times = scene.track_times_s, flying = 0, inFlight = 0, intercepts = 0, leaks = 0;
     threatMarkers.forEach(function (tm) {
       var th = tm.threat;
-      var on = t >= th.launch_s && t <= tm.fate.end_s &&
-               (th.arrival_s === null || t <= th.arrival_s);
+      var stop = Math.min(tm.fate.end_s, th.arrival_s === null ? Infinity : th.arrival_s);
+      var on = t >= th.launch_s && t <= stop;
       if (on) {
         tm.marker.setLatLng([interp(times, th.lat_deg, t), interp(times, th.lon_deg, t)]);
         flying += 1;
       }
+      tm.trail.setLatLngs(t >= th.launch_s ? trailTo(th, times, Math.min(t, stop)) : []);
       show(tm, threatLayer, on);
     });
     missileHeads.forEach(function (mh) {
@@ -315,6 +375,13 @@ PAGE_JS = (
   }
 
   $("play").addEventListener("click", function () { if (playing) { pause(); } else { play(); } });
+  document.addEventListener("keydown", function (e) {
+    var tag = (e.target && e.target.tagName) || "";
+    if (e.key === " " && tag !== "SELECT" && tag !== "INPUT" && tag !== "BUTTON") {
+      e.preventDefault();
+      if (playing) { pause(); } else { play(); }
+    }
+  });
   $("time").addEventListener("input", function (e) { pause(); seek(e.target.value); });
   $("replication").addEventListener("change", function (e) {
     loadReplication(Number(e.target.value));
@@ -325,6 +392,7 @@ PAGE_JS = (
     seek: function (x) { pause(); seek(x); },
     playing: function () { return playing; },
     replication: function () { return rep ? rep.replication : null; },
+    load: function (i) { return loadReplication(i); },
     threatPositions: function () {
       return threatMarkers.filter(function (tm) { return tm.shown; }).map(function (tm) {
         var ll = tm.marker.getLatLng();
@@ -341,6 +409,7 @@ PAGE_JS = (
       scene = got[0];
       iadsBasemap(map, got[2]);
       drawStatic();
+      drawLegend();
       drawSummary(got[1]);
       var sel = $("replication");
       var n = scene.replications;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,20 @@ def is_local(host: str) -> bool:
         return False
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """ServeError unless ``host:port`` can be bound now (another server may hold it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host.strip("[]"), port))
+        except OSError as exc:
+            raise ServeError(
+                f"--port: cannot listen on {host}:{port} ({exc.strerror or exc}); choose "
+                "another port with --port"
+            ) from None
+
+
 def prepare(run_dir: str | Path, host: str, port: int, allow_remote: bool) -> Server:
     """The app for ``run_dir`` on ``host:port``.
 
@@ -51,8 +66,8 @@ def prepare(run_dir: str | Path, host: str, port: int, allow_remote: bool) -> Se
     InputError
         The run directory cannot be replayed (one-line reason).
     ServeError
-        A port out of range, a non-local host without ``allow_remote``, or the offline map
-        assets missing.
+        A port out of range or in use, a non-local host without ``allow_remote``, or the
+        offline map assets missing.
     """
     if not 1 <= port <= 65535:
         raise ServeError(f"--port: must be between 1 and 65535, got {port}")
@@ -63,6 +78,7 @@ def prepare(run_dir: str | Path, host: str, port: int, allow_remote: bool) -> Se
             "--allow-remote to bind it anyway"
         )
     run = load_run(run_dir)
+    _check_port_free(host, port)
     if find_map_assets() is None:
         raise ServeError(
             f"the offline map assets (Leaflet, Natural Earth) are not installed: run "
