@@ -218,13 +218,22 @@ def test_binding_needs_a_flag_off_the_local_machine(run_dir):
     assert not is_local("0.0.0.0") and not is_local("192.168.1.5")
     with pytest.raises(ServeError, match="--allow-remote"):
         prepare(run_dir, "0.0.0.0", 8000, allow_remote=False)
-    server = prepare(run_dir, "0.0.0.0", 8000, allow_remote=True)
+    server = prepare(run_dir, "0.0.0.0", _free_port(), allow_remote=True)
     assert server.warning and "other machines" in server.warning
-    assert prepare(run_dir, "127.0.0.1", 8000, allow_remote=False).warning is None
+    port = _free_port()
+    local = prepare(run_dir, "127.0.0.2", port, allow_remote=False)  # loopback, not 127.0.0.1
+    assert local.warning is None and local.url == f"http://127.0.0.2:{port}/"
+    assert TestClient(local.app, base_url="http://127.0.0.2").get("/api/sites").status_code == 200
     res = runner.invoke(cli, ["serve", str(run_dir), "--host", "0.0.0.0"])
     assert res.exit_code == 2 and res.output.count("\n") == 1 and "--allow-remote" in res.output
     res = runner.invoke(cli, ["serve", str(run_dir), "--port", "70000"])
     assert res.exit_code == 2 and "--port" in res.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def test_a_port_in_use_gets_one_line(run_dir):

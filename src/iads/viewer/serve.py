@@ -90,7 +90,7 @@ def prepare(run_dir: str | Path, host: str, port: int, allow_remote: bool) -> Se
             f"serving on {host}, reachable from other machines: anyone who can connect can read "
             "this run (there is no authentication)"
         )
-    hosts = LOCAL_HOSTS if local else ("*",)
+    hosts = (*LOCAL_HOSTS, host) if local else ("*",)
     return Server(app=create_app(run, allowed_hosts=hosts), host=host, port=port, warning=warning)
 
 
