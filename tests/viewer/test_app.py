@@ -274,3 +274,17 @@ def test_a_corrupt_scene_gets_one_line(run_dir, tmp_path):
     Path(bad / "scene.json").write_text('{"schema": 99}')
     res = runner.invoke(cli, ["serve", str(bad)])
     assert res.exit_code == 2 and "schema" in res.output
+
+
+def test_an_event_log_of_an_earlier_layout_or_not_parquet_gets_one_line(run_dir, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(run_dir, old)
+    table = pq.read_table(old / "events.parquet")
+    pq.write_table(table.drop_columns(["launcher", "radar"]), old / "events.parquet")
+    res = runner.invoke(cli, ["serve", str(old)])
+    assert res.exit_code == 2 and res.output.count("\n") == 1
+    assert "the event log has no column launcher" in res.output
+    (old / "events.parquet").write_text("not parquet")
+    res = runner.invoke(cli, ["serve", str(old)])
+    assert res.exit_code == 2 and res.output.count("\n") == 1
+    assert "cannot read the event log" in res.output

@@ -212,6 +212,15 @@ def load_run(path: str | Path) -> RunData:
             "scenario again",
         )
     try:
+        names = set(pq.read_schema(run_dir / EVENTS_FILE).names)
+        missing = [c for c in EVENT_COLUMNS if c not in names]
+        if missing:
+            raise InputError(
+                run_dir / EVENTS_FILE,
+                None,
+                f"the event log has no column {', '.join(missing)} (written by an earlier iads): "
+                "run the scenario again",
+            )
         events = pq.read_table(run_dir / EVENTS_FILE, columns=list(EVENT_COLUMNS))
     except (OSError, pa.ArrowException) as exc:
         raise InputError(run_dir / EVENTS_FILE, None, f"cannot read the event log: {exc}") from None
