@@ -2,9 +2,11 @@
 
 ``scene.json`` (written by ``iads run`` beside ``events.parquet``) holds what the event log
 does not: the sites with their range rings, the raid routes, and every threat's planned track
-sampled in time. Threats fly their routes without reacting (the engine's
-``iads.threats.flight.threat_position``), so one track per threat serves every replication;
-a replication's event log says when each threat ends (destroyed or leaked).
+sampled in time: its route flown at its speed, as the engine's
+``iads.threats.flight.threat_position`` gives it without evasive manoeuvres (a weave, where a
+threat type has one, is not recorded per replication and is left out), so one track per threat
+serves every replication; a replication's event log says when each threat ends (destroyed or
+leaked).
 """
 
 from __future__ import annotations
