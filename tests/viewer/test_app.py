@@ -19,7 +19,16 @@ from iads.cli import app as cli
 from iads.viewer.app import create_app
 from iads.viewer.run import load_run
 from iads.viewer.serve import ServeError, is_local, prepare
-from tests.viewer.rundir import BATTERY, FLIGHT_S, KILLS, LAUNCH_S, LEAK, LEAK_S, REPLICATIONS
+from tests.viewer.rundir import (
+    BATTERY,
+    FLIGHT_S,
+    KILLS,
+    LAUNCH_S,
+    LEAK,
+    LEAK_S,
+    REPLICATIONS,
+    threat_lat,
+)
 
 runner = CliRunner()
 
@@ -251,7 +260,6 @@ def test_a_run_dir_lacking_what_the_viewer_needs_gets_one_line(run_dir, tmp_path
     shutil.copytree(run_dir, old)
     (old / "scene.json").unlink()
     for target, reason in (
-        (old, "no scene.json"),
         (tmp_path / "missing", "not a run directory"),
         (old / "summary.json", "not a run directory"),
     ):
@@ -261,6 +269,30 @@ def test_a_run_dir_lacking_what_the_viewer_needs_gets_one_line(run_dir, tmp_path
     os.remove(old / "events.parquet")
     res = runner.invoke(cli, ["serve", str(old)])
     assert res.exit_code == 2 and "no events.parquet" in res.output
+
+
+def test_a_run_without_scene_replays_from_its_event_log(run_dir, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(run_dir, old)
+    (old / "scene.json").unlink()
+    server = prepare(old, "127.0.0.1", _free_port(), allow_remote=False)
+    assert server.warning and "derived from the event log" in server.warning
+    client = TestClient(server.app, base_url="http://127.0.0.1")
+    scene = client.get("/api/scene").json()
+    assert "no range rings, routes or assets" in scene["derived"]
+    assert [s["name"] for s in scene["sites"]] == ["bn"]
+    assert (scene["sites"][0]["lat_deg"], scene["sites"][0]["lon_deg"]) == BATTERY
+    # each threat appears at its first event (detection, 1 s after launch) and is where the
+    # log put it at every event, in every replication
+    assert [t["launch_s"] for t in scene["threats"]] == [x + 1.0 for x in LAUNCH_S]
+    times = scene["track_times_s"]
+    for (r, j), t_kill in KILLS.items():
+        if (r, j) != LEAK:
+            lat = scene["threats"][j]["lat_deg"][times.index(t_kill)]
+            assert lat == pytest.approx(threat_lat(j, t_kill), abs=1e-5)
+    rep = client.get("/api/replications/1").json()
+    assert [t["fate"] for t in rep["threats"]] == ["destroyed", "destroyed", "leaked"]
+    assert client.get("/").status_code == 200
 
 
 def test_a_corrupt_scene_gets_one_line(run_dir, tmp_path):

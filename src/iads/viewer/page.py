@@ -165,7 +165,12 @@ PAGE_JS = (
                       className: "route"})
         .bindTooltip(esc(r.name) + " (planned route)", {sticky: true}).addTo(routeLayer);
     });
-    if (bounds.isValid()) { map.fitBounds(bounds, {padding: [20, 20]}); }
+    scene.threats.forEach(function (th) {
+      var n = th.lat_deg.length;
+      if (n) { bounds.extend([th.lat_deg[0], th.lon_deg[0]]); }
+      if (n) { bounds.extend([th.lat_deg[n - 1], th.lon_deg[n - 1]]); }
+    });
+    if (bounds.isValid()) { map.fitBounds(bounds, {padding: [20, 20], maxZoom: 10}); }
     else { map.setView([40, 30], 5); }
   }
 
@@ -410,6 +415,7 @@ PAGE_JS = (
       iadsBasemap(map, got[2]);
       drawStatic();
       drawLegend();
+      if (scene.derived) { say("Replay " + scene.derived + "."); }
       drawSummary(got[1]);
       var sel = $("replication");
       var n = scene.replications;

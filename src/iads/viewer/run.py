@@ -179,8 +179,16 @@ def _read_json(path: Path, what: str) -> dict[str, Any]:
     return value
 
 
-def load_run(path: str | Path) -> RunData:
+def load_run(path: str | Path, derive: bool = False) -> RunData:
     """Check and read a run directory (see the module docstring).
+
+    Parameters
+    ----------
+    path : path
+        The run directory.
+    derive : bool
+        Without scene.json (a run written by an earlier iads), derive a scene from the event log
+        (``iads.viewer.legacy``; its ``derived`` key says so) instead of refusing the run.
 
     Raises
     ------
@@ -195,7 +203,8 @@ def load_run(path: str | Path) -> RunData:
     for name in (SUMMARY_FILE, EVENTS_FILE):
         if not (run_dir / name).is_file():
             raise InputError(run_dir, None, f"no {name}: not an iads run directory")
-    if not (run_dir / SCENE_FILE).is_file():
+    has_scene = (run_dir / SCENE_FILE).is_file()
+    if not has_scene and not derive:
         raise InputError(
             run_dir,
             None,
@@ -203,28 +212,38 @@ def load_run(path: str | Path) -> RunData:
             "lack it): run the scenario again with iads run to replay or export it",
         )
     summary = _read_json(run_dir / SUMMARY_FILE, "the run summary")
-    scene = _read_json(run_dir / SCENE_FILE, "the scene")
-    if scene.get("schema") != SCENE_SCHEMA or not all(k in scene for k in SCENE_KEYS):
-        raise InputError(
-            run_dir / SCENE_FILE,
-            None,
-            f"not a scene of schema {SCENE_SCHEMA} (written by another iads version); run the "
-            "scenario again",
-        )
+    events = _read_events(run_dir / EVENTS_FILE)
+    if has_scene:
+        scene = _read_json(run_dir / SCENE_FILE, "the scene")
+        if scene.get("schema") != SCENE_SCHEMA or not all(k in scene for k in SCENE_KEYS):
+            raise InputError(
+                run_dir / SCENE_FILE,
+                None,
+                f"not a scene of schema {SCENE_SCHEMA} (written by another iads version); run "
+                "the scenario again",
+            )
+    else:
+        from iads.viewer.legacy import derived_scene
+
+        scene = derived_scene(summary, events)
+    return run_data(run_dir, summary, scene, events)
+
+
+def _read_events(path: Path) -> pa.Table:
+    """The event log's columns the replay reads; InputError naming any that is missing."""
     try:
-        names = set(pq.read_schema(run_dir / EVENTS_FILE).names)
+        names = set(pq.read_schema(path).names)
         missing = [c for c in EVENT_COLUMNS if c not in names]
         if missing:
             raise InputError(
-                run_dir / EVENTS_FILE,
+                path,
                 None,
                 f"the event log has no column {', '.join(missing)} (written by an earlier iads): "
                 "run the scenario again",
             )
-        events = pq.read_table(run_dir / EVENTS_FILE, columns=list(EVENT_COLUMNS))
+        return pq.read_table(path, columns=list(EVENT_COLUMNS))
     except (OSError, pa.ArrowException) as exc:
-        raise InputError(run_dir / EVENTS_FILE, None, f"cannot read the event log: {exc}") from None
-    return run_data(run_dir, summary, scene, events)
+        raise InputError(path, None, f"cannot read the event log: {exc}") from None
 
 
 def run_data(

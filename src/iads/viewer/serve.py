@@ -77,19 +77,22 @@ def prepare(run_dir: str | Path, host: str, port: int, allow_remote: bool) -> Se
             f"--host: {host} is not a local address: other machines could read the run; add "
             "--allow-remote to bind it anyway"
         )
-    run = load_run(run_dir)
+    run = load_run(run_dir, derive=True)
     _check_port_free(host, port)
     if find_map_assets() is None:
         raise ServeError(
             f"the offline map assets (Leaflet, Natural Earth) are not installed: run "
             f"{INSTALL_HINT} in the repository root"
         )
-    warning = None
+    warnings = []
+    if "derived" in run.scene:
+        warnings.append(f"{run_dir}: replay {run.scene['derived']}")
     if not local:
-        warning = (
+        warnings.append(
             f"serving on {host}, reachable from other machines: anyone who can connect can read "
             "this run (there is no authentication)"
         )
+    warning = "; ".join(warnings) or None
     hosts = (*LOCAL_HOSTS, host) if local else ("*",)
     return Server(app=create_app(run, allowed_hosts=hosts), host=host, port=port, warning=warning)
 
