@@ -38,5 +38,7 @@ def test_the_report_links_to_the_replay_and_shows_its_still(tmp_path):
     assert '<section id="replay">' in html and '<a href="#replay">Replay</a>' in html
     assert f"<code>iads serve {tmp_path / 'results'}</code>" in html
     assert "when most of its missiles are in flight" in html
+    spaced = replay_view(tmp_path / "my results", summary(), scene(), events())
+    assert spaced.command == f"iads serve '{tmp_path / 'my results'}'"
     write_report(tmp_path / "plain.html", synthetic_report_data())
     assert 'id="replay"' not in (tmp_path / "plain.html").read_text()

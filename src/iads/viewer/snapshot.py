@@ -8,6 +8,7 @@ on a plain longitude/latitude plot (no basemap: the report's interactive map has
 from __future__ import annotations
 
 import math
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +161,7 @@ def replay_view(
         "moves through the whole run, in any replication."
     )
     return ReplayView(
-        command=f"iads serve {out_dir}",
+        command=f"iads serve {shlex.quote(str(out_dir))}",
         snapshot_svg=snapshot_svg(run, SNAPSHOT_REPLICATION, t_s),
         caption=caption,
     )
