@@ -51,7 +51,7 @@ def main() -> None:
     es = engine_step
 
     def threats(s: Any, k: Any) -> Any:
-        return es.fly(p.threats, es.ThreatInputs(s.t_s, s.assessment.killed_s), s.threats)[1]
+        return es.fly(p.threats, es._threat_inputs(s), s.threats)[1]
 
     def sensing(s: Any, k: Any) -> Any:
         th = threats(s, k)
@@ -76,7 +76,8 @@ def main() -> None:
     def flying(s: Any, k: Any) -> Any:
         th = threats(s, k)
         _, fired = launching(s, k)
-        return es.flyout(p.flyout, es._flyout_inputs(p, s.t_s, th, fired), s.flyout)
+        inputs = es._flyout_inputs(p, s.t_s, th, fired, s.tracking, s.sensing, s.threats.evade_s)
+        return es.flyout(p.flyout, inputs, s.flyout)
 
     stages: dict[str, Callable[[Any, Any], Any]] = {
         "whole step": lambda s, k: es.step(p, s, k),

@@ -385,6 +385,7 @@ def _flight(**override: Any) -> dict[str, Any]:
         "loft_start_m": _fig(20_000.0),
         "loft_ceiling_m": _fig(40_000.0),
         "endgame_min_load_factor_g": _fig(2.0),
+        "guidance_time_constant_s": _fig(0.5),
     }
     flight.update(override)
     return flight
@@ -428,3 +429,61 @@ def test_a_drag_table_out_of_order_is_refused(tmp_path: Path) -> None:
     _write(tmp_path / "environment.yaml", {"environment": env})
     msg = _load_error(tmp_path)
     assert "environment.yaml" in msg and "zero_lift_drag" in msg and "ascending" in msg
+
+
+def _evasion(**override: Any) -> dict[str, Any]:
+    ev: dict[str, Any] = {
+        "trigger": "warned",
+        "load_factor_g": _fig(9.0),
+        "period_s": _fig(8.0),
+        "periods": _fig(1.0),
+        "warning_time_s": _fig(10.0),
+    }
+    ev.update(override)
+    return {k: v for k, v in ev.items() if v is not None}
+
+
+def test_a_warned_evasion_loads(tmp_path: Path) -> None:
+    _write(tmp_path / "ok.yaml", {"threats": {"t": _threat(evasion=_evasion())}})
+    ev = load_catalog_dir(tmp_path).threats["t"].evasion
+    assert ev is not None and ev.load_factor_g.value == 9.0
+
+
+@pytest.mark.parametrize(
+    ("threat", "words"),
+    [
+        (_threat(evasion=_evasion(warning_time_s=None)), "a warned evasion needs warning_time_s"),
+        (_threat(evasion=_evasion(period_s=_fig(0.0))), "period_s must be positive"),
+        (
+            _threat(evasion=_evasion(start_altitude_m=_fig(1e4))),
+            "a warned evasion has no start_altitude_m",
+        ),
+        (
+            _threat(
+                evasion=_evasion(
+                    trigger="terminal",
+                    periods=None,
+                    warning_time_s=None,
+                    start_altitude_m=_fig(1e4),
+                )
+            ),
+            "only a ballistic_missile has a terminal evasion",
+        ),
+    ],
+)
+def test_a_bad_evasion_names_the_threat_and_the_problem(
+    tmp_path: Path, threat: dict[str, Any], words: str
+) -> None:
+    _write(tmp_path / "bad.yaml", {"threats": {"t": threat}})
+    msg = _load_error(tmp_path)
+    assert "bad.yaml" in msg and "threats.t" in msg and words in msg
+
+
+def test_a_fire_control_radar_without_a_coast_time_is_refused() -> None:
+    from iads.catalog import load_catalog
+    from iads.catalog.base import Radar
+
+    r = load_catalog().radars["92N6E"].model_dump()
+    r.pop("track_coast_s")
+    with pytest.raises(ValueError, match="a multifunction radar needs track_coast_s"):
+        Radar.model_validate(r)

@@ -58,6 +58,7 @@ MODELS = (
     schema.Flight,
     schema.MotorPhase,
     schema.DragTable,
+    schema.Evasion,
 )
 
 

@@ -18,6 +18,7 @@ from iads.engine.run import run_batch, run_batches, run_replication
 from tests.engine.scenarios import (
     base,
     compiled,
+    float_tolerance,
     north_of,
     padded_like,
     run,
@@ -94,10 +95,7 @@ def test_vmap_of_the_reference_equals_the_batched_run(fighters_400s):
         a, b = np.asarray(a), np.asarray(b)
         if np.issubdtype(a.dtype, np.floating):
             np.testing.assert_array_equal(np.isfinite(a), np.isfinite(b), err_msg=str(path))
-            # A missile's last state is taken at its closest approach, where proportional
-            # navigation (N ZEM / t_go^2) magnifies rounding: 1e-3 there, 1e-4 elsewhere.
-            rtol = 1e-3 if "flyout" in str(path) else 1e-4
-            np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-2, err_msg=str(path))
+            np.testing.assert_allclose(a, b, err_msg=str(path), **float_tolerance(path))
     # ... and the batched skip is a real branch, not a masked select.
     assert "cond[" in str(jax.make_jaxpr(run_batch)(params, keys))
 

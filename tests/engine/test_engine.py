@@ -18,6 +18,7 @@ from tests.engine.scenarios import (
     compiled,
     drone_swarm,
     first_look_scenario,
+    float_tolerance,
     north_of,
     padded_like,
     replace_radars,
@@ -291,7 +292,7 @@ def test_replication_alone_equals_the_same_replication_in_a_batch(fighters):
     for (path, xb), xa in zip(leaves, jax.tree_util.tree_leaves(alone), strict=True):
         b, a = np.asarray(xb)[3], np.asarray(xa)[0]
         if np.issubdtype(b.dtype, np.floating):
-            np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-2, err_msg=str(path))
+            np.testing.assert_allclose(b, a, err_msg=str(path), **float_tolerance(path))
             np.testing.assert_array_equal(np.isfinite(b), np.isfinite(a), err_msg=str(path))
         else:
             np.testing.assert_array_equal(b, a, err_msg=str(path))

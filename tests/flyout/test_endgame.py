@@ -4,6 +4,8 @@ end-game range."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -14,7 +16,6 @@ from iads.flyout.dynamics import Airframe, Motor
 from iads.flyout.guidance import flyout
 from iads.flyout.trajectory import FlightModel
 from iads.launch.base import Fired
-from iads.threats.base import ThreatKinematics
 
 SPEED = 1000.0  # m/s, straight and level: no thrust, no drag, no steering
 RANGE = 5000.0  # m down range to the target's abeam point
@@ -60,6 +61,7 @@ def _model() -> FlightModel:
         min_speed_m_s=one(0.0),
         endgame_range_m=one(ENDGAME),
         endgame_min_accel_m_s2=one(0.0),
+        guidance_time_constant_s=one(0.0),
     )
 
 
@@ -94,14 +96,18 @@ def _fired(new: bool) -> Fired:
     )
 
 
-def _fly(offset_m: float) -> list:  # type: ignore[type-arg]
-    """Each step's flight ends for a round passing a still target ``offset_m`` abeam."""
-    kin = ThreatKinematics(
-        pos_m=jnp.asarray([[RANGE, offset_m, 1000.0]], jnp.float32),
-        vel_m_s=jnp.zeros((1, 3), jnp.float32),
-        launched=jnp.asarray([True]),
-        arrived=jnp.asarray([False]),
-    )
+def _fly(
+    offset_m: float,
+    params: FlyoutParams | None = None,
+    track_error_m: float = 0.0,
+    radar_holds: bool = True,
+) -> list:  # type: ignore[type-arg]
+    """Each step's flight ends for a round passing a still target ``offset_m`` abeam; the
+    command post's track puts it ``track_error_m`` further abeam, and the unit's engagement
+    radar holds it or not."""
+    params = PARAMS if params is None else params
+    n = params.n_substeps
+    still = jnp.broadcast_to(jnp.asarray([RANGE, offset_m, 1000.0], jnp.float32), (n + 1, 1, 3))
     z = jnp.zeros((1, 1), jnp.float32)
     missiles = Missiles(
         alive=jnp.zeros((1, 1), bool),
@@ -109,6 +115,7 @@ def _fly(offset_m: float) -> list:  # type: ignore[type-arg]
         vel_m_s=jnp.zeros((1, 1, 3), jnp.float32),
         speed_m_s=z,
         mass_kg=jnp.ones((1, 1), jnp.float32),
+        lag_m_s2=jnp.zeros((1, 1, 3), jnp.float32),
         target=jnp.zeros((1, 1), jnp.int32),
         kind=jnp.zeros((1, 1), jnp.int32),
         launch_time_s=z,
@@ -123,13 +130,16 @@ def _fly(offset_m: float) -> list:  # type: ignore[type-arg]
         inputs = FlyoutInputs(
             t_s=jnp.asarray(float(k), jnp.float32),
             dt_s=jnp.asarray(1.0, jnp.float32),
-            kin=kin,
+            target_pos_m=still,
+            target_vel_m_s=jnp.zeros_like(still),
             threat_alive=jnp.asarray([True]),
             fired=_fired(k == 0),
             endgame_range_m=_one(ENDGAME),
             rcs_m2=jnp.ones((1, 9, 3), jnp.float32),
+            track_x=jnp.asarray([[RANGE, offset_m + track_error_m, 1000.0, 0, 0, 0]], jnp.float32),
+            fc_holds=jnp.asarray([[radar_holds]]),
         )
-        missiles, end = step(PARAMS, inputs, missiles)
+        missiles, end = step(params, inputs, missiles)
         ends.append(end)
     return ends
 
@@ -150,3 +160,33 @@ def test_a_round_passing_within_the_endgame_range_ends_at_its_closest_approach(o
 def test_a_round_passing_beyond_the_endgame_range_flies_on():
     ends = _fly(ENDGAME + 5.0)
     assert not any(bool(np.asarray(e.ended)[0, 0]) for e in ends)
+
+
+def _steering() -> FlyoutParams:
+    """PARAMS with proportional navigation (N = 4) and 2 g to steer with."""
+    m = PARAMS.model
+    return dataclasses.replace(
+        PARAMS,
+        model=dataclasses.replace(
+            m,
+            navigation_constant=_one(4.0),
+            airframe=dataclasses.replace(m.airframe, max_load_factor_g=_one(3.0)),
+        ),
+    )
+
+
+def test_a_command_guided_round_homes_on_the_target_while_its_radar_holds_it() -> None:
+    ends = _fly(60.0, _steering(), track_error_m=300.0, radar_holds=True)
+    ended = [bool(np.asarray(e.ended)[0, 0]) for e in ends]
+    end = ends[ended.index(True)]
+    assert bool(np.asarray(end.fuzed)[0, 0]) and float(end.miss_distance_m[0, 0]) < 1.0
+
+
+def test_without_the_radar_a_round_flies_at_the_track_estimate_and_misses_by_its_error() -> None:
+    # the track puts the target 300 m from where it is: the round steers there and passes the
+    # real target far outside its 25 m end-game range, so no end game comes
+    ends = _fly(60.0, _steering(), track_error_m=300.0, radar_holds=False)
+    assert not any(bool(np.asarray(e.fuzed)[0, 0]) for e in ends)
+    # with an exact track it hits even without the radar
+    ends = _fly(60.0, _steering(), track_error_m=0.0, radar_holds=False)
+    assert any(bool(np.asarray(e.fuzed)[0, 0]) for e in ends)

@@ -146,3 +146,31 @@ def test_a_target_pulling_more_g_than_the_missile_has_up_there_escapes(
     )
     missed = int(moving.outcome[0]) != INTERCEPT
     assert missed == escapes, (OUTCOMES[int(moving.outcome[0])], float(moving.miss_m[0]))
+
+
+@pytest.mark.parametrize(
+    ("missile", "x_m", "alt_m"), [("9M96E2", 25e3, 5e3), ("48N6E3", 60e3, 8e3)]
+)
+def test_the_miss_against_a_manoeuvring_target_grows_with_the_guidance_lag(
+    missile: str, x_m: float, alt_m: float
+) -> None:
+    # A target pulling 3 g across the line of sight for the whole flight: the later the
+    # airframe follows its command (time constant 0, the catalog's, 1 s), the larger the miss;
+    # against a target that does not manoeuvre the lag costs nothing.
+    model = flight_model(CAT, missile)
+    launch = jnp.asarray(np.asarray(enu_to_xyz(0.0, 0.0, 10.0, xp=np)))
+    point = enu_to_xyz(np.array([x_m]), np.zeros(1), np.array([alt_m]), xp=np).T
+    t_f = float(fly(model, launch, jnp.asarray(point), jnp.zeros((3, 1)), 0.02).time_s[0])
+    vel = np.array([[-250.0], [0.0], [0.0]])
+    misses = {}
+    for tau in (0.0, float(model.guidance_time_constant_s), 1.0):
+        lagged = replace(model, guidance_time_constant_s=jnp.asarray(tau))
+        for g in (0.0, 3.0):
+            accel = np.array([[0.0], [g * G0], [0.0]])
+            start = point - vel * t_f - 0.5 * accel * t_f**2  # passes the point at t_f
+            f = fly(lagged, launch, jnp.asarray(start), jnp.asarray(vel), 0.02, jnp.asarray(accel))
+            misses[tau, g] = float(f.miss_m[0])
+    taus = sorted({t for t, _ in misses})
+    assert all(misses[t, 0.0] < 0.5 for t in taus)
+    assert misses[taus[0], 3.0] < misses[taus[1], 3.0] < misses[taus[2], 3.0]
+    assert misses[taus[2], 3.0] > 5.0 * max(misses[taus[0], 3.0], 1.0)

@@ -3,7 +3,9 @@
 Zarchan, Tactical and Strategic Missile Guidance (6th ed., ch. 2 and 3), for a zero-lag
 linear engagement: against a target at constant velocity PN has zero miss, and against a
 target pulling a constant acceleration n_T its commanded acceleration tends to
-N'/(N' - 2) n_T as the time to go falls to zero.
+N'/(N' - 2) n_T as the time to go falls to zero. With a guidance lag of time constant T the
+airframe follows the command late, so a target's manoeuvre late in the flight leaves a miss
+(ch. 6).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from iads.flyout.steering import steer
+from iads.flyout.steering import lag_step, steer
 
 SPEED_M = 1000.0
 SPEED_T = 300.0
@@ -31,6 +33,7 @@ def _engage(
     offset_m: float = 0.0,
     dt: float = 1e-3,
     range_m: float = 10_000.0,
+    tau_s: float = 0.0,
 ):
     """A planar head-on engagement, both at constant speed (the command turns the missile):
     the missile's commands and the closest approach."""
@@ -39,10 +42,13 @@ def _engage(
     t_pos = np.array([range_m, offset_m, 0.0])
     t_vel = np.array([-SPEED_T, 0.0, 0.0])
     f = jax.jit(lambda p, v, tp, tv: steer(p, v, tp, tv, jnp.asarray(nav), jnp.asarray(1e9)))
+    lag = jax.jit(lambda a, c: lag_step(a, c, dt, jnp.asarray(tau_s)))
     commands, closest = [], np.inf
+    acc = np.zeros(3)
     for _ in range(int(30.0 / dt)):
-        acc = np.asarray(f(m_pos, m_vel, t_pos, t_vel))
-        commands.append(np.linalg.norm(acc))
+        cmd = np.asarray(f(m_pos, m_vel, t_pos, t_vel))
+        commands.append(np.linalg.norm(cmd))
+        acc = np.asarray(lag(acc, cmd))
         # target: a constant acceleration across the initial line of sight (the linear
         # analysis's step manoeuvre); the missile turns at constant speed
         a_t = np.array([0.0, target_accel_m_s2, 0.0])
@@ -78,3 +84,25 @@ def test_pn_command_against_a_step_manoeuvre_follows_zarchans_closed_form(nav: f
         want = nav / (nav - 2.0) * (1.0 - (1.0 - frac) ** (nav - 2.0))
         assert got == pytest.approx(want, rel=0.05), frac
     assert miss < 5.0
+
+
+@pytest.mark.parametrize("tau", [0.1, 0.5, 2.0])
+def test_a_held_command_is_followed_as_a_first_order_lag(tau: float) -> None:
+    # a(t) = a_c (1 - exp(-t / T)) for a command a_c held from t = 0
+    a, dt = jnp.zeros(3), 0.05
+    for k in range(1, 41):
+        a = lag_step(a, jnp.asarray([0.0, 10.0, 0.0]), dt, jnp.asarray(tau))
+        assert float(a[1]) == pytest.approx(10.0 * (1.0 - np.exp(-k * dt / tau)), rel=1e-9)
+    assert np.asarray(lag_step(a, jnp.ones(3), dt, jnp.asarray(0.0))) == pytest.approx(1.0)
+
+
+def test_with_a_guidance_lag_a_manoeuvre_leaves_a_miss() -> None:
+    n_t, tau = 5.0 * 9.80665, 0.5
+    # a target pulling 5 g from a range giving 1 T and 2 T of flight: the lagged airframe
+    # turns late and misses by metres; without the lag PN leaves no miss (Zarchan, ch. 3)
+    for flight_t in (1.0, 2.0):
+        rng = flight_t * tau * (SPEED_M + SPEED_T)
+        _, lagged = _engage(nav=4.0, target_accel_m_s2=n_t, range_m=rng, tau_s=tau)
+        _, prompt = _engage(nav=4.0, target_accel_m_s2=n_t, range_m=rng)
+        assert lagged > 0.08 * n_t * tau**2  # > 1 m
+        assert prompt < 0.05

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from iads.catalog.base import THREAT_CATEGORIES as CATEGORIES
 from iads.geo.sphere import EARTH_RADIUS_M, altitude_m, xyz_to_enu
-from iads.scenario.compile import _ballistic_ground_speed
+from iads.scenario.compile import ballistic_ground_speed
 from iads.threats.base import ThreatParams
 from iads.threats.flight import threat_kinematics, threat_position
 from iads.units import STANDARD_GRAVITY_M_S2
@@ -40,6 +40,10 @@ def make_threat(
     launch_time_s: float = 0.0,
     ballistic: bool = False,
     apogee_m: float = 0.0,
+    weave_accel_m_s2: float = 0.0,
+    weave_omega_rad_s: float = 1.0,
+    weave_duration_s: float = 0.0,
+    warning_time_s: float = 0.0,
 ) -> ThreatParams:
     """One threat, its fields filled the way ``scenario.compile._threat_params`` fills them."""
     wp = np.asarray(waypoints_enu_m, dtype=np.float64)
@@ -66,6 +70,11 @@ def make_threat(
         valid=arr([True], bool),
         ssj_erp_w=arr([0.0]),
         ssj_bandwidth_hz=arr([1.0]),
+        weave_accel_m_s2=arr([weave_accel_m_s2]),
+        weave_omega_rad_s=arr([weave_omega_rad_s]),
+        weave_duration_s=arr([weave_duration_s]),
+        warning_time_s=arr([warning_time_s]),
+        terminal_start_s=arr([np.inf]),
     )
 
 
@@ -249,11 +258,28 @@ def test_ballistic_launch_climb_rate_is_sqrt_2_g_apogee() -> None:
 
 @settings(max_examples=30, deadline=None)
 @given(apogee_m=st.floats(1e3, 1e6), range_m=st.floats(1e3, 3e6))
-def test_compiled_ballistic_ground_speed_lands_at_the_vacuum_time_of_flight(
+def test_at_the_vacuum_arcs_speed_the_compiled_ground_speed_is_the_vacuum_one(
     apogee_m: float, range_m: float
 ) -> None:
-    speed = _ballistic_ground_speed(range_m, apogee_m)
-    assert range_m / speed == pytest.approx(_vacuum_flight_time_s(apogee_m), rel=1e-12)
+    # The vacuum arc of apogee H and range D: time of flight T = 2 sqrt(2 H / g), launch speed
+    # sqrt((D / T)^2 + 2 g H). Given that speed, the arc is flown at ground speed D / T.
+    flight_s = _vacuum_flight_time_s(apogee_m)
+    launch = math.hypot(range_m / flight_s, math.sqrt(2.0 * G * apogee_m))
+    speed = ballistic_ground_speed(range_m, apogee_m, launch)
+    assert range_m / speed == pytest.approx(flight_s, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("apogee_m", "range_m", "speed_m_s"), [(50e3, 290e3, 2000.0), (40e3, 120e3, 1000.0)]
+)
+def test_a_ballistic_threat_reaches_its_asset_at_the_catalog_speed(
+    apogee_m: float, range_m: float, speed_m_s: float
+) -> None:
+    ground = ballistic_ground_speed(range_m, apogee_m, speed_m_s)
+    tp = make_threat([(0.0, 0.0, 0.0), (range_m, 0.0, 0.0)], ground, 0.0, True, apogee_m)
+    for t in (1e-3, 0.999 * range_m / ground):
+        v = float(jnp.linalg.norm(threat_kinematics(tp, jnp.asarray(t)).vel_m_s[0]))
+        assert v == pytest.approx(speed_m_s, rel=5e-3)  # flat-Earth arc on the round Earth
 
 
 def test_ballistic_threat_arrives_after_the_vacuum_time_of_flight() -> None:

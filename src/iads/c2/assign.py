@@ -8,9 +8,11 @@ flyout's flight time to the PIP (the engagement table the scenario compiler comp
 :func:`iads.flyout.envelope.engagement_tables`). The option is feasible when the PIP lies
 inside that table's envelope, shrunk in range by the doctrine's ``range_fraction``, beyond
 ``min_range_m`` and above ``min_target_altitude_m`` (and, for a ballistic target, within
-``range_fraction`` x the published ballistic range), before the threat reaches its asset, when
-the unit's engagement radar has held the threat for the reaction time, and when the unit has a
-free target channel.
+``range_fraction`` x the published ballistic range), within the unit's engagement radar's
+field of regard (its sector around the battery's threat axis and its elevation limits), before
+the threat reaches its asset, when that radar has held the threat for the reaction time and
+holds it now (has detected it within its ``track_coast_s``), and when the unit has a free
+target channel.
 
 The marginal return of a salvo of n missiles with single-shot kill probability p on threat j is
 
@@ -34,11 +36,19 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.arrays import scatter_add, scatter_any, scatter_set
-from iads.c2.base import C2Inputs, C2Params, C2State, EnvelopeParams, Options, Orders
+from iads.c2.base import (
+    C2Inputs,
+    C2Params,
+    C2State,
+    EnvelopeParams,
+    FireControlView,
+    Options,
+    Orders,
+)
 from iads.c2.plan import follow_plan
 from iads.catalog.base import THREAT_CATEGORIES
 from iads.geo import vec
-from iads.geo.sphere import altitude_m, ground_range_m
+from iads.geo.sphere import EARTH_RADIUS_M, altitude_m, ground_range_m, xyz_to_enu
 from iads.launch.base import live_salvo_left
 
 _BALLISTIC = THREAT_CATEGORIES.index("ballistic_missile")
@@ -81,6 +91,33 @@ def table_lookup(
     return table[kind, a.astype(jnp.int32), r.astype(jnp.int32)]
 
 
+def fc_holds(view: FireControlView, fc_last_seen_s: Array, t_s: Array) -> Array:
+    """[U, J]: each unit's engagement radar holds each threat (detected within its coast
+    time)."""
+    return fc_last_seen_s >= t_s - view.coast_s[:, None]
+
+
+def in_field_of_regard(view: FireControlView, site_m: Array, pos_m: Array) -> Array:
+    """Points ``pos_m`` [U, ..., 3] within each unit's engagement-radar sector and elevation
+    limits, seen from the unit's site ``site_m`` [U, 3] (round Earth, no refraction)."""
+    lead = (1,) * (pos_m.ndim - 2)
+    site = site_m.reshape(site_m.shape[:1] + lead + (3,))
+    per_unit = lambda a: a.reshape(a.shape[:1] + lead)  # noqa: E731
+    e_s, n_s, _ = xyz_to_enu(site)
+    e_p, n_p, _ = xyz_to_enu(pos_m)
+    az = jnp.arctan2(e_p - e_s, n_p - n_s)
+    off = jnp.remainder(az - per_unit(view.boresight_rad) + jnp.pi, 2.0 * jnp.pi) - jnp.pi
+    centre = jnp.array([0.0, 0.0, -EARTH_RADIUS_M], pos_m.dtype)
+    up_dir = (site - centre) / vec.norm(site - centre)[..., None]
+    rel = pos_m - site
+    sin_el = vec.dot(rel, up_dir) / jnp.maximum(vec.norm(rel), 1.0)
+    return (
+        (jnp.abs(off) <= per_unit(view.half_width_rad))
+        & (sin_el >= jnp.sin(per_unit(view.min_elevation_rad)))
+        & (sin_el <= jnp.sin(per_unit(view.max_elevation_rad)))
+    )
+
+
 def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Options:
     """Score [U, J] of the best salvo each unit can fire at each threat, its missile type,
     which threats each unit already engages [U, J], and what the assignment plan needs."""
@@ -120,6 +157,7 @@ def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Op
         & (~ballistic | (pip_range <= reach))
         & (pip_alt >= mp.min_target_altitude_m)
         & (t_fin <= time_to_asset[None, :, None])
+        & in_field_of_regard(inputs.fc_view, up.pos_m, pip)
         & can_fire
     )
     # Later: the threat's asset lies within the unit's reach and the threat flies inside the
@@ -141,8 +179,8 @@ def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Op
     kind = jnp.argmin(jnp.where(near_best, mp.max_range_m, jnp.inf), axis=-1).astype(jnp.int32)
     feasible = jnp.any(in_envelope, axis=-1)
 
-    held = (inputs.fc_first_seen_s + up.reaction_time_s[:, None] <= t_s) & (
-        inputs.fc_last_seen_s >= t_s - params.fire_control_timeout_s
+    held = (inputs.fc_first_seen_s + up.reaction_time_s[:, None] <= t_s) & fc_holds(
+        inputs.fc_view, inputs.fc_last_seen_s, t_s
     )
     n_threats = inputs.alive.shape[0]
     n_rows = state.salvo_target.shape[0]

@@ -32,6 +32,21 @@ class UnitParams:
 
 @jax.tree_util.register_dataclass
 @dataclass(frozen=True)
+class FireControlView:
+    """Each fire unit's engagement (fire-control) radar as the command post sees it, from the
+    sensing stage's radar settings: it holds a threat it has detected within ``coast_s``, and a
+    round is fired only at a predicted intercept point in its field of regard (the azimuth
+    sector around the battery's threat axis, the elevation limits)."""
+
+    coast_s: Array  # [U] 0 for a unit with no engagement radar (it never holds a threat)
+    boresight_rad: Array  # [U] azimuth, clockwise from the frame's north
+    half_width_rad: Array  # [U] pi for a radar that looks all round
+    min_elevation_rad: Array  # [U]
+    max_elevation_rad: Array  # [U]
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
 class EnvelopeParams:
     """Each missile type's engagement envelope, as the command post plans with it."""
 
@@ -60,7 +75,6 @@ class C2Params:
     unit_command_post: Array  # [U] int32 command post of each unit
     targets_engaged: Array  # [P] int32 threats engaged at once by each command post's units
     priority_offset_s: Array  # [] added to time-to-asset in the threat priority
-    fire_control_timeout_s: Array  # [] an engagement radar's hold lapses after this long
     #: Round slots of the assignment plan: the most rounds the plan's units hold at once
     #: (0: no unit plans, and the plan is not compiled).
     wta_round_slots: int = field(default=0, metadata={"static": True})
@@ -91,6 +105,7 @@ class C2Inputs:
     asset_pos_m: Array  # [A, 3]
     fc_first_seen_s: Array  # [U, J] (sensing)
     fc_last_seen_s: Array  # [U, J] (sensing)
+    fc_view: FireControlView  # [U] each unit's engagement radar (sensing)
     kill_probability: Array  # [K, categories] (assessment)
     inventory: Array  # [U, K] int32 rounds left per unit (launch)
     salvo_target: Array  # [U] int32 salvo each unit is firing (launch), -1 when idle

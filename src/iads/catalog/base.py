@@ -130,6 +130,9 @@ class Radar(_Strict):
     angle (width x elevation limits) over the beam's (half-power beamwidth squared, from the
     gain). A radar with ``track_revisit_s`` is also cued by the command post's tracks: it looks
     at up to ``targets_tracked`` tracked threats in its sector every ``track_revisit_s``.
+    A fire-control radar holds a threat while it has detected it within ``track_coast_s``: a
+    unit fires only at a threat its radar holds, and a command, track-via-missile or
+    semi-active round homes only while it is held.
     """
 
     name: str
@@ -148,6 +151,7 @@ class Radar(_Strict):
     sector_width_deg: Figure | None = None
     search_dwell_s: Figure | None = None
     track_revisit_s: Figure | None = None
+    track_coast_s: Figure | None = None
     instrumented_range_m: Figure
     min_elevation_deg: Figure
     max_elevation_deg: Figure
@@ -172,6 +176,8 @@ class Radar(_Strict):
             raise ValueError(f"a {self.scan} radar needs {', '.join(missing)}")
         if self.track_revisit_s is not None and self.targets_tracked is None:
             raise ValueError("a radar with track_revisit_s needs targets_tracked")
+        if self.role in FIRE_CONTROL_ROLES and self.track_coast_s is None:
+            raise ValueError(f"a {self.role} radar needs track_coast_s")
         return self
 
 
@@ -288,10 +294,13 @@ class Flight(_Strict):
     acceleration; end-game lateral thrusters (``divert_accel_m_s2``, 0 for none) fire while the
     time to go is below ``divert_time_to_go_s``. Midcourse, the round aims
     ``loft_slope`` · (ground distance − ``loft_start_m``) above its target, at most up to
-    ``loft_ceiling_m``. An intercept needs ``endgame_min_load_factor_g`` still available at the
-    closest approach. Non-public figures are modelling values; ``drag_scale`` and ``cl_max``
-    are calibrated so that the computed envelope reproduces the published maximum range and
-    target altitude (``python scripts/calibrate_flyout.py``).
+    ``loft_ceiling_m``. The airframe follows its guidance command (limited to the structural
+    load factor) with a first-order lag of ``guidance_time_constant_s`` (the seeker, filter and
+    autopilot together), so a manoeuvring target is followed late and a miss distance emerges.
+    An intercept needs ``endgame_min_load_factor_g`` still available at the closest approach.
+    Non-public figures are modelling values; ``drag_scale`` and ``cl_max`` are calibrated so
+    that the computed envelope reproduces the published maximum range and target altitude
+    (``python scripts/calibrate_flyout.py``).
     """
 
     launch_mass_kg: Figure
@@ -308,6 +317,7 @@ class Flight(_Strict):
     loft_start_m: Figure
     loft_ceiling_m: Figure
     endgame_min_load_factor_g: Figure
+    guidance_time_constant_s: Figure
 
     @model_validator(mode="after")
     def _physical(self) -> Flight:
@@ -457,6 +467,39 @@ class System(_Strict):
     max_target_speed_m_s: Figure | None = None
 
 
+class Evasion(_Strict):
+    """A threat's evasive manoeuvre: a weave across its ground track that starts with the
+    full lateral acceleration ``load_factor_g`` x g0 (a break) and repeats every ``period_s``
+    (:mod:`iads.threats.flight`).
+
+    ``trigger``: ``warned``: when a missile at the threat is within ``warning_time_s`` of
+    reaching it, for ``periods`` whole periods (again while still warned); ``terminal``: from
+    when a ballistic threat descends through ``start_altitude_m`` to impact.
+    """
+
+    trigger: Literal["warned", "terminal"]
+    load_factor_g: Figure
+    period_s: Figure
+    warning_time_s: Figure | None = None
+    periods: Figure | None = None
+    start_altitude_m: Figure | None = None
+
+    @model_validator(mode="after")
+    def _trigger_figures(self) -> Evasion:
+        need = ("warning_time_s", "periods") if self.trigger == "warned" else ("start_altitude_m",)
+        other = ("start_altitude_m",) if self.trigger == "warned" else ("warning_time_s", "periods")
+        missing = [f for f in need if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"a {self.trigger} evasion needs {', '.join(missing)}")
+        extra = [f for f in other if getattr(self, f) is not None]
+        if extra:
+            raise ValueError(f"a {self.trigger} evasion has no {', '.join(extra)}")
+        _require_positive(
+            self, *(f for f in ("load_factor_g", "period_s", *need) if f != "start_altitude_m")
+        )
+        return self
+
+
 class Threat(_Strict):
     """A threat type (a class of aircraft, missile or drone, not one model)."""
 
@@ -475,6 +518,7 @@ class Threat(_Strict):
     swerling_case: Literal[0, 1, 2, 3, 4]
     apogee_m: Figure | None = None
     max_range_m: Figure | None = None
+    evasion: Evasion | None = None
 
     def band_factors(self) -> list[float]:
         """RCS factor of each band (``BANDS`` order) relative to X band.
@@ -514,6 +558,9 @@ class Threat(_Strict):
     def _ballistic_has_apogee(self) -> Threat:
         if self.category == "ballistic_missile" and self.apogee_m is None:
             raise ValueError("a ballistic_missile needs apogee_m")
+        terminal = self.evasion is not None and self.evasion.trigger == "terminal"
+        if terminal and self.category != "ballistic_missile":
+            raise ValueError("only a ballistic_missile has a terminal evasion")
         return self
 
 

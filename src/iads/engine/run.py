@@ -51,7 +51,7 @@ def init_state(params: Params, key: Array) -> State:
     return State(
         t_s=jnp.zeros((), dtype),
         step=jnp.zeros((), jnp.int32),
-        threats=ThreatState(leaked_s=inf_j),
+        threats=ThreatState(leaked_s=inf_j, evade_s=tp.terminal_start_s),
         sensing=SensingState(
             next_scan_s=phase,
             next_track_s=jnp.zeros_like(phase),
@@ -87,6 +87,7 @@ def init_state(params: Params, key: Array) -> State:
             vel_m_s=jnp.zeros((n_u, n_m, 3), dtype),
             speed_m_s=jnp.zeros((n_u, n_m), dtype),
             mass_kg=jnp.ones((n_u, n_m), dtype),  # no missile yet (1 kg: no division by 0)
+            lag_m_s2=jnp.zeros((n_u, n_m, 3), dtype),
             target=zeros_um,
             kind=zeros_um,
             launch_time_s=jnp.zeros((n_u, n_m), dtype),

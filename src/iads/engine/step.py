@@ -25,8 +25,8 @@ from iads.assessment.base import (
     Outcomes,
 )
 from iads.assessment.kill import assess, expected_kill_probability
-from iads.c2.assign import assign
-from iads.c2.base import C2Inputs, Orders
+from iads.c2.assign import assign, fc_holds
+from iads.c2.base import C2Inputs, FireControlView, Orders
 from iads.engine import events as ev
 from iads.engine.base import Params, State
 from iads.engine.keys import StepKeys, step_keys
@@ -34,11 +34,11 @@ from iads.flyout.base import FlightEnds, FlyoutInputs, Missiles
 from iads.flyout.guidance import flyout
 from iads.launch.base import Fired, LaunchInputs
 from iads.launch.fire import launch, unit_inventory
-from iads.sensing.base import Detections, SensingInputs
+from iads.sensing.base import Detections, SensingInputs, SensingState
 from iads.sensing.detect import sense
-from iads.threats.base import ThreatInputs, ThreatResult
-from iads.threats.flight import fly
-from iads.tracking.base import TrackingInputs, TrackPicture
+from iads.threats.base import Pursuers, ThreatInputs, ThreatResult
+from iads.threats.flight import fly, threat_kinematics
+from iads.tracking.base import TrackingInputs, TrackPicture, Tracks
 from iads.tracking.kalman import track
 
 
@@ -51,12 +51,14 @@ def step(
     """
     p, s, t = params, state, state.t_s
     keys = step_keys(key, s.step)
-    threats, th = fly(p.threats, ThreatInputs(t, s.assessment.killed_s), s.threats)
+    threats, th = fly(p.threats, _threat_inputs(s), s.threats)
     sensing, det = sense(p.sensing, _sensing_inputs(p, s, th), s.sensing, keys.sensing)
     tracking, picture = track(p.tracking, TrackingInputs(t, p.time_step_s, det), s.tracking)
     c2, orders = assign(p.c2, _c2_inputs(p, s, sensing, tracking, picture, th), s.c2, batch_axis)
     launching, fired = launch(p.launch, _launch_inputs(p, s, tracking, orders, th), s.launch)
-    missiles, ends, assessment, outcomes = _fly_out(p, s, keys, th, fired, batch_axis)
+    missiles, ends, assessment, outcomes = _fly_out(
+        p, s, keys, th, fired, tracking, sensing, threats.evade_s, batch_axis
+    )
 
     n = state.step + 1
     new = State(
@@ -75,9 +77,7 @@ def step(
 
 def finish(params: Params, state: State) -> tuple[State, ev.StepEvents]:
     """Close a run at its end time: threats arriving during the last step leak."""
-    threats, th = fly(
-        params.threats, ThreatInputs(state.t_s, state.assessment.killed_s), state.threats
-    )
+    threats, th = fly(params.threats, _threat_inputs(state), state.threats)
     n_units, n_slots = state.flyout.alive.shape
     n_j = th.alive.shape[0]
     dtype = state.t_s.dtype
@@ -98,12 +98,22 @@ def finish(params: Params, state: State) -> tuple[State, ev.StepEvents]:
     return dataclasses.replace(state, threats=threats), out
 
 
+def _threat_inputs(state: State) -> ThreatInputs:
+    m = state.flyout
+    return ThreatInputs(
+        state.t_s, state.assessment.killed_s, Pursuers(m.pos_m, m.vel_m_s, m.target, m.alive)
+    )
+
+
 def _fly_out(
     params: Params,
     state: State,
     keys: StepKeys,
     th: ThreatResult,
     fired: Fired,
+    tracks: Tracks,
+    sensing: SensingState,
+    evade_s: Array,
     batch_axis: str | None,
 ) -> tuple[Missiles, FlightEnds, AssessmentState, Outcomes]:
     """The flyout and assessment stages, skipped when nothing is in the air (see the module
@@ -111,7 +121,7 @@ def _fly_out(
     tp = params.threats
 
     def in_flight(_: None) -> tuple:  # type: ignore[type-arg]
-        inputs = _flyout_inputs(params, state.t_s, th, fired)
+        inputs = _flyout_inputs(params, state.t_s, th, fired, tracks, sensing, evade_s)
         missiles, ends = flyout(params.flyout, inputs, state.flyout)
         judged = AssessmentInputs(ends, missiles.target, missiles.kind, th.alive, tp.category)
         return missiles, ends, *assess(params.assessment, judged, state.assessment, keys.kill)
@@ -142,6 +152,23 @@ def _sensing_inputs(params: Params, state: State, th: ThreatResult) -> SensingIn
     )
 
 
+def fire_control_view(params: Params) -> FireControlView:
+    """Each fire unit's engagement radar (its first fire-control radar) as the command post
+    sees it, from the sensing stage's radar settings."""
+    rp = params.sensing.radars
+    n_units = params.c2.units.valid.shape[0]
+    mine = rp.valid & rp.fire_control & (rp.unit == jnp.arange(n_units)[:, None])  # [U, D]
+    d = jnp.argmax(mine, axis=1)
+    has = jnp.any(mine, axis=1)
+    return FireControlView(
+        coast_s=jnp.where(has, rp.track_coast_s[d], 0.0),
+        boresight_rad=rp.boresight_rad[d],
+        half_width_rad=jnp.where(has, rp.sector_half_width_rad[d], jnp.pi),
+        min_elevation_rad=rp.min_elevation_rad[d],
+        max_elevation_rad=jnp.where(has, rp.max_elevation_rad[d], 0.5 * jnp.pi),
+    )
+
+
 def _c2_inputs(
     params: Params, state: State, sensing, tracks, picture: TrackPicture, th: ThreatResult
 ) -> C2Inputs:  # type: ignore[no-untyped-def]
@@ -157,6 +184,7 @@ def _c2_inputs(
         asset_pos_m=params.asset_pos_m,
         fc_first_seen_s=sensing.fc_first_seen_s,
         fc_last_seen_s=sensing.fc_last_seen_s,
+        fc_view=fire_control_view(params),
         kill_probability=expected_kill_probability(params.assessment),
         inventory=unit_inventory(params.launch, ls),
         salvo_target=ls.salvo_target,
@@ -184,15 +212,30 @@ def _launch_inputs(
     )
 
 
-def _flyout_inputs(params: Params, t: Array, th: ThreatResult, fired: Fired) -> FlyoutInputs:
+def _flyout_inputs(
+    params: Params,
+    t: Array,
+    th: ThreatResult,
+    fired: Fired,
+    tracks: Tracks,
+    sensing: SensingState,
+    evade_s: Array,
+) -> FlyoutInputs:
+    holds = fc_holds(fire_control_view(params), sensing.fc_last_seen_s, t)
+    n = params.flyout.n_substeps
+    times = t + params.time_step_s * jnp.arange(n + 1, dtype=t.dtype) / n
+    path = jax.vmap(lambda tt: threat_kinematics(params.threats, tt, evade_s))(times)
     return FlyoutInputs(
         t_s=t,
         dt_s=params.time_step_s,
-        kin=th.kin,
+        target_pos_m=path.pos_m,
+        target_vel_m_s=path.vel_m_s,
         threat_alive=th.alive,
         fired=fired,
         endgame_range_m=params.assessment.endgame_range_m,
         rcs_m2=params.threats.rcs_m2,
+        track_x=tracks.x,
+        fc_holds=holds & tracks.exists[None, :],
     )
 
 

@@ -13,7 +13,6 @@ from jax import Array
 
 from iads.flyout.trajectory import FlightModel
 from iads.launch.base import Fired
-from iads.threats.base import ThreatKinematics
 
 
 @jax.tree_util.register_dataclass
@@ -38,6 +37,7 @@ class Missiles:
     vel_m_s: Array  # [U, M, 3]
     speed_m_s: Array  # [U, M]
     mass_kg: Array  # [U, M]
+    lag_m_s2: Array  # [U, M, 3] the lagged guidance acceleration the airframe follows
     target: Array  # [U, M] int32
     kind: Array  # [U, M] int32 missile type
     launch_time_s: Array  # [U, M]
@@ -59,11 +59,16 @@ class FlyoutInputs:
 
     t_s: Array  # []
     dt_s: Array  # [] the engine step
-    kin: ThreatKinematics  # threats at t_s (they fly straight within the step)
+    #: threats at the substep boundaries t_s + i dt / n_substeps, i = 0..n_substeps (a
+    #: manoeuvring threat's path within the step; straight within a substep)
+    target_pos_m: Array  # [S + 1, J, 3]
+    target_vel_m_s: Array  # [S + 1, J, 3]
     threat_alive: Array  # [J] bool
     fired: Fired  # rounds launched this step (launch)
     endgame_range_m: Array  # [K] a closest approach within this ends the flight (assessment)
     rcs_m2: Array  # [J, bands, 3] threat RCS tables (the seeker sees the nose-on value)
+    track_x: Array  # [J, 6] the command post's track estimate (position, velocity) at t_s
+    fc_holds: Array  # [U, J] bool: the unit's engagement radar holds the threat now
 
 
 @jax.tree_util.register_dataclass

@@ -102,6 +102,7 @@ def flight_model(cat: Catalog, key: str) -> FlightModel:
         min_speed_m_s=f(missile.min_speed_m_s.value),
         endgame_range_m=f(missile.kill_mechanism.endgame_range_m.value),
         endgame_min_accel_m_s2=f(fl.endgame_min_load_factor_g.value * G0_M_S2),
+        guidance_time_constant_s=f(fl.guidance_time_constant_s.value),
     )
 
 

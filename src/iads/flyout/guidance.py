@@ -13,12 +13,21 @@ acquisition range, ``seeker_acquisition_range_m`` x (sigma / ``seeker_reference_
 with sigma the target's nose-on RCS in the seeker's band; from then on it needs no
 fire-control channel.
 
-The missile homes on the true threat state (terminal seeker or track-via-missile; the
-end-game error is the kill mechanism's ``terminal_miss_m``, drawn by the assessment stage).
-Within each substep both move in straight lines, so the closest point of approach and the miss
-distance are exact for that substep. A missile's end game comes at its closest approach (the
-substep in which the range to its target stops closing) when that is within its type's
-``endgame_range_m``: the flight ends there and the assessment stage decides whether it kills.
+Guidance steers on what the defence knows. An active round flies midcourse on the command
+post's track estimate and homes on the threat itself once its seeker has locked on; a
+command, track-via-missile or semi-active round homes on the threat while its unit's
+engagement radar holds it (has detected it within its ``track_coast_s``) and flies on the
+track estimate otherwise. So a round whose seeker does not lock, or whose target the radar
+loses, flies at the estimate and misses by the track's error (or more, on a dropped track);
+the residual end-game error of a homing round is the kill mechanism's ``terminal_miss_m``,
+drawn by the assessment stage. The end game is always against the true threat.
+
+The threats' positions at the substep boundaries come with the inputs (a weaving threat
+curves within the step); within each substep both move in straight lines, so the closest point
+of approach and the miss distance are exact for that substep. A missile's end game comes at
+its closest approach (the substep in which the range to its target stops closing) when that
+is within its type's ``endgame_range_m``: the flight ends there and the assessment stage
+decides whether it kills.
 A missile is lost when it exceeds its maximum flight time, slows below ``min_speed_m_s`` after
 its motor has burnt out, hits the ground, or its target is gone.
 """
@@ -51,6 +60,7 @@ def insert(params: FlyoutParams, missiles: Missiles, fired: Fired, t_s: Array) -
         vel_m_s=w(fired.vel_m_s, missiles.vel_m_s),
         speed_m_s=w(fired.speed_m_s, missiles.speed_m_s),
         mass_kg=w(params.model.launch_mass_kg[fired.kind], missiles.mass_kg),
+        lag_m_s2=w(jnp.zeros_like(fired.vel_m_s), missiles.lag_m_s2),
         target=w(fired.target, missiles.target),
         kind=w(fired.kind, missiles.kind),
         launch_time_s=jnp.where(new, t_s, missiles.launch_time_s),
@@ -70,7 +80,7 @@ def flyout(
     Detonation is decided against the threats alive at the start of the step.
     """
     missiles = insert(params, state, inputs.fired, inputs.t_s)
-    kin, t_s = inputs.kin, inputs.t_s
+    t_s = inputs.t_s
     dt = inputs.dt_s / params.n_substeps
     kind = missiles.kind
     # each missile's own model: [U, M] arrays (the Mach grid shared)
@@ -81,20 +91,33 @@ def flyout(
     endgame = inputs.endgame_range_m[kind]
     target = missiles.target
     cm = lambda a: jnp.moveaxis(a, -1, 0)  # noqa: E731  [..., 3] -> [3, ...]
-    tgt_pos0 = cm(kin.pos_m[target])
-    tgt_vel = cm(kin.vel_m_s[target])
+    path = jnp.moveaxis(inputs.target_pos_m[:, target], -1, 1)  # [S + 1, 3, U, M]
+    path_vel = jnp.moveaxis(inputs.target_vel_m_s[:, target], -1, 1)
     target_up = inputs.threat_alive[target]
+    # what guidance steers on: the target itself when homing (an active round once its seeker
+    # has locked on; a command, TVM or semi-active round while its unit's engagement radar
+    # holds the target), else the command post's track estimate
+    active = params.seeker_acquisition_range_m[kind] > 0.0
+    units = jnp.arange(target.shape[0])[:, None]
+    homing = jnp.where(active, missiles.locked, inputs.fc_holds[units, target])
+    est_pos0 = cm(inputs.track_x[target, :3])
+    est_vel = cm(inputs.track_x[target, 3:])
 
     def sub(i: int, c: tuple) -> tuple:  # type: ignore[type-arg]
-        pos, vel, mass, alive, fuzed, miss_d, ended, end_t, end_pos = c
+        pos, vel, mass, lag, alive, fuzed, miss_d, ended, end_t, end_pos = c
         tau = i * dt
         now = t_s + tau
-        tgt_pos = tgt_pos0 + tgt_vel * tau
+        tgt_pos = path[i]
+        tgt_step_vel = (path[i + 1] - tgt_pos) / dt
         tof = now - missiles.launch_time_s
-        new_pos, new_vel, new_mass = advance(model, pos, vel, mass, tof, tgt_pos, tgt_vel, dt)
+        aim = jnp.where(homing, tgt_pos, est_pos0 + est_vel * tau)
+        aim_vel = jnp.where(homing, path_vel[i], est_vel)
+        new_pos, new_vel, new_mass, new_lag = advance(
+            model, pos, vel, mass, tof, aim, aim_vel, dt, lag
+        )
         step_vel = (new_pos - pos) / dt
         # Closest approach within the substep (both in straight lines).
-        t_star, miss = closest_approach(tgt_pos - pos, tgt_vel - step_vel, dt)
+        t_star, miss = closest_approach(tgt_pos - pos, tgt_step_vel - step_vel, dt)
         # The closest approach falls in this substep when the range stops closing in it.
         fuze = alive & target_up & (t_star < dt) & (miss <= endgame)
         slow = (tof + dt > burnout) & (_norm(new_vel) < model.min_speed_m_s)
@@ -118,6 +141,7 @@ def flyout(
             jnp.where(keep, pos, new_pos),
             jnp.where(keep, vel, new_vel),
             jnp.where(keep, mass, new_mass),
+            jnp.where(keep, lag, new_lag),
             alive & ~done,
             fuzed | fuze,
             miss_d,
@@ -132,6 +156,7 @@ def flyout(
         cm(missiles.pos_m),
         cm(missiles.vel_m_s),
         missiles.mass_kg,
+        cm(missiles.lag_m_s2),
         missiles.alive,
         no,
         zero,
@@ -139,17 +164,17 @@ def flyout(
         zero,
         cm(missiles.pos_m),
     )
-    pos, vel, mass, alive, fuzed, miss_d, ended, end_t, end_pos = jax.lax.fori_loop(
+    pos, vel, mass, lag, alive, fuzed, miss_d, ended, end_t, end_pos = jax.lax.fori_loop(
         0, params.n_substeps, sub, carry
     )
-    pos, vel, end_pos = (jnp.moveaxis(a, 0, -1) for a in (pos, vel, end_pos))
+    pos, vel, lag, end_pos = (jnp.moveaxis(a, 0, -1) for a in (pos, vel, lag, end_pos))
     band = params.seeker_band[kind]
     sigma = inputs.rcs_m2[target, band, 0]
     acquire = (
         params.seeker_acquisition_range_m[kind]
         * (sigma / jnp.maximum(params.seeker_reference_rcs_m2[kind], 1e-9)) ** 0.25
     )
-    tgt_end = jnp.moveaxis(tgt_pos0 + tgt_vel * inputs.dt_s, 0, -1)
+    tgt_end = jnp.moveaxis(path[-1], 0, -1)
     in_reach = jnp.sqrt(jnp.sum((tgt_end - pos) ** 2, axis=-1)) <= acquire
     new = Missiles(
         alive=alive,
@@ -157,6 +182,7 @@ def flyout(
         vel_m_s=vel,
         speed_m_s=jnp.sqrt(jnp.sum(vel**2, axis=-1)),
         mass_kg=mass,
+        lag_m_s2=lag,
         target=missiles.target,
         kind=missiles.kind,
         launch_time_s=missiles.launch_time_s,

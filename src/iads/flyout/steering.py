@@ -1,5 +1,5 @@
 """Steering laws of the flyout (pure JAX, component-major vectors [3, ...]):
-zero-effort-miss proportional navigation and the midcourse loft."""
+zero-effort-miss proportional navigation, the guidance lag and the midcourse loft."""
 
 from __future__ import annotations
 
@@ -47,3 +47,10 @@ def loft_offset(
     horizontal = _norm(across_first(rel, up))
     room = jnp.maximum(ceiling_m - _altitude(tgt_pos), 0.0)
     return jnp.clip(slope * (horizontal - start_m), 0.0, room) * up
+
+
+def lag_step(lagged: Array, command: Array, dt_s: Array | float, tau_s: Array) -> Array:
+    """A first-order lag of time constant ``tau_s`` (0: none) over a step of ``dt_s`` with the
+    command held: lagged + (1 - exp(-dt / tau)) (command - lagged), exact for a held command."""
+    follow = jnp.where(tau_s > 0.0, -jnp.expm1(-dt_s / jnp.where(tau_s > 0.0, tau_s, 1.0)), 1.0)
+    return lagged + follow * (command - lagged)

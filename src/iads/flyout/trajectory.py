@@ -38,8 +38,8 @@ from jax import Array
 
 from iads.flyout import dynamics
 from iads.flyout.dynamics import Airframe, Motor
-from iads.flyout.steering import loft_offset, steer
-from iads.geo.atmosphere import isa
+from iads.flyout.steering import lag_step, loft_offset, steer
+from iads.geo.atmosphere import G0_M_S2, isa
 from iads.geo.vec import across_first
 from iads.geo.vec import dot_first as _dot
 from iads.geo.vec import norm_first as _norm
@@ -75,6 +75,7 @@ class FlightModel:
     min_speed_m_s: Array
     endgame_range_m: Array
     endgame_min_accel_m_s2: Array
+    guidance_time_constant_s: Array  # first-order lag of the airframe's response (0: none)
 
 
 @jax.tree_util.register_dataclass
@@ -127,10 +128,17 @@ def advance(
     target_pos: Array,
     target_vel: Array,
     dt_s: Array | float,
-) -> tuple[Array, Array, Array]:
+    lagged: Array,
+) -> tuple[Array, Array, Array, Array]:
     """One step of ``dt_s`` of every missile (module doc, steps 1 and 2): the guidance command
     at the start of the step, then :func:`iads.flyout.dynamics.step`. The model's arrays
-    broadcast against the missiles ([...]; vectors [3, ...])."""
+    broadcast against the missiles ([...]; vectors [3, ...]).
+
+    ``lagged`` [3, ...] is the acceleration the airframe was following: after the turnover
+    the proportional-navigation command, limited to the structural load factor, reaches the
+    airframe through a first-order lag of ``guidance_time_constant_s`` T (exact for a command
+    held over the step: lagged += (1 - exp(-dt / T)) (command - lagged)). Returns the new
+    position, velocity, mass and lagged acceleration."""
     big = jnp.asarray(1e5, pos.dtype)
     aim = target_pos + loft_offset(
         pos, target_pos, model.loft_slope, model.loft_start_m, model.loft_ceiling_m
@@ -142,7 +150,10 @@ def advance(
     to_aim = aim - pos
     turn = across_first(to_aim / jnp.maximum(_norm(to_aim), 1e-3), v_hat) * big - g_across
     turning = t_since_launch_s < model.turnover_time_s
-    cmd = jnp.where(turning, turn, pn)
+    cap = model.airframe.max_load_factor_g * G0_M_S2
+    pn = pn * jnp.minimum(1.0, cap / jnp.maximum(_norm(pn), 1e-9))
+    lagged = jnp.where(turning, 0.0, lag_step(lagged, pn, dt_s, model.guidance_time_constant_s))
+    cmd = jnp.where(turning, turn, lagged)
     r = target_pos - pos
     v_rel = target_vel - vel
     t_go = -_dot(r, v_rel) / jnp.maximum(_dot(v_rel, v_rel), 1e-6)
@@ -150,7 +161,10 @@ def advance(
         (t_go > 0.0) & (t_go < model.divert_time_to_go_s), model.divert_accel_m_s2, 0.0
     )
     airframe = replace(model.airframe, lateral_thrust_m_s2=lateral)
-    return dynamics.step(airframe, model.motor, pos, vel, mass, t_since_launch_s, cmd, dt_s)
+    new_pos, new_vel, new_mass = dynamics.step(
+        airframe, model.motor, pos, vel, mass, t_since_launch_s, cmd, dt_s
+    )
+    return new_pos, new_vel, new_mass, lagged
 
 
 def fly(
@@ -195,12 +209,14 @@ def _fly(
     burnout = burnout_s(model)
 
     def body(c: tuple, k: Array) -> tuple:  # type: ignore[type-arg]
-        pos, vel, mass, active, outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax = c
+        pos, vel, mass, lag, active, outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax = c
         t = k * dt_s
         tgt = target_pos + target_vel0 * t + 0.5 * target_accel * t**2
         target_vel = target_vel0 + target_accel * t
         t_arr = jnp.full((n,), t, dtype)
-        new_pos, new_vel, new_mass = advance(model, pos, vel, mass, t_arr, tgt, target_vel, dt_s)
+        new_pos, new_vel, new_mass, new_lag = advance(
+            model, pos, vel, mass, t_arr, tgt, target_vel, dt_s, lag
+        )
         r = tgt - pos
         # closest approach within the step (both in straight lines)
         step_vel = (new_pos - pos) / dt_s
@@ -250,6 +266,7 @@ def _fly(
             jnp.where(keep, pos, new_pos),
             jnp.where(keep, vel, new_vel),
             jnp.where(keep, mass, new_mass),
+            jnp.where(keep, lag, new_lag),
             active & ~ends,
             outcome,
             end_t,
@@ -265,6 +282,7 @@ def _fly(
         lp,
         v0,
         m0,
+        jnp.zeros_like(v0),
         jnp.ones((n,), bool),
         jnp.full((n,), OUT_OF_TIME, jnp.int32),
         inf,
@@ -276,5 +294,5 @@ def _fly(
         dynamics.altitude_m(lp),
     )
     c, _ = jax.lax.scan(body, c0, jnp.arange(steps, dtype=dtype))
-    _, _, _, _, outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax = c
+    _, _, _, _, _, outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax = c
     return Flight(outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax)

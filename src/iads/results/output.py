@@ -84,14 +84,18 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
                     "outside it are not seen by it."
                 )
     notes.append(
-        "Guidance homes on the true target: the end-game miss distance is almost all the "
-        "missile's terminal error (a modelling value), scaled into a kill by its warhead's "
-        "damage function; the command post plans intercepts from the battery site."
+        "Guidance steers on the command post's track estimate until the round homes (its "
+        "active seeker locked on, or its engagement radar holding the target); a homing round "
+        "has no seeker noise, so its end-game miss is the guidance lag's and the target's "
+        "manoeuvre's plus the terminal error (a modelling value), scaled into a kill by its "
+        "warhead's damage function; the command post plans intercepts from the battery site."
     )
     notes.append(
         "Missiles fly as 3-DoF point masses (thrust, drag in the ISA atmosphere, gravity, a turn "
-        "limit from the air); their drag and lift are modelling values calibrated to the "
-        "published maximum range and altitude. Threats fly their routes and do not react."
+        "limit from the air, a first-order guidance lag); their drag and lift are modelling "
+        "values calibrated to the published maximum range and altitude. Fighters weave when a "
+        "missile is seconds away and the quasi-ballistic missile weaves in its descent (fixed "
+        "patterns, modelling values); cruise missiles and drones fly their routes."
     )
     if spec.terrain is not None:
         notes.append(

@@ -133,6 +133,8 @@ class RaidGroup(_Strict):
 
     ``route`` starts at the launch point; the target asset's position is the last point. A
     ballistic missile's route is its launch point only: it flies a ballistic arc to the target.
+    ``react``: the threats manoeuvre as their type's catalog ``evasion`` says (false: they
+    fly their route whatever comes at them).
     """
 
     name: str = Field(min_length=1)
@@ -143,6 +145,7 @@ class RaidGroup(_Strict):
     target: str
     route: list[Waypoint] = Field(min_length=1)
     speed_m_s: float | None = Field(default=None, gt=0.0, le=10_000.0)
+    react: bool = True
 
 
 class Terrain(_Strict):

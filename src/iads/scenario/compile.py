@@ -21,6 +21,7 @@ from iads.catalog.base import (
     BANDS,
     FIRE_CONTROL_ROLES,
     THREAT_CATEGORIES,
+    Evasion,
     Missile,
     Radar,
     band_of,
@@ -347,9 +348,25 @@ def _check_battery_radars(p: Path, i: int, b: Any, cat: Catalog) -> None:
         )
 
 
-def _ballistic_ground_speed(range_m: float, apogee_m: float) -> float:
-    flight_time = 2.0 * math.sqrt(2.0 * apogee_m / STANDARD_GRAVITY_M_S2)
-    return range_m / flight_time
+def ballistic_ground_speed(range_m: float, apogee_m: float, speed_m_s: float) -> float:
+    """Ground speed (m/s) on the arc h(s) = 4 H s (D - s) / D^2 at which the speed at launch
+    and impact is ``speed_m_s`` V: there dh/ds = 4 H / D, so V^2 = v^2 (1 + (4 H / D)^2)."""
+    return speed_m_s / math.sqrt(1.0 + (4.0 * apogee_m / range_m) ** 2)
+
+
+def terminal_start_s(
+    range_m: float, apogee_m: float, ground_speed_m_s: float, h0: float, h1: float, below: float
+) -> float:
+    """Time after launch at which the arc from height h0 to h1 descends through ``below``:
+    the larger root s of h0 + (h1 - h0) s / D + 4 H s (D - s) / D^2 = below, over the ground
+    speed (0 when the arc never rises above it, inf-free)."""
+    D, H = range_m, apogee_m
+    a, b, c = -4.0 * H / D**2, 4.0 * H / D + (h1 - h0) / D, h0 - below
+    disc = b * b - 4.0 * a * c
+    if H <= 0.0 or disc < 0.0:
+        return 0.0
+    s = (-b - math.sqrt(disc)) / (2.0 * a)  # a < 0: the larger root
+    return min(max(s, 0.0), D) / ground_speed_m_s
 
 
 @dataclass(frozen=True)
@@ -556,7 +573,6 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
             [capacity(c.targets_engaged) for c in cp_entries], np.int32, n=n_p, fill=_UNLIMITED
         ),
         priority_offset_s=arr(cp.priority_offset_s.value),
-        fire_control_timeout_s=arr(cp.tracking.timeout_s.value),
         wta_round_slots=wta_round_slots(launchers, wta_units),
     )
     tracking = TrackingParams(
@@ -648,6 +664,11 @@ def _reference_rcs_m2(m: Missile) -> float:
     return 1.0 if fig is None else fig.value
 
 
+def _half_width_rad(r: Radar) -> float:
+    """Half the radar's search sector (pi for a radar that looks all round)."""
+    return math.pi if r.sector_width_deg is None else math.radians(0.5 * r.sector_width_deg.value)
+
+
 def _radar_params(scn: Scenario, frame: LocalFrame, n_units: int, arr: _Arrays):  # type: ignore[no-untyped-def]
     """Every battery's radars, padded to a bucket of radar slots."""
     spec = scn.spec
@@ -673,13 +694,7 @@ def _radar_params(scn: Scenario, frame: LocalFrame, n_units: int, arr: _Arrays):
         pd_table=arr(pd_tables or np.zeros((0, *pd_fill.shape)), n=n_d),
         search_frame_s=col(search_frame_s, fill=1.0),
         boresight_rad=arr([math.radians(sr.boresight_deg) for sr in radars], n=n_d),
-        sector_half_width_rad=col(
-            lambda r: (
-                math.pi
-                if r.sector_width_deg is None
-                else math.radians(0.5 * r.sector_width_deg.value)
-            )
-        ),
+        sector_half_width_rad=col(_half_width_rad),
         track_revisit_s=col(
             lambda r: math.inf if r.track_revisit_s is None else r.track_revisit_s.value,
             fill=math.inf,
@@ -687,6 +702,7 @@ def _radar_params(scn: Scenario, frame: LocalFrame, n_units: int, arr: _Arrays):
         track_capacity=col(
             lambda r: 0 if r.targets_tracked is None else int(r.targets_tracked.value), np.int32
         ),
+        track_coast_s=col(lambda r: 0.0 if r.track_coast_s is None else r.track_coast_s.value),
         max_range_m=col(lambda r: r.instrumented_range_m.value),
         min_elevation_rad=col(lambda r: float(deg_to_rad(r.min_elevation_deg.value))),
         max_elevation_rad=col(lambda r: float(deg_to_rad(r.max_elevation_deg.value))),
@@ -777,6 +793,7 @@ def _threat_params(
     spec: ScenarioFile, cat: Catalog, frame: LocalFrame, asset_by_name: dict[str, int], arr
 ):  # type: ignore[no-untyped-def]
     routes, dists, lengths, speeds, launch, ballistic, apogee = [], [], [], [], [], [], []
+    weave: list[tuple[float, float, float, float, float]] = []
     rcs, swerling, category, asset, value, types, groups = [], [], [], [], [], [], []
     ssj_erp, ssj_bw = [], []
     ssj = {j.raid_group: j for j in spec.jammers if j.kind == "self-screening"}
@@ -794,13 +811,13 @@ def _threat_params(
         seg = np.hypot(np.diff(e), np.diff(n))
         cum = np.concatenate([[0.0], np.cumsum(seg)])
         length = float(cum[-1])
+        speed = g.speed_m_s or th.speed_m_s.value
+        apo = 0.0
         if is_bal:
             assert th.apogee_m is not None
-            speed = _ballistic_ground_speed(max(length, 1.0), th.apogee_m.value)
             apo = th.apogee_m.value
-        else:
-            speed = g.speed_m_s or th.speed_m_s.value
-            apo = 0.0
+            speed = ballistic_ground_speed(max(length, 1.0), apo, speed)
+        weave_of = _weave(th.evasion if g.react else None, max(length, 1.0), apo, speed, alts)
         for i in range(g.count):
             routes.append(enu)
             dists.append(cum)
@@ -809,6 +826,7 @@ def _threat_params(
             launch.append(g.launch_time_s + i * g.spacing_s)
             ballistic.append(is_bal)
             apogee.append(apo)
+            weave.append((*weave_of[:4], launch[-1] + weave_of[4]))
             rcs.append(th.rcs_table_m2())
             swerling.append(th.swerling_case)
             category.append(THREAT_CATEGORIES.index(th.category))
@@ -843,8 +861,36 @@ def _threat_params(
         valid=arr(np.ones(len(routes), bool), bool, n=n_j, fill=False),
         ssj_erp_w=arr(ssj_erp, n=n_j),
         ssj_bandwidth_hz=arr(ssj_bw, n=n_j, fill=1.0),
+        weave_accel_m_s2=arr([w[0] for w in weave], n=n_j),
+        weave_omega_rad_s=arr([w[1] for w in weave], n=n_j, fill=1.0),
+        weave_duration_s=arr([w[2] for w in weave], n=n_j),
+        warning_time_s=arr([w[3] for w in weave], n=n_j),
+        terminal_start_s=arr([w[4] for w in weave], n=n_j, fill=np.inf),
     )
     return tp, (types, groups, asset, lengths, speeds, launch)
+
+
+def _weave(
+    ev: Evasion | None, length: float, apogee: float, speed: float, alts: list[float]
+) -> tuple[float, float, float, float, float]:
+    """A threat's weave (iads.threats.flight): lateral acceleration, angular frequency,
+    duration, warning time and the start of a terminal weave after launch (inf: none)."""
+    if ev is None:
+        return 0.0, 1.0, math.inf, 0.0, math.inf
+    accel = ev.load_factor_g.value * STANDARD_GRAVITY_M_S2
+    omega = 2.0 * math.pi / ev.period_s.value
+    if ev.trigger == "warned":
+        assert ev.periods is not None and ev.warning_time_s is not None
+        return accel, omega, ev.periods.value * ev.period_s.value, ev.warning_time_s.value, math.inf
+    assert ev.start_altitude_m is not None
+    below = ev.start_altitude_m.value
+    return (
+        accel,
+        omega,
+        math.inf,
+        0.0,
+        terminal_start_s(length, apogee, speed, alts[0], alts[-1], below),
+    )
 
 
 def route_altitudes_m(group: Any, threat: Any) -> list[float]:

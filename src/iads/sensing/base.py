@@ -30,6 +30,7 @@ class RadarParams:
     boresight_rad: Array  # [D] centre of the search sector, clockwise from north
     sector_half_width_rad: Array  # [D] pi for a radar that looks all round
     track_revisit_s: Array  # [D] revisit of cued (tracked) threats; inf: not cued
+    track_coast_s: Array  # [D] a fire-control radar holds a threat detected within this (0: none)
     track_capacity: Array  # [D] int32 tracked threats it can be cued on at once
     max_range_m: Array  # [D]
     min_elevation_rad: Array  # [D]

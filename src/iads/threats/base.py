@@ -31,14 +31,33 @@ class ThreatParams:
     valid: Array  # [J] bool
     ssj_erp_w: Array  # [J] self-screening jammer ERP towards radars (0: none)
     ssj_bandwidth_hz: Array  # [J]
+    # Evasive weave (iads.threats.flight): lateral acceleration a, w = 2 pi / period, duration
+    # T; a warned threat begins when a missile is within warning_time_s of it (0: never).
+    weave_accel_m_s2: Array  # [J] 0: the threat does not manoeuvre
+    weave_omega_rad_s: Array  # [J]
+    weave_duration_s: Array  # [J] inf for a terminal weave
+    warning_time_s: Array  # [J]
+    terminal_start_s: Array  # [J] when a terminal weave begins (inf: none)
 
 
 @jax.tree_util.register_dataclass
 @dataclass(frozen=True)
 class ThreatState:
-    """When each threat reached its asset (inf if not)."""
+    """When each threat reached its asset (inf if not) and when it began its latest weave."""
 
     leaked_s: Array  # [J]
+    evade_s: Array  # [J] inf: not yet (a terminal weave's start is known from the start)
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class Pursuers:
+    """The missiles in the air as a threat's warning receiver sees them."""
+
+    pos_m: Array  # [U, M, 3]
+    vel_m_s: Array  # [U, M, 3]
+    target: Array  # [U, M] int32
+    alive: Array  # [U, M] bool
 
 
 @jax.tree_util.register_dataclass
@@ -48,6 +67,7 @@ class ThreatInputs:
 
     t_s: Array  # []
     killed_s: Array  # [J] time destroyed (assessment), inf if not
+    pursuers: Pursuers  # the missiles in the air (flyout), which may warn their targets
 
 
 @jax.tree_util.register_dataclass

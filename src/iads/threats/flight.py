@@ -1,15 +1,29 @@
-"""Threats fly their routes: a pure function of time (no state, no randomness).
+"""Threats fly their routes: a function of time and of when each threat began to manoeuvre.
 
 An aerodynamic threat flies its waypoints at constant ground speed; its ground track is
 straight between waypoints in the azimuthal-equidistant ground coordinates of the frame (within
 a few hundred km this is close to a great circle) and its height above the round Earth is
 interpolated linearly between waypoints. A ballistic threat flies from its launch point to its
-target on the flat-Earth vacuum arc expressed in (ground distance s, height h):
+target on the arc, in (ground distance s, height h),
 
     h(s) = h_lin(s) + 4 H s (D - s) / D^2
 
-with apogee H above the straight line h_lin and ground range D, at constant ground speed
-D / T where T = 2 sqrt(2 H / g) is the vacuum time of flight for that apogee.
+with apogee H above the straight line h_lin and ground range D, at the constant ground speed
+v = V / sqrt(1 + (4 H / D)^2) at which its speed at impact (and at launch) is the catalog's
+``speed_m_s`` V (a vacuum arc of that apogee would fly at D / (2 sqrt(2 H / g)); a
+quasi-ballistic missile's arc is not one).
+
+A threat whose type has an ``evasion`` weaves across its ground track: a lateral offset
+(horizontal, to the left of the track)
+
+    d(tau) = A (1 - cos(w tau)),  A = a / w^2,  0 <= tau <= T
+
+tau after it began, with a = load_factor_g x g0 and w = 2 pi / period_s: it starts with the
+full lateral acceleration a (a break) and, over whole periods, returns to its track with no
+lateral speed. A ``warned`` threat begins when a missile at it is within ``warning_time_s`` of
+reaching it (range over closing speed) and weaves for ``periods`` periods (again if still
+warned); a ``terminal`` one weaves from when its arc descends through ``start_altitude_m`` to
+impact.
 """
 
 from __future__ import annotations
@@ -18,6 +32,7 @@ import jax
 import jax.numpy as jnp
 from jax import Array
 
+from iads.arrays import scatter_any
 from iads.geo.sphere import enu_to_xyz
 from iads.threats.base import (
     ThreatInputs,
@@ -38,8 +53,19 @@ def _clamp(x: Array, lo: Array | float, hi: Array | float) -> Array:
     return jnp.where(x < lo, lo, jnp.where(x > hi, hi, x))
 
 
-def threat_position(tp: ThreatParams, t_s: Array) -> Array:
-    """Positions (m), shape [J, 3], of all threats at time ``t_s`` (scalar or shape [J])."""
+def weave_offset_m(tp: ThreatParams, t_s: Array, evade_s: Array) -> Array:
+    """Lateral offset d (m), shape [J], of each threat's weave at ``t_s`` (0 when it is not
+    weaving)."""
+    tau = t_s - evade_s
+    on = (tau >= 0.0) & (tau <= tp.weave_duration_s)
+    w = tp.weave_omega_rad_s
+    tau = jnp.where(on, tau, 0.0)
+    return jnp.where(on, tp.weave_accel_m_s2 / w**2 * (1.0 - jnp.cos(w * tau)), 0.0)
+
+
+def threat_position(tp: ThreatParams, t_s: Array, evade_s: Array | None = None) -> Array:
+    """Positions (m), shape [J, 3], of all threats at time ``t_s`` (scalar or shape [J]), each
+    weaving from its ``evade_s`` (none when None)."""
     s = _ground_distance(tp, t_s)
     n_seg = tp.waypoints_enu_m.shape[1] - 1
     seg = jnp.clip(jnp.sum(tp.waypoint_dist_m[:, 1:] <= s[:, None], axis=1), 0, n_seg - 1)
@@ -52,26 +78,52 @@ def threat_position(tp: ThreatParams, t_s: Array) -> Array:
     length = jnp.maximum(tp.route_length_m, 1.0)
     arc = 4.0 * tp.apogee_m * s * (length - s) / length**2
     h = enu[:, 2] + jnp.where(tp.ballistic, arc, 0.0)
-    return enu_to_xyz(enu[:, 0], enu[:, 1], h)
+    e, n = enu[:, 0], enu[:, 1]
+    if evade_s is not None:
+        ground = jnp.maximum(d1 - d0, 1e-3)
+        d = weave_offset_m(tp, t_s, evade_s)
+        e = e - d * (p1[:, 1] - p0[:, 1]) / ground  # to the left of the ground track
+        n = n + d * (p1[:, 0] - p0[:, 0]) / ground
+    return enu_to_xyz(e, n, h)
 
 
-def threat_kinematics(tp: ThreatParams, t_s: Array) -> ThreatKinematics:
+def threat_kinematics(
+    tp: ThreatParams, t_s: Array, evade_s: Array | None = None
+) -> ThreatKinematics:
     """Positions and velocities (exact time derivative, by forward-mode AD) at ``t_s``."""
     t = jnp.asarray(t_s, dtype=tp.launch_time_s.dtype)
-    pos, vel = jax.jvp(lambda tt: threat_position(tp, tt), (t,), (jnp.ones_like(t),))
+    pos, vel = jax.jvp(lambda tt: threat_position(tp, tt, evade_s), (t,), (jnp.ones_like(t),))
     launched = tp.valid & (t >= tp.launch_time_s)
     arrived = launched & (_ground_distance(tp, t) >= tp.route_length_m)
     return ThreatKinematics(pos_m=pos, vel_m_s=vel, launched=launched, arrived=arrived)
 
 
+def warned(tp: ThreatParams, inputs: ThreatInputs, kin: ThreatKinematics) -> Array:
+    """[J]: a missile at the threat is within the threat's ``warning_time_s`` of reaching it
+    (range over closing speed, the missile and threat as they are now)."""
+    m = inputs.pursuers
+    rel = kin.pos_m[m.target] - m.pos_m  # [U, M, 3]
+    rel_v = kin.vel_m_s[m.target] - m.vel_m_s
+    rng = jnp.sqrt(jnp.sum(rel**2, axis=-1))
+    closing = -jnp.sum(rel * rel_v, axis=-1) / jnp.maximum(rng, 1.0)
+    near = m.alive & (closing > 0.0) & (rng <= tp.warning_time_s[m.target] * closing)
+    return scatter_any(m.target.reshape(-1), near.reshape(-1), kin.pos_m.shape[0])
+
+
 def fly(
     params: ThreatParams, inputs: ThreatInputs, state: ThreatState
 ) -> tuple[ThreatState, ThreatResult]:
-    """The threats stage: where every threat is at ``inputs.t_s``; those arriving now leak."""
-    kin = threat_kinematics(params, inputs.t_s)
+    """The threats stage: where every threat is at ``inputs.t_s``; a warned threat begins to
+    weave; those arriving now leak."""
+    t = inputs.t_s
+    kin = threat_kinematics(params, t, state.evade_s)
+    # A new weave starts with no offset and no lateral speed: the kinematics stand.
+    weaving = (t - state.evade_s >= 0.0) & (t - state.evade_s <= params.weave_duration_s)
+    start = warned(params, inputs, kin) & ~weaving
+    evade_s = jnp.where(start, t, state.evade_s)
     alive = params.valid & ~jnp.isfinite(inputs.killed_s) & ~jnp.isfinite(state.leaked_s)
     leaking = alive & kin.arrived
-    leaked_s = jnp.where(leaking, inputs.t_s, state.leaked_s)
-    return ThreatState(leaked_s=leaked_s), ThreatResult(
+    leaked_s = jnp.where(leaking, t, state.leaked_s)
+    return ThreatState(leaked_s=leaked_s, evade_s=evade_s), ThreatResult(
         kin=kin, alive=alive & ~leaking, leaking=leaking
     )
