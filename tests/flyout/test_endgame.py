@@ -131,7 +131,6 @@ def _fly(
             t_s=jnp.asarray(float(k), jnp.float32),
             dt_s=jnp.asarray(1.0, jnp.float32),
             target_pos_m=still,
-            target_vel_m_s=jnp.zeros_like(still),
             threat_alive=jnp.asarray([True]),
             fired=_fired(k == 0),
             endgame_range_m=_one(ENDGAME),

@@ -13,7 +13,7 @@ import pytest
 from iads.geo.sphere import xyz_to_enu
 from iads.scenario.compile import terminal_start_s
 from iads.threats.base import Pursuers, ThreatInputs, ThreatState
-from iads.threats.flight import fly, threat_kinematics, threat_position
+from iads.threats.flight import fly, threat_kinematics, threat_path, threat_position
 from iads.units import STANDARD_GRAVITY_M_S2 as G
 from tests.threats.test_flight import make_threat
 
@@ -112,3 +112,18 @@ def test_the_terminal_weave_starts_where_the_arc_descends_through_its_altitude(a
     # on the arc h = 4 H s (D - s) / D^2 the descending crossing is s = D (1 + sqrt(1 - h/H)) / 2
     assert t * v == pytest.approx(D * (1 + math.sqrt(1 - below / apogee)) / 2, rel=1e-9)
     assert terminal_start_s(D, apogee, v, 0.0, 0.0, apogee + 1.0) == 0.0  # never above it
+
+
+@pytest.mark.parametrize("start", [99.4, 100.0, 103.0, 107.6])
+def test_the_path_within_a_step_is_the_weaving_threats_flight(start: float) -> None:
+    # threat_path (straight on plus the weave's bend) against threat_position itself at the
+    # substep boundaries of a 1 s step, before, across and after the weave's start and end
+    tp = _fighter()
+    ev = jnp.asarray([start])
+    t = jnp.asarray(100.0)
+    kin = threat_kinematics(tp, t, ev)
+    offsets = jnp.linspace(0.0, 1.0, 6)
+    path = threat_path(tp, kin, t, offsets, ev)
+    for i, dt in enumerate(np.asarray(offsets)):
+        exact = threat_position(tp, t + dt, ev)
+        assert float(jnp.linalg.norm(path[i, 0] - exact[0])) < 0.5

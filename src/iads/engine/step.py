@@ -37,7 +37,7 @@ from iads.launch.fire import launch, unit_inventory
 from iads.sensing.base import Detections, SensingInputs, SensingState
 from iads.sensing.detect import sense
 from iads.threats.base import Pursuers, ThreatInputs, ThreatResult
-from iads.threats.flight import fly, threat_kinematics
+from iads.threats.flight import fly, threat_path
 from iads.tracking.base import TrackingInputs, TrackPicture, Tracks
 from iads.tracking.kalman import track
 
@@ -223,13 +223,12 @@ def _flyout_inputs(
 ) -> FlyoutInputs:
     holds = fc_holds(fire_control_view(params), sensing.fc_last_seen_s, t)
     n = params.flyout.n_substeps
-    times = t + params.time_step_s * jnp.arange(n + 1, dtype=t.dtype) / n
-    path = jax.vmap(lambda tt: threat_kinematics(params.threats, tt, evade_s))(times)
+    offsets = params.time_step_s * jnp.arange(n + 1, dtype=t.dtype) / n
+    path = threat_path(params.threats, th.kin, t, offsets, evade_s)
     return FlyoutInputs(
         t_s=t,
         dt_s=params.time_step_s,
-        target_pos_m=path.pos_m,
-        target_vel_m_s=path.vel_m_s,
+        target_pos_m=path,
         threat_alive=th.alive,
         fired=fired,
         endgame_range_m=params.assessment.endgame_range_m,

@@ -62,7 +62,6 @@ class FlyoutInputs:
     #: threats at the substep boundaries t_s + i dt / n_substeps, i = 0..n_substeps (a
     #: manoeuvring threat's path within the step; straight within a substep)
     target_pos_m: Array  # [S + 1, J, 3]
-    target_vel_m_s: Array  # [S + 1, J, 3]
     threat_alive: Array  # [J] bool
     fired: Fired  # rounds launched this step (launch)
     endgame_range_m: Array  # [K] a closest approach within this ends the flight (assessment)

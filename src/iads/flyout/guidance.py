@@ -92,7 +92,6 @@ def flyout(
     target = missiles.target
     cm = lambda a: jnp.moveaxis(a, -1, 0)  # noqa: E731  [..., 3] -> [3, ...]
     path = jnp.moveaxis(inputs.target_pos_m[:, target], -1, 1)  # [S + 1, 3, U, M]
-    path_vel = jnp.moveaxis(inputs.target_vel_m_s[:, target], -1, 1)
     target_up = inputs.threat_alive[target]
     # what guidance steers on: the target itself when homing (an active round once its seeker
     # has locked on; a command, TVM or semi-active round while its unit's engagement radar
@@ -111,7 +110,7 @@ def flyout(
         tgt_step_vel = (path[i + 1] - tgt_pos) / dt
         tof = now - missiles.launch_time_s
         aim = jnp.where(homing, tgt_pos, est_pos0 + est_vel * tau)
-        aim_vel = jnp.where(homing, path_vel[i], est_vel)
+        aim_vel = jnp.where(homing, tgt_step_vel, est_vel)
         new_pos, new_vel, new_mass, new_lag = advance(
             model, pos, vel, mass, tof, aim, aim_vel, dt, lag
         )

@@ -33,7 +33,7 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.arrays import scatter_any
-from iads.geo.sphere import enu_to_xyz
+from iads.geo.sphere import enu_to_xyz, xyz_to_enu
 from iads.threats.base import (
     ThreatInputs,
     ThreatKinematics,
@@ -67,12 +67,7 @@ def threat_position(tp: ThreatParams, t_s: Array, evade_s: Array | None = None) 
     """Positions (m), shape [J, 3], of all threats at time ``t_s`` (scalar or shape [J]), each
     weaving from its ``evade_s`` (none when None)."""
     s = _ground_distance(tp, t_s)
-    n_seg = tp.waypoints_enu_m.shape[1] - 1
-    seg = jnp.clip(jnp.sum(tp.waypoint_dist_m[:, 1:] <= s[:, None], axis=1), 0, n_seg - 1)
-    d0 = jnp.take_along_axis(tp.waypoint_dist_m, seg[:, None], axis=1)[:, 0]
-    d1 = jnp.take_along_axis(tp.waypoint_dist_m, seg[:, None] + 1, axis=1)[:, 0]
-    p0 = jnp.take_along_axis(tp.waypoints_enu_m, seg[:, None, None], axis=1)[:, 0]
-    p1 = jnp.take_along_axis(tp.waypoints_enu_m, seg[:, None, None] + 1, axis=1)[:, 0]
+    d0, d1, p0, p1 = _segment(tp, s)
     frac = _clamp((s - d0) / jnp.maximum(d1 - d0, 1e-3), 0.0, 1.0)
     enu = p0 + frac[:, None] * (p1 - p0)
     length = jnp.maximum(tp.route_length_m, 1.0)
@@ -80,11 +75,28 @@ def threat_position(tp: ThreatParams, t_s: Array, evade_s: Array | None = None) 
     h = enu[:, 2] + jnp.where(tp.ballistic, arc, 0.0)
     e, n = enu[:, 0], enu[:, 1]
     if evade_s is not None:
-        ground = jnp.maximum(d1 - d0, 1e-3)
+        de, dn = _ground_direction(d0, d1, p0, p1)
         d = weave_offset_m(tp, t_s, evade_s)
-        e = e - d * (p1[:, 1] - p0[:, 1]) / ground  # to the left of the ground track
-        n = n + d * (p1[:, 0] - p0[:, 0]) / ground
+        e, n = e - d * dn, n + d * de  # to the left of the ground track
     return enu_to_xyz(e, n, h)
+
+
+def _segment(tp: ThreatParams, s: Array) -> tuple[Array, Array, Array, Array]:
+    """The route segment each threat flies at ground distance ``s``: the cumulative distances
+    of its ends [J] and its end points [J, 3]."""
+    n_seg = tp.waypoints_enu_m.shape[1] - 1
+    seg = jnp.clip(jnp.sum(tp.waypoint_dist_m[:, 1:] <= s[:, None], axis=1), 0, n_seg - 1)
+    d0 = jnp.take_along_axis(tp.waypoint_dist_m, seg[:, None], axis=1)[:, 0]
+    d1 = jnp.take_along_axis(tp.waypoint_dist_m, seg[:, None] + 1, axis=1)[:, 0]
+    p0 = jnp.take_along_axis(tp.waypoints_enu_m, seg[:, None, None], axis=1)[:, 0]
+    p1 = jnp.take_along_axis(tp.waypoints_enu_m, seg[:, None, None] + 1, axis=1)[:, 0]
+    return d0, d1, p0, p1
+
+
+def _ground_direction(d0: Array, d1: Array, p0: Array, p1: Array) -> tuple[Array, Array]:
+    """Unit ground direction (east, north) of a segment."""
+    ground = jnp.maximum(d1 - d0, 1e-3)
+    return (p1[:, 0] - p0[:, 0]) / ground, (p1[:, 1] - p0[:, 1]) / ground
 
 
 def threat_kinematics(
@@ -96,6 +108,25 @@ def threat_kinematics(
     launched = tp.valid & (t >= tp.launch_time_s)
     arrived = launched & (_ground_distance(tp, t) >= tp.route_length_m)
     return ThreatKinematics(pos_m=pos, vel_m_s=vel, launched=launched, arrived=arrived)
+
+
+def threat_path(
+    tp: ThreatParams, kin: ThreatKinematics, t_s: Array, offsets_s: Array, evade_s: Array
+) -> Array:
+    """Positions [T, J, 3] of all threats at ``t_s + offsets_s`` (offsets [T], within a step):
+    straight on from ``kin`` (their kinematics at ``t_s``) plus the part of each threat's weave
+    that is not straight, across its track (horizontal, to the left of its velocity). Within a
+    step this is its path to well under a metre; the route's own curvature (a ballistic arc's
+    ~1 g) and a waypoint passed within the step are left straight."""
+    t = jnp.asarray(t_s, dtype=tp.launch_time_s.dtype)
+    # the frame direction of a unit step to the left of the ground track, at the threat
+    de, dn = _ground_direction(*_segment(tp, _ground_distance(tp, t)))
+    e, n, h = xyz_to_enu(kin.pos_m)
+    _, left = jax.jvp(lambda ee, nn: enu_to_xyz(ee, nn, h), (e, n), (-dn, de))
+    w0, w1 = jax.jvp(lambda tt: weave_offset_m(tp, tt, evade_s), (t,), (jnp.ones_like(t),))
+    tau = offsets_s[:, None]
+    bend = jax.vmap(lambda dt: weave_offset_m(tp, t + dt, evade_s))(offsets_s) - w0 - w1 * tau
+    return kin.pos_m + kin.vel_m_s * tau[..., None] + bend[..., None] * left
 
 
 def warned(tp: ThreatParams, inputs: ThreatInputs, kin: ThreatKinematics) -> Array:
