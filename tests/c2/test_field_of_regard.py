@@ -56,7 +56,7 @@ def test_a_point_is_in_the_field_of_regard_when_its_azimuth_and_elevation_are(
 ) -> None:
     view = _view(boresight, 45.0, -1.0, 30.0)
     p = _point(ground, boresight + off, elevation)
-    inside = bool(in_field_of_regard(view, SITE, jnp.asarray(p)[None, None, :])[0, 0])
+    inside = bool(in_field_of_regard(view, SITE, jnp.asarray(p)[:, None, None])[0, 0])
     margin = 0.01  # deg: points on a limit are not asked about
     if abs(abs(off) - 45.0) < margin or abs(elevation - 30.0) < margin:
         return
@@ -66,8 +66,8 @@ def test_a_point_is_in_the_field_of_regard_when_its_azimuth_and_elevation_are(
 def test_an_all_round_radar_sees_every_azimuth_and_a_high_point_is_outside_its_cone() -> None:
     view = _view(0.0, 180.0, -1.0, 85.0)
     pts = jnp.asarray(np.stack([_point(40e3, az, 20.0) for az in range(0, 360, 15)]))
-    assert bool(jnp.all(in_field_of_regard(view, SITE, pts[None])))
-    high = jnp.asarray(_point(2e3, 0.0, 87.0))[None, None]
+    assert bool(jnp.all(in_field_of_regard(view, SITE, pts.T[:, None])))
+    high = jnp.asarray(_point(2e3, 0.0, 87.0))[:, None, None]
     assert not bool(in_field_of_regard(view, SITE, high)[0, 0])
 
 

@@ -14,14 +14,13 @@ from iads.flyout.dynamics import (
     EARTH_MU_M3_S2,
     Airframe,
     Motor,
-    altitude_m,
     available_lateral_m_s2,
     derivatives,
     gravity_m_s2,
     step,
 )
 from iads.geo.atmosphere import G0_M_S2, isa
-from iads.geo.sphere import EARTH_RADIUS_M
+from iads.geo.sphere import EARTH_RADIUS_M, altitude_first
 
 
 @pytest.fixture(autouse=True)
@@ -72,7 +71,7 @@ def test_a_vacuum_coast_flies_keplers_range_on_the_sphere() -> None:
     psi = 2 * np.arctan(nu * np.sin(gamma) * np.cos(gamma) / (1 - nu * np.cos(gamma) ** 2))
     vel = [v * np.cos(gamma), 0.0, v * np.sin(gamma)]
     ps, vs, _ = _fly(_airframe(), _motor(), [0.0, 0.0, 0.0], vel, 100.0, 0.05, 8000)
-    h = np.asarray(altitude_m(ps.T))
+    h = np.asarray(altitude_first(ps.T))
     land = np.nonzero((h[1:] < 0) & (h[:-1] >= 0))[0][0]
     f = h[land] / (h[land] - h[land + 1])
     p = ps[land] + f * (ps[land + 1] - ps[land])
@@ -103,7 +102,7 @@ def test_a_falling_body_reaches_its_terminal_speed_in_the_isa() -> None:
     # v_t(h) = sqrt(2 m g / (rho(h) Cd S)): the drag balances the weight.
     mass, cd, area = 50.0, 1.0, 1.0
     ps, vs, _ = _fly(_airframe(area, cd), _motor(), [0, 0, 3000.0], [0, 0, -1.0], mass, 0.01, 9000)
-    h = np.asarray(altitude_m(ps.T))
+    h = np.asarray(altitude_first(ps.T))
     i = np.argmin(np.abs(h - 500.0))
     rho = float(isa(h[i])[2])
     g = float(np.linalg.norm(gravity_m_s2(ps[i])))

@@ -14,7 +14,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iads.geo.sphere import EARTH_RADIUS_M, altitude_m, enu_to_xyz, up_unit, xyz_to_enu
+from iads.geo.sphere import (
+    EARTH_RADIUS_M,
+    altitude_first,
+    altitude_m,
+    azimuth_off_first,
+    azimuth_off_rad,
+    enu_to_xyz,
+    ground_range_first,
+    ground_range_m,
+    up_first,
+    up_unit,
+    xyz_to_enu,
+)
 
 R = EARTH_RADIUS_M
 D = 400e3
@@ -91,3 +103,24 @@ def test_ground_distance_is_arc_length_on_the_sphere(e: float, n: float, h: floa
 def test_origin_is_on_the_surface_and_up_is_z() -> None:
     np.testing.assert_array_equal(np.asarray(enu_to_xyz(0.0, 0.0, 0.0)), [0.0, 0.0, 0.0])
     np.testing.assert_allclose(np.asarray(up_unit(np.zeros(3))), [0.0, 0.0, 1.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(e=EAST, n=NORTH, h=HEIGHT, e2=EAST, n2=NORTH, h2=HEIGHT)
+def test_component_major_geometry_is_the_same_geometry(
+    e: float, n: float, h: float, e2: float, n2: float, h2: float
+) -> None:
+    """The component-major forms ([3, ...]) give what the last-axis forms give: the range
+    along the ground between two points placed by their ground coordinates is the arc between
+    them, and the azimuth is the ground coordinates' bearing, for the frame's origin."""
+    a, b = enu_to_xyz(e, n, h), enu_to_xyz(e2, n2, h2)
+    assert float(altitude_first(a)) == pytest.approx(h, abs=1e-6)
+    np.testing.assert_allclose(np.asarray(up_first(a)), np.asarray(up_unit(a)), atol=1e-12)
+    assert float(ground_range_first(a, b)) == pytest.approx(float(ground_range_m(a, b)), abs=1e-6)
+    origin = np.zeros(3)
+    assert float(ground_range_first(origin, b)) == pytest.approx(math.hypot(e2, n2), abs=1e-6)
+    if math.hypot(e2, n2) > 1.0:
+        off = float(azimuth_off_first(origin, b, 0.25))
+        assert off == pytest.approx(float(azimuth_off_rad(origin, b, 0.25)), abs=1e-12)
+        want = math.remainder(math.atan2(e2, n2) - 0.25, 2.0 * math.pi)
+        assert math.remainder(off - want, 2.0 * math.pi) == pytest.approx(0.0, abs=1e-9)

@@ -23,7 +23,7 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.geo.atmosphere import G0_M_S2, isa
-from iads.geo.sphere import EARTH_RADIUS_M
+from iads.geo.sphere import EARTH_RADIUS_M, altitude_first
 from iads.geo.vec import across_first
 from iads.geo.vec import norm_first as _norm
 
@@ -31,11 +31,6 @@ from iads.geo.vec import norm_first as _norm
 EARTH_MU_M3_S2 = 3.986004418e14
 
 # Vectors are component-major, shape [3, ...] (see iads.flyout.guidance).
-
-
-def altitude_m(pos: Array) -> Array:
-    """Height above the sphere of positions [3, ...]."""
-    return jnp.sqrt(pos[0] ** 2 + pos[1] ** 2 + (pos[2] + EARTH_RADIUS_M) ** 2) - EARTH_RADIUS_M
 
 
 def gravity_m_s2(pos: Array, mu_m3_s2: Array | float = EARTH_MU_M3_S2) -> Array:
@@ -85,12 +80,14 @@ def thrust_n(motor: Motor, time_since_launch_s: Array, dt_s: Array | float) -> t
 
 def cd0(airframe: Airframe, mach: Array) -> Array:
     """Zero-lift drag coefficient at a Mach number (linear in the table, held at its ends)."""
-    grid = airframe.mach
-    # the interval: grid points at or below mach, past the first (a sum of comparisons)
-    i = jnp.clip(jnp.sum(mach[..., None] >= grid[1:], axis=-1), 0, grid.shape[0] - 2)
-    m0, m1 = grid[i], grid[i + 1]
-    c0 = jnp.take_along_axis(airframe.cd_mach, i[..., None], axis=-1)[..., 0]
-    c1 = jnp.take_along_axis(airframe.cd_mach, (i + 1)[..., None], axis=-1)[..., 0]
+    grid, table = airframe.mach, airframe.cd_mach
+    # the interval's ends: those of the highest interval whose start is at or below mach
+    # (selects over the table's few points, which the CPU vectorises far better than a gather)
+    m0, m1, c0, c1 = grid[0], grid[1], table[..., 0], table[..., 1]
+    for i in range(1, grid.shape[0] - 1):
+        above = mach >= grid[i]
+        m0, m1 = jnp.where(above, grid[i], m0), jnp.where(above, grid[i + 1], m1)
+        c0, c1 = jnp.where(above, table[..., i], c0), jnp.where(above, table[..., i + 1], c1)
     w = jnp.clip((mach - m0) / (m1 - m0), 0.0, 1.0)
     return c0 + w * (c1 - c0)
 
@@ -119,7 +116,7 @@ def derivatives(
     """
     speed = jnp.maximum(_norm(vel), 1e-6)
     v_hat = vel / speed
-    _, _, rho, a_sound = isa(jnp.maximum(altitude_m(pos), 0.0))
+    _, _, rho, a_sound = isa(jnp.maximum(altitude_first(pos), 0.0))
     q = 0.5 * rho * speed**2
     lat = across_first(lateral_cmd, v_hat)
     lat_norm = _norm(lat)

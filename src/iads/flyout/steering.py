@@ -6,19 +6,10 @@ from __future__ import annotations
 import jax.numpy as jnp
 from jax import Array
 
-from iads.geo.sphere import EARTH_RADIUS_M
+from iads.geo.sphere import altitude_first, up_first
 from iads.geo.vec import across_first
 from iads.geo.vec import dot_first as _dot
 from iads.geo.vec import norm_first as _norm
-
-
-def _altitude(p: Array) -> Array:
-    return jnp.sqrt(p[0] ** 2 + p[1] ** 2 + (p[2] + EARTH_RADIUS_M) ** 2) - EARTH_RADIUS_M
-
-
-def _up(p: Array) -> Array:
-    q = jnp.stack([p[0], p[1], p[2] + EARTH_RADIUS_M])
-    return q / _norm(q)
 
 
 def steer(
@@ -42,10 +33,10 @@ def loft_offset(
     pos: Array, tgt_pos: Array, slope: Array, start_m: Array, ceiling_m: Array
 ) -> Array:
     """Offset [3, ...] of the midcourse aim point above the target."""
-    up = _up(tgt_pos)
+    up = up_first(tgt_pos)
     rel = tgt_pos - pos
     horizontal = _norm(across_first(rel, up))
-    room = jnp.maximum(ceiling_m - _altitude(tgt_pos), 0.0)
+    room = jnp.maximum(ceiling_m - altitude_first(tgt_pos), 0.0)
     return jnp.clip(slope * (horizontal - start_m), 0.0, room) * up
 
 

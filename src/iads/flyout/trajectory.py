@@ -40,6 +40,7 @@ from iads.flyout import dynamics
 from iads.flyout.dynamics import Airframe, Motor
 from iads.flyout.steering import lag_step, loft_offset, steer
 from iads.geo.atmosphere import G0_M_S2, isa
+from iads.geo.sphere import altitude_first
 from iads.geo.vec import across_first
 from iads.geo.vec import dot_first as _dot
 from iads.geo.vec import norm_first as _norm
@@ -224,7 +225,7 @@ def _fly(
             r, target_vel + 0.5 * target_accel * dt_s - step_vel, dt_s
         )
         new_speed = _norm(new_vel)
-        h_new = dynamics.altitude_m(new_pos)
+        h_new = altitude_first(new_pos)
         _, _, rho, _ = isa(jnp.maximum(h_new, 0.0))
         # the margin is what the air gives: lateral thrusters make a brief correction, not a
         # sustained turn
@@ -291,7 +292,7 @@ def _fly(
         zero,
         zero,
         _norm(v0),
-        dynamics.altitude_m(lp),
+        altitude_first(lp),
     )
     c, _ = jax.lax.scan(body, c0, jnp.arange(steps, dtype=dtype))
     _, _, _, _, _, outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax = c

@@ -45,3 +45,10 @@ def norm_first(a: Any) -> Any:
 def across_first(a: Any, unit: Any) -> Any:
     """The part of component-major ``a`` across the unit vectors ``unit`` (shape ``[3, ...]``)."""
     return a - dot_first(a, unit) * unit
+
+
+def cross_first(a: Any, b: Any, xp: Any) -> Any:
+    """Cross product of component-major vectors (shape ``[3, ...]``)."""
+    return xp.stack(
+        [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+    )

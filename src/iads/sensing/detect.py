@@ -32,7 +32,7 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.geo import vec
-from iads.geo.sphere import altitude_m, ground_range_m, xyz_to_enu
+from iads.geo.sphere import altitude_m, azimuth_off_rad, ground_range_m, xyz_to_enu
 from iads.radar.equation import effective_earth_geometry, lookup_detection_probability
 from iads.radar.jamming import jamming_to_noise
 from iads.sensing.base import (
@@ -203,10 +203,7 @@ def sense(
 def _in_sector(rp: RadarParams, pos_m: Array) -> Array:
     """[D, J]: each threat within each radar's search sector (azimuth in the frame's ground
     coordinates)."""
-    e_r, n_r, _ = xyz_to_enu(rp.pos_m)
-    e_t, n_t, _ = xyz_to_enu(pos_m)
-    az = jnp.arctan2(e_t[None, :] - e_r[:, None], n_t[None, :] - n_r[:, None])
-    off = jnp.remainder(az - rp.boresight_rad[:, None] + jnp.pi, 2.0 * jnp.pi) - jnp.pi
+    off = azimuth_off_rad(rp.pos_m[:, None, :], pos_m[None, :, :], rp.boresight_rad[:, None])
     return jnp.abs(off) <= rp.sector_half_width_rad[:, None]
 
 
