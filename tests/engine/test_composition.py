@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from iads.arrays import bucket
+from iads.engine.events import MISS
 from iads.engine.keys import replication_key
 from iads.engine.run import run_batch, run_batches, run_replication
 from tests.engine.scenarios import (
@@ -91,10 +92,17 @@ def test_vmap_of_the_reference_equals_the_batched_run(fighters_400s):
         a, b = np.asarray(a), np.asarray(b)
         if not np.issubdtype(a.dtype, np.floating):
             np.testing.assert_array_equal(a, b, err_msg=str(path))
+    # Where a round that missed ends (on the ground, out of time, 100 s on) follows a flight
+    # that its guidance no longer holds: rounding grows there to tens of metres. Only its
+    # intercepts' positions are held to the flight tolerance.
+    missed = np.asarray(ref.events.end.kind) == MISS
     for (path, a), b in pairs:
         a, b = np.asarray(a), np.asarray(b)
         if np.issubdtype(a.dtype, np.floating):
             np.testing.assert_array_equal(np.isfinite(a), np.isfinite(b), err_msg=str(path))
+            if "'end'" in str(path) and "'pos_m'" in str(path):
+                np.testing.assert_allclose(a[missed], b[missed], rtol=0.02, atol=50.0)
+                a, b = a[~missed], b[~missed]
             np.testing.assert_allclose(a, b, err_msg=str(path), **float_tolerance(path))
     # ... and the batched skip is a real branch, not a masked select.
     assert "cond[" in str(jax.make_jaxpr(run_batch)(params, keys))

@@ -107,7 +107,7 @@ def _fly(
     radar holds it or not."""
     params = PARAMS if params is None else params
     n = params.n_substeps
-    still = jnp.broadcast_to(jnp.asarray([RANGE, offset_m, 1000.0], jnp.float32), (n + 1, 1, 3))
+    still = jnp.asarray([[RANGE, offset_m, 1000.0]], jnp.float32)
     z = jnp.zeros((1, 1), jnp.float32)
     missiles = Missiles(
         alive=jnp.zeros((1, 1), bool),
@@ -131,6 +131,9 @@ def _fly(
             t_s=jnp.asarray(float(k), jnp.float32),
             dt_s=jnp.asarray(1.0, jnp.float32),
             target_pos_m=still,
+            target_vel_m_s=jnp.zeros_like(still),
+            target_bend_dir=jnp.zeros_like(still),
+            target_bend_m=jnp.zeros((n + 1, 1), jnp.float32),
             threat_alive=jnp.asarray([True]),
             fired=_fired(k == 0),
             endgame_range_m=_one(ENDGAME),

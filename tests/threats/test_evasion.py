@@ -10,10 +10,10 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from iads.geo.sphere import xyz_to_enu
+from iads.geo.sphere import EARTH_RADIUS_M, up_unit, xyz_to_enu
 from iads.scenario.compile import terminal_start_s
 from iads.threats.base import Pursuers, ThreatInputs, ThreatState
-from iads.threats.flight import fly, threat_kinematics, threat_path, threat_position
+from iads.threats.flight import fly, threat_bend, threat_kinematics, threat_position
 from iads.units import STANDARD_GRAVITY_M_S2 as G
 from tests.threats.test_flight import make_threat
 
@@ -116,14 +116,20 @@ def test_the_terminal_weave_starts_where_the_arc_descends_through_its_altitude(a
 
 @pytest.mark.parametrize("start", [99.4, 100.0, 103.0, 107.6])
 def test_the_path_within_a_step_is_the_weaving_threats_flight(start: float) -> None:
-    # threat_path (straight on plus the weave's bend) against threat_position itself at the
+    # threat_bend (straight on plus the weave's bend) against threat_position itself at the
     # substep boundaries of a 1 s step, before, across and after the weave's start and end
     tp = _fighter()
     ev = jnp.asarray([start])
     t = jnp.asarray(100.0)
     kin = threat_kinematics(tp, t, ev)
     offsets = jnp.linspace(0.0, 1.0, 6)
-    path = threat_path(tp, kin, t, offsets, ev)
+    direction, bend = threat_bend(tp, kin, t, offsets, ev)
+    # one metre of ground offset at 5 km is (R + h) / R metres in the frame, horizontal (less
+    # the frame's sinc(s / R) across a radius from its origin, ~3e-6 here)
+    h = 5e3
+    assert abs(float(jnp.linalg.norm(direction[0])) - (EARTH_RADIUS_M + h) / EARTH_RADIUS_M) < 1e-5
+    assert abs(float(jnp.dot(direction[0], up_unit(kin.pos_m[0])))) < 1e-6
     for i, dt in enumerate(np.asarray(offsets)):
+        path = kin.pos_m[0] + kin.vel_m_s[0] * dt + bend[i, 0] * direction[0]
         exact = threat_position(tp, t + dt, ev)
-        assert float(jnp.linalg.norm(path[i, 0] - exact[0])) < 0.5
+        assert float(jnp.linalg.norm(path - exact[0])) < 0.5

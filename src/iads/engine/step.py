@@ -37,7 +37,7 @@ from iads.launch.fire import launch, unit_inventory
 from iads.sensing.base import Detections, SensingInputs, SensingState
 from iads.sensing.detect import sense
 from iads.threats.base import Pursuers, ThreatInputs, ThreatResult
-from iads.threats.flight import fly, threat_path
+from iads.threats.flight import fly, threat_bend
 from iads.tracking.base import TrackingInputs, TrackPicture, Tracks
 from iads.tracking.kalman import track
 
@@ -54,10 +54,20 @@ def step(
     threats, th = fly(p.threats, _threat_inputs(s), s.threats)
     sensing, det = sense(p.sensing, _sensing_inputs(p, s, th), s.sensing, keys.sensing)
     tracking, picture = track(p.tracking, TrackingInputs(t, p.time_step_s, det), s.tracking)
-    c2, orders = assign(p.c2, _c2_inputs(p, s, sensing, tracking, picture, th), s.c2, batch_axis)
+    view = fire_control_view(p)
+    c2_in = _c2_inputs(p, s, sensing, tracking, picture, th, view)
+    c2, orders = assign(p.c2, c2_in, s.c2, batch_axis)
     launching, fired = launch(p.launch, _launch_inputs(p, s, tracking, orders, th), s.launch)
     missiles, ends, assessment, outcomes = _fly_out(
-        p, s, keys, th, fired, tracking, sensing, threats.evade_s, batch_axis
+        p,
+        s,
+        keys,
+        th,
+        fired,
+        tracking,
+        fc_holds(view, sensing.fc_last_seen_s, t),
+        threats.evade_s,
+        batch_axis,
     )
 
     n = state.step + 1
@@ -112,7 +122,7 @@ def _fly_out(
     th: ThreatResult,
     fired: Fired,
     tracks: Tracks,
-    sensing: SensingState,
+    holds: Array,
     evade_s: Array,
     batch_axis: str | None,
 ) -> tuple[Missiles, FlightEnds, AssessmentState, Outcomes]:
@@ -121,7 +131,7 @@ def _fly_out(
     tp = params.threats
 
     def in_flight(_: None) -> tuple:  # type: ignore[type-arg]
-        inputs = _flyout_inputs(params, state.t_s, th, fired, tracks, sensing, evade_s)
+        inputs = _flyout_inputs(params, state.t_s, th, fired, tracks, holds, evade_s)
         missiles, ends = flyout(params.flyout, inputs, state.flyout)
         judged = AssessmentInputs(ends, missiles.target, missiles.kind, th.alive, tp.category)
         return missiles, ends, *assess(params.assessment, judged, state.assessment, keys.kill)
@@ -170,8 +180,14 @@ def fire_control_view(params: Params) -> FireControlView:
 
 
 def _c2_inputs(
-    params: Params, state: State, sensing, tracks, picture: TrackPicture, th: ThreatResult
-) -> C2Inputs:  # type: ignore[no-untyped-def]
+    params: Params,
+    state: State,
+    sensing: SensingState,
+    tracks: Tracks,
+    picture: TrackPicture,
+    th: ThreatResult,
+    view: FireControlView,
+) -> C2Inputs:
     tp, ls, ms = params.threats, state.launch, state.flyout
     return C2Inputs(
         t_s=state.t_s,
@@ -184,7 +200,7 @@ def _c2_inputs(
         asset_pos_m=params.asset_pos_m,
         fc_first_seen_s=sensing.fc_first_seen_s,
         fc_last_seen_s=sensing.fc_last_seen_s,
-        fc_view=fire_control_view(params),
+        fc_view=view,
         kill_probability=expected_kill_probability(params.assessment),
         inventory=unit_inventory(params.launch, ls),
         salvo_target=ls.salvo_target,
@@ -218,17 +234,20 @@ def _flyout_inputs(
     th: ThreatResult,
     fired: Fired,
     tracks: Tracks,
-    sensing: SensingState,
+    holds: Array,
     evade_s: Array,
 ) -> FlyoutInputs:
-    holds = fc_holds(fire_control_view(params), sensing.fc_last_seen_s, t)
+    """``holds`` [U, J]: each unit's engagement radar holds each threat (``fc_holds``)."""
     n = params.flyout.n_substeps
     offsets = params.time_step_s * jnp.arange(n + 1, dtype=t.dtype) / n
-    path = threat_path(params.threats, th.kin, t, offsets, evade_s)
+    bend_dir, bend = threat_bend(params.threats, th.kin, t, offsets, evade_s)
     return FlyoutInputs(
         t_s=t,
         dt_s=params.time_step_s,
-        target_pos_m=path,
+        target_pos_m=th.kin.pos_m,
+        target_vel_m_s=th.kin.vel_m_s,
+        target_bend_dir=bend_dir,
+        target_bend_m=bend,
         threat_alive=th.alive,
         fired=fired,
         endgame_range_m=params.assessment.endgame_range_m,

@@ -59,9 +59,15 @@ class FlyoutInputs:
 
     t_s: Array  # []
     dt_s: Array  # [] the engine step
-    #: threats at the substep boundaries t_s + i dt / n_substeps, i = 0..n_substeps (a
-    #: manoeuvring threat's path within the step; straight within a substep)
-    target_pos_m: Array  # [S + 1, J, 3]
+    #: the threats at the step's start t_s, and their path within it: at t_s + tau each is at
+    #: target_pos_m + target_vel_m_s tau + bend * target_bend_dir, the bend (a weave's curve)
+    #: given at the substep boundaries tau = i dt / n_substeps, i = 0..n_substeps, and straight
+    #: within a substep (kept apart, not as one [S + 1, J, 3] array, which XLA on the CPU would
+    #: recompute from the threats' kinematics for each of its elements)
+    target_pos_m: Array  # [J, 3]
+    target_vel_m_s: Array  # [J, 3]
+    target_bend_dir: Array  # [J, 3] a metre of bend in the frame: across the ground track
+    target_bend_m: Array  # [S + 1, J]
     threat_alive: Array  # [J] bool
     fired: Fired  # rounds launched this step (launch)
     endgame_range_m: Array  # [K] a closest approach within this ends the flight (assessment)

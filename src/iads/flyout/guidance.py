@@ -22,9 +22,10 @@ loses, flies at the estimate and misses by the track's error (or more, on a drop
 the residual end-game error of a homing round is the kill mechanism's ``terminal_miss_m``,
 drawn by the assessment stage. The end game is always against the true threat.
 
-The threats' positions at the substep boundaries come with the inputs (a weaving threat
-curves within the step); within each substep both move in straight lines, so the closest point
-of approach and the miss distance are exact for that substep. A missile's end game comes at
+The threats' path within the step comes with the inputs (straight on from the step's start
+plus a weaving threat's bend at the substep boundaries); within each substep both move in
+straight lines, so the closest point of approach and the miss distance are exact for that
+substep. A missile's end game comes at
 its closest approach (the substep in which the range to its target stops closing) when that
 is within its type's ``endgame_range_m``: the flight ends there and the assessment stage
 decides whether it kills.
@@ -41,8 +42,8 @@ import jax.numpy as jnp
 from jax import Array
 
 from iads.flyout.base import FlightEnds, FlyoutInputs, FlyoutParams, Missiles
-from iads.flyout.dynamics import altitude_m
 from iads.flyout.trajectory import advance, burnout_s, closest_approach
+from iads.geo.sphere import altitude_first
 from iads.geo.vec import norm_first as _norm
 from iads.launch.base import Fired
 
@@ -91,7 +92,11 @@ def flyout(
     endgame = inputs.endgame_range_m[kind]
     target = missiles.target
     cm = lambda a: jnp.moveaxis(a, -1, 0)  # noqa: E731  [..., 3] -> [3, ...]
-    path = jnp.moveaxis(inputs.target_pos_m[:, target], -1, 1)  # [S + 1, 3, U, M]
+    # each round's target and its path within the step (component-major [3, U, M])
+    tgt_pos0 = cm(inputs.target_pos_m[target])
+    tgt_vel0 = cm(inputs.target_vel_m_s[target])
+    bend_dir = cm(inputs.target_bend_dir[target])
+    bend = inputs.target_bend_m[:, target]  # [S + 1, U, M]
     target_up = inputs.threat_alive[target]
     # what guidance steers on: the target itself when homing (an active round once its seeker
     # has locked on; a command, TVM or semi-active round while its unit's engagement radar
@@ -106,8 +111,8 @@ def flyout(
         pos, vel, mass, lag, alive, fuzed, miss_d, ended, end_t, end_pos = c
         tau = i * dt
         now = t_s + tau
-        tgt_pos = path[i]
-        tgt_step_vel = (path[i + 1] - tgt_pos) / dt
+        tgt_pos = tgt_pos0 + tgt_vel0 * tau + bend[i] * bend_dir
+        tgt_step_vel = tgt_vel0 + (bend[i + 1] - bend[i]) / dt * bend_dir
         tof = now - missiles.launch_time_s
         aim = jnp.where(homing, tgt_pos, est_pos0 + est_vel * tau)
         aim_vel = jnp.where(homing, tgt_step_vel, est_vel)
@@ -127,7 +132,7 @@ def flyout(
                 ~target_up
                 | (tof + dt > model.max_flight_time_s)
                 | slow
-                | (altitude_m(new_pos) < 0.0)
+                | (altitude_first(new_pos) < 0.0)
             )
         )
         done = fuze | lost
@@ -173,7 +178,7 @@ def flyout(
         params.seeker_acquisition_range_m[kind]
         * (sigma / jnp.maximum(params.seeker_reference_rcs_m2[kind], 1e-9)) ** 0.25
     )
-    tgt_end = jnp.moveaxis(path[-1], 0, -1)
+    tgt_end = jnp.moveaxis(tgt_pos0 + tgt_vel0 * inputs.dt_s + bend[-1] * bend_dir, 0, -1)
     in_reach = jnp.sqrt(jnp.sum((tgt_end - pos) ** 2, axis=-1)) <= acquire
     new = Missiles(
         alive=alive,

@@ -51,6 +51,7 @@ def _layer_bases() -> tuple[np.ndarray, np.ndarray]:
 
 
 _BASE_T_K, _BASE_P_PA = _layer_bases()
+_LAYERS = (_BASE_H_M, _LAPSE_K_M, _BASE_T_K, _BASE_P_PA)
 
 
 def geopotential_m(h_m: Array) -> Array:
@@ -65,23 +66,26 @@ def isa(h_m: Array) -> tuple[Array, Array, Array, Array]:
     dtype = h.dtype if jnp.issubdtype(h.dtype, jnp.floating) else jnp.float32
     h = h.astype(dtype)
     hp = geopotential_m(h)
-    # the layer: how many layer bases above sea level lie at or below hp (a sum of 6
-    # comparisons is far cheaper than a search on the CPU)
-    layer = jnp.sum(hp[..., None] >= jnp.asarray(_BASE_H_M[1:], dtype), axis=-1)
-    hb = jnp.asarray(_BASE_H_M, dtype)[layer]
-    lapse = jnp.asarray(_LAPSE_K_M, dtype)[layer]
-    tb = jnp.asarray(_BASE_T_K, dtype)[layer]
-    pb = jnp.asarray(_BASE_P_PA, dtype)[layer]
+    # each layer's base values: those of the highest base at or below hp (selects, which the
+    # CPU vectorises far better than a gather)
+    hb, lapse, tb, pb = (jnp.full_like(hp, float(a[0])) for a in _LAYERS)
+    for i in range(1, len(_BASE_H_M)):
+        above = hp >= _BASE_H_M[i]
+        now = (hb, lapse, tb, pb)
+        hb, lapse, tb, pb = (
+            jnp.where(above, float(a[i]), b) for a, b in zip(_LAYERS, now, strict=True)
+        )
     dh = hp - hb
     t = tb + lapse * dh
     k = G0_M_S2 * MOLAR_MASS_KG_MOL / GAS_CONSTANT_J_MOL_K
     isothermal = lapse == 0.0
     safe_lapse = jnp.where(isothermal, 1.0, lapse)
-    p = jnp.where(
-        isothermal,
-        pb * jnp.exp(-k * dh / tb),
-        pb * (tb / jnp.where(isothermal, tb, t)) ** (k / safe_lapse),
+    # p = pb exp(-k dh / tb) in an isothermal layer, pb (tb / t)^(k / lapse) otherwise: one
+    # exponential of either exponent
+    exponent = jnp.where(
+        isothermal, -k * dh / tb, (k / safe_lapse) * jnp.log(tb / jnp.where(isothermal, tb, t))
     )
+    p = pb * jnp.exp(exponent)
     rho = p * MOLAR_MASS_KG_MOL / (GAS_CONSTANT_J_MOL_K * t)
     a = jnp.sqrt(GAMMA * GAS_CONSTANT_J_MOL_K * t / MOLAR_MASS_KG_MOL)
     return t, p, rho, a

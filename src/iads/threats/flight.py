@@ -110,14 +110,17 @@ def threat_kinematics(
     return ThreatKinematics(pos_m=pos, vel_m_s=vel, launched=launched, arrived=arrived)
 
 
-def threat_path(
+def threat_bend(
     tp: ThreatParams, kin: ThreatKinematics, t_s: Array, offsets_s: Array, evade_s: Array
-) -> Array:
-    """Positions [T, J, 3] of all threats at ``t_s + offsets_s`` (offsets [T], within a step):
-    straight on from ``kin`` (their kinematics at ``t_s``) plus the part of each threat's weave
-    that is not straight, across its track (horizontal, to the left of its velocity). Within a
-    step this is its path to well under a metre; the route's own curvature (a ballistic arc's
-    ~1 g) and a waypoint passed within the step are left straight."""
+) -> tuple[Array, Array]:
+    """Each threat's path within a step as straight on from ``kin`` (its kinematics at ``t_s``)
+    plus its weave's bend: (direction [J, 3], bend [T, J] m at ``t_s + offsets_s``), so that
+    it is at ``kin.pos_m + kin.vel_m_s * offset + bend * direction``. The direction is one
+    metre across its ground track, to the left, horizontal, in the frame ((R + h) / R long at
+    height h); the bend is the part of the weave's offset that
+    is not straight. Within a step this is its path to well under a metre; the route's own
+    curvature (a ballistic arc's ~1 g) and a waypoint passed within the step are left
+    straight."""
     t = jnp.asarray(t_s, dtype=tp.launch_time_s.dtype)
     # the frame direction of a unit step to the left of the ground track, at the threat
     de, dn = _ground_direction(*_segment(tp, _ground_distance(tp, t)))
@@ -126,7 +129,7 @@ def threat_path(
     w0, w1 = jax.jvp(lambda tt: weave_offset_m(tp, tt, evade_s), (t,), (jnp.ones_like(t),))
     tau = offsets_s[:, None]
     bend = jax.vmap(lambda dt: weave_offset_m(tp, t + dt, evade_s))(offsets_s) - w0 - w1 * tau
-    return kin.pos_m + kin.vel_m_s * tau[..., None] + bend[..., None] * left
+    return left, bend
 
 
 def warned(tp: ThreatParams, inputs: ThreatInputs, kin: ThreatKinematics) -> Array:
