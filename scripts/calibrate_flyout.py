@@ -14,7 +14,8 @@ values chosen so that the envelope the physical flyout computes (``iads envelope
   one, by bisection (with ``drag_scale`` fixed), then ``drag_scale`` again with that
   ``cl_max`` (the two interact a little), twice.
 
-Each value is rounded to three significant figures. The run takes several minutes.
+Each value is rounded to three significant figures, towards the side that reaches. The run
+takes several minutes.
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ TARGET = "f16_class"
 STEPS = 9
 
 
-def _round(x: float) -> float:
-    return float(f"{x:.3g}")
+def _round(x: float, up: bool) -> float:
+    """``x`` to three significant figures, rounded up or down (towards the side that reaches,
+    so that rounding never takes a value across the boundary)."""
+    scale = 10.0 ** (math.floor(math.log10(abs(x))) - 2)
+    return (math.ceil(x / scale - 1e-9) if up else math.floor(x / scale + 1e-9)) * scale
 
 
 def _bisect(reaches, lo: float, hi: float, increasing: bool) -> float:  # type: ignore[no-untyped-def]
@@ -72,9 +76,15 @@ def calibrate(key: str) -> tuple[float, float]:
         return envelope(state["drag"], cl).max_altitude_m >= missile.max_target_altitude_m.value
 
     for _ in range(2):
-        state["drag"] = _round(_bisect(range_ok, 0.02, 3.0, increasing=False))
-        state["cl"] = _round(_bisect(altitude_ok, 0.5, 60.0, increasing=True))
-    state["drag"] = _round(_bisect(range_ok, 0.02, 3.0, increasing=False))
+        state["drag"] = _round(_bisect(range_ok, 0.02, 3.0, increasing=False), up=False)
+        state["cl"] = _round(_bisect(altitude_ok, 0.5, 60.0, increasing=True), up=True)
+    state["drag"] = _round(_bisect(range_ok, 0.02, 3.0, increasing=False), up=False)
+    # the envelope is read on a grid, so reaching is not quite monotonic in the drag: step down
+    # in the third figure until the rounded value reaches
+    for _ in range(20):
+        if range_ok(state["drag"]):
+            break
+        state["drag"] = _round(state["drag"] * (1.0 - 1e-3), up=False)
     final = envelope(state["drag"], state["cl"])
     print(
         f"{key}: drag_scale {state['drag']:g}, cl_max {state['cl']:g} -> "

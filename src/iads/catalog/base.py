@@ -293,10 +293,12 @@ class Flight(_Strict):
     towards its aim point for ``turnover_time_s`` with ``turnover_accel_m_s2`` of lateral
     acceleration; end-game lateral thrusters (``divert_accel_m_s2``, 0 for none) fire while the
     time to go is below ``divert_time_to_go_s``. Midcourse, the round aims
-    ``loft_slope`` · (ground distance − ``loft_start_m``) above its target, at most up to
-    ``loft_ceiling_m``. The airframe follows its guidance command (limited to the structural
-    load factor) with a first-order lag of ``guidance_time_constant_s`` (the seeker, filter and
-    autopilot together), so a manoeuvring target is followed late and a miss distance emerges.
+    ``loft_slope`` · (ground distance − ``loft_start_m``) above its target, both measured at
+    the predicted intercept point (so the loft fades as the round closes on it, whether the
+    target flies level or dives), at most up to ``loft_ceiling_m``. The airframe follows its
+    guidance command (limited to the structural load factor) with a first-order lag of
+    ``guidance_time_constant_s`` (the seeker, filter and autopilot together), so a
+    manoeuvring target is followed late and a miss distance emerges.
     An intercept needs ``endgame_min_load_factor_g`` still available at the closest approach.
     Non-public figures are modelling values; ``drag_scale`` and ``cl_max`` are calibrated so
     that the computed envelope reproduces the published maximum range and target altitude

@@ -32,7 +32,9 @@ def steer(
 def loft_offset(
     pos: Array, tgt_pos: Array, slope: Array, start_m: Array, ceiling_m: Array
 ) -> Array:
-    """Offset [3, ...] of the midcourse aim point above the target."""
+    """Offset [3, ...] of the midcourse aim point above ``tgt_pos`` (the guidance passes the
+    predicted intercept point): ``slope`` x (ground distance - ``start_m``), from 0 up to
+    ``ceiling_m`` above the ground."""
     up = up_first(tgt_pos)
     rel = tgt_pos - pos
     horizontal = _norm(across_first(rel, up))

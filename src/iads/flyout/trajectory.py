@@ -141,8 +141,16 @@ def advance(
     held over the step: lagged += (1 - exp(-dt / T)) (command - lagged)). Returns the new
     position, velocity, mass and lagged acceleration."""
     big = jnp.asarray(1e5, pos.dtype)
+    r = target_pos - pos
+    v_rel = target_vel - vel
+    t_go = -_dot(r, v_rel) / jnp.maximum(_dot(v_rel, v_rel), 1e-6)
+    # the loft is measured from the predicted intercept point, so that it fades as the round
+    # closes on it whether the target flies level, climbs or dives; the time to go is capped by
+    # the flight time left (early on, while the round is slow, the estimate is far too long)
+    t_left = jnp.maximum(model.max_flight_time_s - t_since_launch_s, 0.0)
+    pip = target_pos + target_vel * jnp.clip(t_go, 0.0, t_left)
     aim = target_pos + loft_offset(
-        pos, target_pos, model.loft_slope, model.loft_start_m, model.loft_ceiling_m
+        pos, pip, model.loft_slope, model.loft_start_m, model.loft_ceiling_m
     )
     speed = jnp.maximum(_norm(vel), 1e-6)
     v_hat = vel / speed
@@ -155,9 +163,6 @@ def advance(
     pn = pn * jnp.minimum(1.0, cap / jnp.maximum(_norm(pn), 1e-9))
     lagged = jnp.where(turning, 0.0, lag_step(lagged, pn, dt_s, model.guidance_time_constant_s))
     cmd = jnp.where(turning, turn, lagged)
-    r = target_pos - pos
-    v_rel = target_vel - vel
-    t_go = -_dot(r, v_rel) / jnp.maximum(_dot(v_rel, v_rel), 1e-6)
     lateral = jnp.where(turning, model.turnover_accel_m_s2, 0.0) + jnp.where(
         (t_go > 0.0) & (t_go < model.divert_time_to_go_s), model.divert_accel_m_s2, 0.0
     )

@@ -96,9 +96,8 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
         "values calibrated to the published maximum range and altitude. Fighters weave when a "
         "missile is seconds away and the quasi-ballistic missile weaves in its descent (fixed "
         "patterns, modelling values); cruise missiles and drones fly their routes. The "
-        "midcourse loft (a modelling value calibrated against air targets) lifts the aim "
-        "point above every target, a descending ballistic missile too: rounds can pass such a "
-        "missile high, where the air gives them too little turn to recover, and miss."
+        "midcourse loft lifts the aim point above the predicted intercept point by a modelling "
+        "slope, fading as the round closes on it, not by an optimised trajectory."
     )
     if spec.terrain is not None:
         notes.append(
