@@ -123,10 +123,17 @@ def in_field_of_regard(view: FireControlView, site_m: Array, pos_m: Array) -> Ar
     )
 
 
+def _held(params: C2Params, inputs: C2Inputs) -> Array:
+    """[U, J]: each unit's engagement radar has held each threat for the unit's reaction time
+    and holds it now."""
+    first = inputs.fc_first_seen_s + params.units.reaction_time_s[:, None] <= inputs.t_s
+    return first & fc_holds(inputs.fc_view, inputs.fc_last_seen_s, inputs.t_s)
+
+
 def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Options:
     """Score [U, J] of the best salvo each unit can fire at each threat, its missile type,
     which threats each unit already engages [U, J], and what the assignment plan needs."""
-    up, mp, t_s = params.units, params.envelope, inputs.t_s
+    up, mp = params.units, params.envelope
     tr = inputs.tracks
     pos = tr.x[:, :3]
     vel = tr.x[:, 3:]
@@ -187,9 +194,7 @@ def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Op
     kind = jnp.argmin(jnp.where(near_best, mp.max_range_m, jnp.inf), axis=-1).astype(jnp.int32)
     feasible = jnp.any(in_envelope, axis=-1)
 
-    held = (inputs.fc_first_seen_s + up.reaction_time_s[:, None] <= t_s) & fc_holds(
-        inputs.fc_view, inputs.fc_last_seen_s, t_s
-    )
+    held = _held(params, inputs)
     n_threats = inputs.alive.shape[0]
     n_rows = state.salvo_target.shape[0]
     salvo_left = live_salvo_left(
@@ -234,7 +239,35 @@ def assign(
 ) -> tuple[C2State, Orders]:
     """The command-post stage: greedy assignment of new engagements (at most one per unit and
     per threat per step); units under the ``wta`` doctrine take only what the command post's
-    assignment plan gives them (:func:`iads.c2.plan.follow_plan`)."""
+    assignment plan gives them (:func:`iads.c2.plan.follow_plan`).
+
+    Without an assignment plan, a step on which no unit's engagement radar holds a confirmed,
+    live threat engages nothing, and the stage is skipped (a real branch, decided over the
+    whole batch when ``batch_axis`` names the ``vmap`` axis): most steps of a raid have none.
+    """
+    if params.wta_round_slots > 0:
+        return _assign(params, inputs, state, batch_axis)
+    some = jnp.any(_held(params, inputs) & (inputs.confirmed & inputs.alive)[None, :])
+    if batch_axis is not None:
+        some = jax.lax.psum(some.astype(jnp.int32), batch_axis) > 0
+    n_units, n_rows = params.units.valid.shape[0], state.salvo_target.shape[0]
+    none = jnp.full((n_units,), -1, jnp.int32)
+    zero = jnp.zeros((n_units,), jnp.int32)
+    idle = Orders(
+        new=zero > 0,
+        target=none,
+        kind=zero,
+        salvo=jnp.full((n_units,), n_rows, jnp.int32),
+        count=zero,
+    )
+    return jax.lax.cond(  # type: ignore[no-any-return]
+        some, lambda: _assign(params, inputs, state, batch_axis), lambda: (state, idle)
+    )
+
+
+def _assign(
+    params: C2Params, inputs: C2Inputs, state: C2State, batch_axis: str | None
+) -> tuple[C2State, Orders]:
     opts = engagement_options(params, inputs, state)
     score, kind, engaged_uj = opts.score, opts.kind, opts.engaged
     count = jnp.broadcast_to(params.units.salvo_size[:, None], score.shape)

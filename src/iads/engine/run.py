@@ -1,10 +1,10 @@
 """Run the engine: ``lax.scan`` over time for one replication, ``vmap`` over replications,
 ``jit`` once, here.
 
-The batched run is ``vmap`` of the single-replication run with the flyout skip decided over
-the whole batch (:mod:`iads.engine.step`); replication i uses the key
-``fold_in(PRNGKey(seed), i)`` (:mod:`iads.engine.keys`), so it gives the same result alone or
-in any batch.
+The batched run is ``vmap`` of the single-replication run with the flyout's and the
+assignment's skips decided over the whole batch (:mod:`iads.engine.step`); replication i uses
+the key ``fold_in(PRNGKey(seed), i)`` (:mod:`iads.engine.keys`), so it gives the same result
+alone or in any batch.
 """
 
 from __future__ import annotations

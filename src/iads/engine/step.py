@@ -6,7 +6,9 @@ threats fly -> radars look -> tracks update -> command post assigns -> launchers
 The step is the same for a single replication and for a batch (``vmap`` over it). With
 ``batch_axis`` naming the ``vmap`` axis, the flyout and assessment are skipped (a real branch,
 not a masked one) on steps where no replication of the batch has a missile in the air, which
-for most raids is most steps; without it the skip is decided per replication.
+for most raids is most steps, and so is the command post's assignment on steps where no
+engagement radar of any replication holds a live, confirmed threat
+(:func:`iads.c2.assign.assign`); without it each skip is decided per replication.
 """
 
 from __future__ import annotations
