@@ -256,6 +256,7 @@ def _write(path: Path, doc: dict[str, Any]) -> None:
                 "basis": "modelling",
                 "source": "test",
             },
+            "envelope_pass_factor": _fig(20.0),
         }
         _write(env, {"environment": environment})
 
@@ -425,7 +426,7 @@ def test_a_drag_table_out_of_order_is_refused(tmp_path: Path) -> None:
         "basis": "modelling",
         "source": "test",
     }
-    env = {"k_factor": _fig(1.3), "zero_lift_drag": table}
+    env = {"k_factor": _fig(1.3), "zero_lift_drag": table, "envelope_pass_factor": _fig(20.0)}
     _write(tmp_path / "environment.yaml", {"environment": env})
     msg = _load_error(tmp_path)
     assert "environment.yaml" in msg and "zero_lift_drag" in msg and "ascending" in msg

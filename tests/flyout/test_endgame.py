@@ -60,6 +60,7 @@ def _model() -> FlightModel:
         max_flight_time_s=one(100.0),
         min_speed_m_s=one(0.0),
         endgame_range_m=one(ENDGAME),
+        pass_range_m=one(20.0 * ENDGAME),
         endgame_min_accel_m_s2=one(0.0),
         guidance_time_constant_s=one(0.0),
     )

@@ -433,10 +433,13 @@ class DragTable(_Strict):
 
 
 class Environment(_Strict):
-    """The air and the propagation every run uses (a scenario may override ``k_factor``)."""
+    """The air and the propagation every run uses (a scenario may override ``k_factor``), and
+    how a computed envelope flight ends: ``envelope_pass_factor`` end-game ranges is the
+    farthest closest approach that ends it as a miss (farther, the round flies on)."""
 
     k_factor: Figure
     zero_lift_drag: DragTable
+    envelope_pass_factor: Figure
 
 
 class Mast(_Strict):

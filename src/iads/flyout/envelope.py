@@ -101,6 +101,10 @@ def flight_model(cat: Catalog, key: str) -> FlightModel:
         max_flight_time_s=f(missile.max_flight_time_s.value),
         min_speed_m_s=f(missile.min_speed_m_s.value),
         endgame_range_m=f(missile.kill_mechanism.endgame_range_m.value),
+        pass_range_m=f(
+            cat.environment.envelope_pass_factor.value
+            * missile.kill_mechanism.endgame_range_m.value
+        ),
         endgame_min_accel_m_s2=f(fl.endgame_min_load_factor_g.value * G0_M_S2),
         guidance_time_constant_s=f(fl.guidance_time_constant_s.value),
     )
@@ -197,9 +201,9 @@ def engagement_tables(
     """The :class:`EngagementTable` of each catalog missile in ``keys``, flown in one batch
     (computed once per process for the same catalog values)."""
     missiles = [cat.missiles[k] for k in keys]
-    drag = cat.environment.zero_lift_drag.model_dump_json()
+    env = cat.environment.model_dump_json()  # the drag table and the envelope's pass factor
     cache = [
-        (k, m.model_dump_json(), drag, str(n_range), str(n_altitude), str(dt_s))
+        (k, m.model_dump_json(), env, str(n_range), str(n_altitude), str(dt_s))
         for k, m in zip(keys, missiles, strict=True)
     ]
     todo = sorted({i for i, c in enumerate(cache) if c not in _TABLES}, key=keys.__getitem__)

@@ -47,8 +47,6 @@ from iads.geo.vec import norm_first as _norm
 
 # Vectors are component-major, shape [3, N] (see iads.flyout.guidance).
 
-#: A closest approach farther than this many end-game ranges is not the end of a flight.
-PASS_FACTOR = 20.0
 #: Why a flight ended (``Flight.outcome``).
 INTERCEPT, MISSED, TOO_SLOW, NO_MANOEUVRE, OUT_OF_TIME, GROUND = range(6)
 OUTCOMES = ("intercept", "missed", "too slow", "no manoeuvre left", "out of time", "ground")
@@ -75,6 +73,7 @@ class FlightModel:
     max_flight_time_s: Array
     min_speed_m_s: Array
     endgame_range_m: Array
+    pass_range_m: Array  # a closest approach within this ends a flight of fly() as a miss
     endgame_min_accel_m_s2: Array
     guidance_time_constant_s: Array  # first-order lag of the airframe's response (0: none)
 
@@ -241,8 +240,9 @@ def _fly(
         )
         burnt_out = t + dt_s > burnout
         # the range stops closing in this step: a fuze within the end-game range, a miss when
-        # it passes within a few end-game ranges (farther, it is a lofted climb: fly on)
-        at_cpa = active & (t_star < dt_s) & (closest <= PASS_FACTOR * model.endgame_range_m)
+        # it passes within pass_range_m (the catalog's envelope_pass_factor end-game ranges;
+        # farther, it is a lofted climb: fly on)
+        at_cpa = active & (t_star < dt_s) & (closest <= model.pass_range_m)
         slow = active & ~at_cpa & burnt_out & (new_speed < model.min_speed_m_s)
         grounded = active & ~at_cpa & ~slow & (h_new < 0.0)
         timed_out = active & ~at_cpa & ~slow & ~grounded & (t + dt_s > model.max_flight_time_s)
