@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
-from iads.c2.assign import _assign, _held, assign
+from iads.c2.assign import _any_held, _assign, assign
 from iads.engine import step as es
 from iads.engine.run import init_state
 from tests.engine.scenarios import base, compiled
@@ -34,7 +33,7 @@ def test_an_assignment_skipped_for_want_of_a_held_threat_orders_what_the_full_on
     for _ in range(360):
         state = step(state)
         inputs = c2_at(state)
-        held = bool(jnp.any(_held(params.c2, inputs) & (inputs.confirmed & inputs.alive)[None]))
+        held = bool(_any_held(params.c2, inputs))
         seen_idle |= not held
         seen_busy |= bool(held)
         skipped = skip(inputs, state.c2)

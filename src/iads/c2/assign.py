@@ -130,6 +130,12 @@ def _held(params: C2Params, inputs: C2Inputs) -> Array:
     return first & fc_holds(inputs.fc_view, inputs.fc_last_seen_s, inputs.t_s)
 
 
+def _any_held(params: C2Params, inputs: C2Inputs) -> Array:
+    """Whether any unit's engagement radar holds a live, confirmed threat (none: no unit can
+    engage anything this step)."""
+    return jnp.any(_held(params, inputs) & (inputs.confirmed & inputs.alive)[None, :])
+
+
 def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Options:
     """Score [U, J] of the best salvo each unit can fire at each threat, its missile type,
     which threats each unit already engages [U, J], and what the assignment plan needs."""
@@ -247,21 +253,24 @@ def assign(
     """
     if params.wta_round_slots > 0:
         return _assign(params, inputs, state, batch_axis)
-    some = jnp.any(_held(params, inputs) & (inputs.confirmed & inputs.alive)[None, :])
+    some = _any_held(params, inputs)
     if batch_axis is not None:
         some = jax.lax.psum(some.astype(jnp.int32), batch_axis) > 0
-    n_units, n_rows = params.units.valid.shape[0], state.salvo_target.shape[0]
-    none = jnp.full((n_units,), -1, jnp.int32)
+    idle = _no_orders(params.units.valid.shape[0], state.salvo_target.shape[0])
+    return jax.lax.cond(  # type: ignore[no-any-return]
+        some, lambda: _assign(params, inputs, state, batch_axis), lambda: (state, idle)
+    )
+
+
+def _no_orders(n_units: int, n_rows: int) -> Orders:
+    """No new engagement (what the greedy rounds start from, and return when none is taken)."""
     zero = jnp.zeros((n_units,), jnp.int32)
-    idle = Orders(
+    return Orders(
         new=zero > 0,
-        target=none,
+        target=jnp.full((n_units,), -1, jnp.int32),
         kind=zero,
         salvo=jnp.full((n_units,), n_rows, jnp.int32),
         count=zero,
-    )
-    return jax.lax.cond(  # type: ignore[no-any-return]
-        some, lambda: _assign(params, inputs, state, batch_axis), lambda: (state, idle)
     )
 
 
@@ -303,14 +312,14 @@ def _assign(
         sc = jnp.where(at_u[:, None] | at_j[None, :], 0.0, sc)
         return sc, new, tgt, knd, cnt, rows, rows_target, n, cp_count
 
-    none = jnp.full((n_units,), -1, jnp.int32)
+    idle = _no_orders(n_units, n_rows)
     carry = (
         score,
-        jnp.zeros((n_units,), bool),
-        none,
-        jnp.zeros((n_units,), jnp.int32),
-        jnp.zeros((n_units,), jnp.int32),
-        jnp.full((n_units,), n_rows, jnp.int32),
+        idle.new,
+        idle.target,
+        idle.kind,
+        idle.count,
+        idle.salvo,
         state.salvo_target,
         state.n_salvos,
         cp_count,
