@@ -49,8 +49,17 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--scenario", type=Path, default=DEMO)
     ap.add_argument("--warm-s", type=float, default=1000.0, help="simulated time before timing")
+    ap.add_argument(
+        "--substeps",
+        type=int,
+        default=None,
+        help="flyout substeps per step (default: the scenario's); the flyout's cost per substep "
+        "is the difference of two runs over the difference of their substeps",
+    )
     args = ap.parse_args()
     p, _ = compile_scenario(load_scenario(args.scenario))
+    if args.substeps is not None:
+        p = dataclasses.replace(p, flyout=dataclasses.replace(p.flyout, n_substeps=args.substeps))
     keys = jax.vmap(lambda i: replication_key(jax.random.PRNGKey(0), i))(jnp.arange(args.batch))
     warm = dataclasses.replace(p, n_steps=int(args.warm_s / float(p.time_step_s)))
     st = jax.jit(jax.vmap(run_replication, in_axes=(None, 0)))(warm, keys).state
