@@ -94,7 +94,7 @@ def main() -> None:
         _, fired = launching(s, k)
         holds = es.fc_holds(es.fire_control_view(p), s.sensing.fc_last_seen_s, s.t_s)
         inputs = es._flyout_inputs(p, s.t_s, th, fired, s.tracking, holds, s.threats.evade_s)
-        return es.flyout(p.flyout, inputs, s.flyout)
+        return es.flyout(p.flyout, inputs, s.flyout, step_keys(k, s.step).homing)
 
     stages: dict[str, Callable[[Any, Any], Any]] = {
         "whole step": lambda s, k: es.step(p, s, k),

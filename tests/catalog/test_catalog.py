@@ -213,6 +213,8 @@ def _missile(**override: Any) -> dict[str, Any]:
         "guidance": {
             "type": "command",
             "description": {"value": "command", "basis": "modelling", "source": "test value"},
+            "homing_angle_noise_rad": _fig(1e-3),
+            "homing_noise_floor_m": _fig(1.0),
         },
         "max_range_m": _fig(100_000.0),
         "min_range_m": _fig(1000.0),
@@ -444,6 +446,14 @@ def _evasion(**override: Any) -> dict[str, Any]:
     return {k: v for k, v in ev.items() if v is not None}
 
 
+def _pull_up(load_factor_g: float = 10.0) -> dict[str, Any]:
+    return {
+        "load_factor_g": _fig(load_factor_g),
+        "period_s": _fig(10.0),
+        "start_altitude_m": _fig(3e4),
+    }
+
+
 def test_a_warned_evasion_loads(tmp_path: Path) -> None:
     _write(tmp_path / "ok.yaml", {"threats": {"t": _threat(evasion=_evasion())}})
     ev = load_catalog_dir(tmp_path).threats["t"].evasion
@@ -470,6 +480,11 @@ def test_a_warned_evasion_loads(tmp_path: Path) -> None:
             ),
             "only a ballistic_missile has a terminal evasion",
         ),
+        (_threat(pull_up=_pull_up()), "only a ballistic_missile has a pull_up"),
+        (
+            _threat(category="ballistic_missile", apogee_m=_fig(5e4), pull_up=_pull_up(0.0)),
+            "load_factor_g must be positive",
+        ),
     ],
 )
 def test_a_bad_evasion_names_the_threat_and_the_problem(
@@ -478,6 +493,20 @@ def test_a_bad_evasion_names_the_threat_and_the_problem(
     _write(tmp_path / "bad.yaml", {"threats": {"t": threat}})
     msg = _load_error(tmp_path)
     assert "bad.yaml" in msg and "threats.t" in msg and words in msg
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("homing_angle_noise_rad", -1e-3), ("homing_noise_floor_m", -1.0)]
+)
+def test_a_negative_homing_noise_names_the_missile_and_the_field(
+    tmp_path: Path, field: str, value: float
+) -> None:
+    missile = _missile()
+    missile["guidance"][field] = _fig(value)
+    _write(tmp_path / "bad_noise.yaml", {"missiles": {"m": missile}})
+    msg = _load_error(tmp_path)
+    assert "bad_noise.yaml" in msg and "missiles.m" in msg
+    assert f"{field} must not be negative" in msg
 
 
 def test_a_fire_control_radar_without_a_coast_time_is_refused() -> None:

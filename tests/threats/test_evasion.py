@@ -1,5 +1,5 @@
-"""Threats that react: the evasive weave's closed form, the warning that starts it, and the
-terminal weave of a quasi-ballistic missile."""
+"""Threats that react: the evasive weave's closed form, the warning that starts it, the
+terminal weave and the pull-up of a quasi-ballistic missile."""
 
 from __future__ import annotations
 
@@ -123,7 +123,8 @@ def test_the_path_within_a_step_is_the_weaving_threats_flight(start: float) -> N
     t = jnp.asarray(100.0)
     kin = threat_kinematics(tp, t, ev)
     offsets = jnp.linspace(0.0, 1.0, 6)
-    direction, bend = threat_bend(tp, kin, t, offsets, ev)
+    b = threat_bend(tp, kin, t, offsets, ev)
+    direction, bend = b.bend_dir, b.bend_m
     # one metre of ground offset at 5 km is (R + h) / R metres in the frame, horizontal (less
     # the frame's sinc(s / R) across a radius from its origin, ~3e-6 here)
     h = 5e3
@@ -133,3 +134,81 @@ def test_the_path_within_a_step_is_the_weaving_threats_flight(start: float) -> N
         path = kin.pos_m[0] + kin.vel_m_s[0] * dt + bend[i, 0] * direction[0]
         exact = threat_position(tp, t + dt, ev)
         assert float(jnp.linalg.norm(path - exact[0])) < 0.5
+
+
+# A quasi-ballistic missile's pull-up: 10 g over a 10 s period from 100 s on a 290 km arc.
+PULL_A = 10.0 * G
+PULL_P = 10.0
+PULL_W = 2.0 * math.pi / PULL_P
+
+
+def _srbm(**kw):  # type: ignore[no-untyped-def]
+    D, H = 290e3, 50e3
+    return make_threat(
+        [(0.0, 0.0, 0.0), (D, 0.0, 0.0)],
+        1600.0,
+        ballistic=True,
+        apogee_m=H,
+        pull_up_accel_m_s2=PULL_A,
+        pull_up_omega_rad_s=PULL_W,
+        **kw,
+    )
+
+
+@pytest.mark.parametrize("tau", [0.0, 1.0, 2.5, 5.0, 7.5, 10.0, 12.0])
+def test_the_pull_up_rises_above_the_arc_by_its_closed_form(tau: float) -> None:
+    # u(tau) = a / w^2 (1 - cos w tau) for 0 <= tau <= P: 2 a / w^2 at P / 2, back at P
+    plain, pulling = _srbm(), _srbm(pull_up_start_s=100.0)
+    t = jnp.asarray(100.0 + tau)
+    h0 = float(xyz_to_enu(threat_position(plain, t))[2][0])
+    h1 = float(xyz_to_enu(threat_position(pulling, t))[2][0])
+    inside = tau <= PULL_P
+    expected = PULL_A / PULL_W**2 * (1.0 - math.cos(PULL_W * tau)) if inside else 0.0
+    assert h1 - h0 == pytest.approx(expected, abs=1e-3)
+
+
+def test_the_pull_up_starts_upwards_at_its_load_factor_and_rejoins_the_arc_level() -> None:
+    plain, pulling = _srbm(), _srbm(pull_up_start_s=100.0)
+
+    def vertical_speed(tp, t: float) -> float:  # type: ignore[no-untyped-def]
+        kin = threat_kinematics(tp, jnp.asarray(t))
+        return float(jnp.dot(kin.vel_m_s[0], up_unit(kin.pos_m[0])))
+
+    # the vertical acceleration relative to the arc, by central differences about the start
+    dt = 1e-3
+    rel = [
+        vertical_speed(pulling, 100.0 + k * dt) - vertical_speed(plain, 100.0 + k * dt)
+        for k in (1, 2)
+    ]
+    assert (rel[1] - rel[0]) / dt == pytest.approx(PULL_A, rel=1e-2)
+    # one period later it is back on the arc, moving with it
+    end = 100.0 + PULL_P
+    assert vertical_speed(pulling, end) == pytest.approx(vertical_speed(plain, end), abs=1e-6)
+
+
+@pytest.mark.parametrize("start", [99.4, 100.0, 104.6, 109.5])
+def test_the_path_within_a_step_is_the_pulling_up_threats_flight(start: float) -> None:
+    # threat_bend's rise against threat_position at the substep boundaries of a 1 s step,
+    # before, across and after the pull-up's start, peak and end
+    tp = _srbm(pull_up_start_s=start)
+    ev = jnp.asarray([math.inf])
+    t = jnp.asarray(100.0)
+    kin = threat_kinematics(tp, t, ev)
+    offsets = jnp.linspace(0.0, 1.0, 6)
+    b = threat_bend(tp, kin, t, offsets, ev)
+    assert abs(float(jnp.linalg.norm(b.rise_dir[0])) - 1.0) < 1e-6
+    assert float(jnp.dot(b.rise_dir[0], up_unit(kin.pos_m[0]))) == pytest.approx(1.0, abs=1e-9)
+    for i, dt in enumerate(np.asarray(offsets)):
+        path = kin.pos_m[0] + kin.vel_m_s[0] * dt + b.rise_m[i, 0] * b.rise_dir[0]
+        exact = threat_position(tp, t + dt, ev)
+        # the arc's own curvature (8 H v^2 / D^2, 12 m/s^2 here) is left straight: at most
+        # half of that in metres after a second
+        assert float(jnp.linalg.norm(path - exact[0])) < 6.5
+        # and the pull-up's part of the bend is exact: with no pull-up the same residual
+        plain = _srbm()
+        kin0 = threat_kinematics(plain, t, ev)
+        straight = kin0.pos_m[0] + kin0.vel_m_s[0] * dt
+        exact0 = threat_position(plain, t + dt, ev)
+        assert float(jnp.linalg.norm(path - exact[0])) == pytest.approx(
+            float(jnp.linalg.norm(straight - exact0[0])), abs=0.05
+        )

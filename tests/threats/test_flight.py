@@ -44,6 +44,9 @@ def make_threat(
     weave_omega_rad_s: float = 1.0,
     weave_duration_s: float = 0.0,
     warning_time_s: float = 0.0,
+    pull_up_accel_m_s2: float = 0.0,
+    pull_up_omega_rad_s: float = 1.0,
+    pull_up_start_s: float = np.inf,
 ) -> ThreatParams:
     """One threat, its fields filled the way ``scenario.compile._threat_params`` fills them."""
     wp = np.asarray(waypoints_enu_m, dtype=np.float64)
@@ -75,6 +78,9 @@ def make_threat(
         weave_duration_s=arr([weave_duration_s]),
         warning_time_s=arr([warning_time_s]),
         terminal_start_s=arr([np.inf]),
+        pull_up_accel_m_s2=arr([pull_up_accel_m_s2]),
+        pull_up_omega_rad_s=arr([pull_up_omega_rad_s]),
+        pull_up_start_s=arr([pull_up_start_s]),
     )
 
 

@@ -192,10 +192,20 @@ class Guidance(_Strict):
     locks on when the target is within its acquisition range, ``seeker_acquisition_range_m``
     against a target of ``seeker_reference_rcs_m2`` (scaled by the fourth root of the target's
     RCS in the seeker's band, the radar equation), and frees its channel then.
+
+    While it homes, the round steers on its homing sensor's view of the target (its own seeker;
+    a track-via-missile or semi-active round's seeker as relayed; a command round's engagement
+    radar), which is off the target by a noise of ``homing_angle_noise_rad`` x R +
+    ``homing_noise_floor_m`` (1 sigma per axis across the line of sight, R the missile's range
+    to the target): angle noise that shrinks as the round closes, and a floor (glint, the
+    target's apparent centre wandering over its extent). The noise is drawn afresh each engine
+    step and followed through the guidance lag, so the miss distance grows with it.
     """
 
     type: GuidanceType
     description: Text
+    homing_angle_noise_rad: Figure
+    homing_noise_floor_m: Figure
     seeker_band: Band | None = None
     seeker_acquisition_range_m: Figure | None = None
     seeker_reference_rcs_m2: Figure | None = None
@@ -210,6 +220,7 @@ class Guidance(_Strict):
             )
         if self.type != "active" and any(x is not None for x in seeker):
             raise ValueError(f"a {self.type} missile has no seeker of its own")
+        _require_non_negative(self, "homing_angle_noise_rad", "homing_noise_floor_m")
         return self
 
 
@@ -218,6 +229,13 @@ def _require_positive(model: BaseModel, *names: str) -> None:
     for name in names:
         if getattr(model, name).sample_bounds()[0] <= 0.0:
             raise ValueError(f"{name} must be positive")
+
+
+def _require_non_negative(model: BaseModel, *names: str) -> None:
+    """ValueError naming the first of the ``names`` (figures) whose low end is below 0."""
+    for name in names:
+        if getattr(model, name).sample_bounds()[0] < 0.0:
+            raise ValueError(f"{name} must not be negative")
 
 
 KillMechanismType = Literal["blast-fragmentation", "hit-to-kill"]
@@ -260,8 +278,7 @@ class KillMechanism(_Strict):
         if getattr(self, other) is not None:
             raise ValueError(f"a {self.type} mechanism has no {other}")
         _require_positive(self, "endgame_range_m", need)
-        if self.terminal_miss_m.sample_bounds()[0] < 0.0:
-            raise ValueError("terminal_miss_m must not be negative")
+        _require_non_negative(self, "terminal_miss_m")
         return self
 
 
@@ -278,8 +295,7 @@ class MotorPhase(_Strict):
     @model_validator(mode="after")
     def _positive(self) -> MotorPhase:
         _require_positive(self, "burn_time_s", "propellant_mass_kg", "isp_s")
-        if self.ignition_s.sample_bounds()[0] < 0.0:
-            raise ValueError("ignition_s must not be negative")
+        _require_non_negative(self, "ignition_s")
         return self
 
 
@@ -505,6 +521,22 @@ class Evasion(_Strict):
         return self
 
 
+class PullUp(_Strict):
+    """A quasi-ballistic missile's terminal pull-up: as its arc descends through
+    ``start_altitude_m`` it pulls up at ``load_factor_g`` x g0, rises above its arc and pushes
+    over back onto it over ``period_s`` (:mod:`iads.threats.flight`), which spoils an
+    interceptor's prediction of where it will be."""
+
+    load_factor_g: Figure
+    period_s: Figure
+    start_altitude_m: Figure
+
+    @model_validator(mode="after")
+    def _positive(self) -> PullUp:
+        _require_positive(self, "load_factor_g", "period_s", "start_altitude_m")
+        return self
+
+
 class Threat(_Strict):
     """A threat type (a class of aircraft, missile or drone, not one model)."""
 
@@ -524,6 +556,7 @@ class Threat(_Strict):
     apogee_m: Figure | None = None
     max_range_m: Figure | None = None
     evasion: Evasion | None = None
+    pull_up: PullUp | None = None
 
     def band_factors(self) -> list[float]:
         """RCS factor of each band (``BANDS`` order) relative to X band.
@@ -566,6 +599,8 @@ class Threat(_Strict):
         terminal = self.evasion is not None and self.evasion.trigger == "terminal"
         if terminal and self.category != "ballistic_missile":
             raise ValueError("only a ballistic_missile has a terminal evasion")
+        if self.pull_up is not None and self.category != "ballistic_missile":
+            raise ValueError("only a ballistic_missile has a pull_up")
         return self
 
 

@@ -24,6 +24,7 @@ class StepKeys:
     """One step's keys."""
 
     sensing: SensingKeys
+    homing: Array  # flyout's homing noise
     kill: Array  # assessment's kill draws
 
 
@@ -47,5 +48,5 @@ def init_keys(key: Array) -> InitKeys:
 
 def step_keys(key: Array, n: Array) -> StepKeys:
     """Keys of step ``n`` of the replication with key ``key``."""
-    detection, noise, kill = jax.random.split(jax.random.fold_in(key, n), 3)
-    return StepKeys(sensing=SensingKeys(detection=detection, noise=noise), kill=kill)
+    detection, noise, homing, kill = jax.random.split(jax.random.fold_in(key, n), 4)
+    return StepKeys(sensing=SensingKeys(detection=detection, noise=noise), homing=homing, kill=kill)

@@ -134,7 +134,7 @@ def _fly_out(
 
     def in_flight(_: None) -> tuple:  # type: ignore[type-arg]
         inputs = _flyout_inputs(params, state.t_s, th, fired, tracks, holds, evade_s)
-        missiles, ends = flyout(params.flyout, inputs, state.flyout)
+        missiles, ends = flyout(params.flyout, inputs, state.flyout, keys.homing)
         judged = AssessmentInputs(ends, missiles.target, missiles.kind, th.alive, tp.category)
         return missiles, ends, *assess(params.assessment, judged, state.assessment, keys.kill)
 
@@ -242,14 +242,16 @@ def _flyout_inputs(
     """``holds`` [U, J]: each unit's engagement radar holds each threat (``fc_holds``)."""
     n = params.flyout.n_substeps
     offsets = params.time_step_s * jnp.arange(n + 1, dtype=t.dtype) / n
-    bend_dir, bend = threat_bend(params.threats, th.kin, t, offsets, evade_s)
+    bend = threat_bend(params.threats, th.kin, t, offsets, evade_s)
     return FlyoutInputs(
         t_s=t,
         dt_s=params.time_step_s,
         target_pos_m=th.kin.pos_m,
         target_vel_m_s=th.kin.vel_m_s,
-        target_bend_dir=bend_dir,
-        target_bend_m=bend,
+        target_bend_dir=bend.bend_dir,
+        target_bend_m=bend.bend_m,
+        target_rise_dir=bend.rise_dir,
+        target_rise_m=bend.rise_m,
         threat_alive=th.alive,
         fired=fired,
         endgame_range_m=params.assessment.endgame_range_m,

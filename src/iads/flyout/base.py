@@ -24,6 +24,9 @@ class FlyoutParams:
     seeker_band: Array  # [K] int32 band of an active seeker (BANDS order)
     seeker_acquisition_range_m: Array  # [K] against the reference RCS; 0: no seeker
     seeker_reference_rcs_m2: Array  # [K]
+    #: homing noise, 1 sigma per axis across the line of sight: angle x range + floor
+    homing_angle_noise_rad: Array  # [K]
+    homing_noise_floor_m: Array  # [K]
     n_substeps: int = field(default=1, metadata={"static": True})
 
 
@@ -60,14 +63,17 @@ class FlyoutInputs:
     t_s: Array  # []
     dt_s: Array  # [] the engine step
     #: the threats at the step's start t_s, and their path within it: at t_s + tau each is at
-    #: target_pos_m + target_vel_m_s tau + bend * target_bend_dir, the bend (a weave's curve)
-    #: given at the substep boundaries tau = i dt / n_substeps, i = 0..n_substeps, and straight
-    #: within a substep (kept apart, not as one [S + 1, J, 3] array, which XLA on the CPU would
-    #: recompute from the threats' kinematics for each of its elements)
+    #: target_pos_m + target_vel_m_s tau + bend * target_bend_dir + rise * target_rise_dir,
+    #: the bend (a weave's curve) and the rise (a pull-up's curve) given at the substep
+    #: boundaries tau = i dt / n_substeps, i = 0..n_substeps, and straight within a substep
+    #: (kept apart, not as one [S + 1, J, 3] array, which XLA on the CPU would recompute from
+    #: the threats' kinematics for each of its elements)
     target_pos_m: Array  # [J, 3]
     target_vel_m_s: Array  # [J, 3]
     target_bend_dir: Array  # [J, 3] a metre of bend in the frame: across the ground track
     target_bend_m: Array  # [S + 1, J]
+    target_rise_dir: Array  # [J, 3] a metre up in the frame
+    target_rise_m: Array  # [S + 1, J]
     threat_alive: Array  # [J] bool
     fired: Fired  # rounds launched this step (launch)
     endgame_range_m: Array  # [K] a closest approach within this ends the flight (assessment)

@@ -19,16 +19,19 @@ command, track-via-missile or semi-active round homes on the threat while its un
 engagement radar holds it (has detected it within its ``track_coast_s``) and flies on the
 track estimate otherwise. So a round whose seeker does not lock, or whose target the radar
 loses, flies at the estimate and misses by the track's error (or more, on a dropped track);
-the residual end-game error of a homing round is the kill mechanism's ``terminal_miss_m``,
-drawn by the assessment stage. The end game is always against the true threat.
+a homing round steers on its homing sensor's view of the target, off by the missile type's
+homing noise (``homing_angle_noise_rad`` x range + ``homing_noise_floor_m``, 1 sigma per axis
+across the line of sight, drawn once a step from ``key``), so its closest approach grows with
+the noise through the guidance lag; the fuze's burst-point error is the kill mechanism's
+``terminal_miss_m``, drawn by the assessment stage. The end game is always against the true
+threat.
 
 The threats' path within the step comes with the inputs (straight on from the step's start
-plus a weaving threat's bend at the substep boundaries); within each substep both move in
-straight lines, so the closest point of approach and the miss distance are exact for that
-substep. A missile's end game comes at
-its closest approach (the substep in which the range to its target stops closing) when that
-is within its type's ``endgame_range_m``: the flight ends there and the assessment stage
-decides whether it kills.
+plus a weaving threat's bend and a pulling-up threat's rise at the substep boundaries);
+within each substep both move in straight lines, so the closest point of approach and the
+miss distance are exact for that substep. A missile's end game comes at its closest approach
+(the substep in which the range to its target stops closing) when that is within its type's
+``endgame_range_m``: the flight ends there and the assessment stage decides whether it kills.
 A missile is lost when it exceeds its maximum flight time, slows below ``min_speed_m_s`` after
 its motor has burnt out, hits the ground, or its target is gone.
 """
@@ -44,6 +47,7 @@ from jax import Array
 from iads.flyout.base import FlightEnds, FlyoutInputs, FlyoutParams, Missiles
 from iads.flyout.trajectory import advance, burnout_s, closest_approach
 from iads.geo.sphere import altitude_first
+from iads.geo.vec import across_first
 from iads.geo.vec import norm_first as _norm
 from iads.launch.base import Fired
 
@@ -73,12 +77,13 @@ def insert(params: FlyoutParams, missiles: Missiles, fired: Fired, t_s: Array) -
 
 
 def flyout(
-    params: FlyoutParams, inputs: FlyoutInputs, state: Missiles
+    params: FlyoutParams, inputs: FlyoutInputs, state: Missiles, key: Array
 ) -> tuple[Missiles, FlightEnds]:
     """The flyout stage: add this step's launches, fly every missile through the step and
     find each one's closest approach.
 
-    Detonation is decided against the threats alive at the start of the step.
+    Detonation is decided against the threats alive at the start of the step. ``key`` draws
+    the step's homing noise.
     """
     missiles = insert(params, state, inputs.fired, inputs.t_s)
     t_s = inputs.t_s
@@ -97,6 +102,8 @@ def flyout(
     tgt_vel0 = cm(inputs.target_vel_m_s[target])
     bend_dir = cm(inputs.target_bend_dir[target])
     bend = inputs.target_bend_m[:, target]  # [S + 1, U, M]
+    rise_dir = cm(inputs.target_rise_dir[target])
+    rise = inputs.target_rise_m[:, target]  # [S + 1, U, M]
     target_up = inputs.threat_alive[target]
     # what guidance steers on: the target itself when homing (an active round once its seeker
     # has locked on; a command, TVM or semi-active round while its unit's engagement radar
@@ -106,15 +113,30 @@ def flyout(
     homing = jnp.where(active, missiles.locked, inputs.fc_holds[units, target])
     est_pos0 = cm(inputs.track_x[target, :3])
     est_vel = cm(inputs.track_x[target, 3:])
+    # homing noise: a homing round sees its target off by sigma (angle x range + floor) along
+    # a random direction across the line of sight, drawn once a step (sigma follows the range
+    # at each substep)
+    pos0 = cm(missiles.pos_m)
+    los = tgt_pos0 - pos0
+    los = los / jnp.maximum(_norm(los), 1e-6)
+    draw = jax.random.normal(key, los.shape, dtype=los.dtype)
+    noise_dir = across_first(draw, los)
+    angle_noise = params.homing_angle_noise_rad[kind]
+    noise_floor = params.homing_noise_floor_m[kind]
 
     def sub(i: int, c: tuple) -> tuple:  # type: ignore[type-arg]
         pos, vel, mass, lag, alive, fuzed, miss_d, ended, end_t, end_pos = c
         tau = i * dt
         now = t_s + tau
-        tgt_pos = tgt_pos0 + tgt_vel0 * tau + bend[i] * bend_dir
-        tgt_step_vel = tgt_vel0 + (bend[i + 1] - bend[i]) / dt * bend_dir
+        tgt_pos = tgt_pos0 + tgt_vel0 * tau + bend[i] * bend_dir + rise[i] * rise_dir
+        tgt_step_vel = (
+            tgt_vel0
+            + (bend[i + 1] - bend[i]) / dt * bend_dir
+            + (rise[i + 1] - rise[i]) / dt * rise_dir
+        )
         tof = now - missiles.launch_time_s
-        aim = jnp.where(homing, tgt_pos, est_pos0 + est_vel * tau)
+        sigma = angle_noise * _norm(tgt_pos - pos) + noise_floor
+        aim = jnp.where(homing, tgt_pos + sigma * noise_dir, est_pos0 + est_vel * tau)
         aim_vel = jnp.where(homing, tgt_step_vel, est_vel)
         new_pos, new_vel, new_mass, new_lag = advance(
             model, pos, vel, mass, tof, aim, aim_vel, dt, lag
@@ -157,7 +179,7 @@ def flyout(
     no = jnp.zeros_like(missiles.alive)
     zero = jnp.zeros_like(missiles.speed_m_s)
     carry = (
-        cm(missiles.pos_m),
+        pos0,
         cm(missiles.vel_m_s),
         missiles.mass_kg,
         cm(missiles.lag_m_s2),
@@ -178,7 +200,9 @@ def flyout(
         params.seeker_acquisition_range_m[kind]
         * (sigma / jnp.maximum(params.seeker_reference_rcs_m2[kind], 1e-9)) ** 0.25
     )
-    tgt_end = jnp.moveaxis(tgt_pos0 + tgt_vel0 * inputs.dt_s + bend[-1] * bend_dir, 0, -1)
+    tgt_end = jnp.moveaxis(
+        tgt_pos0 + tgt_vel0 * inputs.dt_s + bend[-1] * bend_dir + rise[-1] * rise_dir, 0, -1
+    )
     in_reach = jnp.sqrt(jnp.sum((tgt_end - pos) ** 2, axis=-1)) <= acquire
     new = Missiles(
         alive=alive,

@@ -86,16 +86,19 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
     notes.append(
         "Guidance steers on the command post's track estimate until the round homes (its "
         "active seeker locked on, or its engagement radar holding the target); a homing round "
-        "has no seeker noise, so its end-game miss is the guidance lag's and the target's "
-        "manoeuvre's plus the terminal error (a modelling value), scaled into a kill by its "
-        "warhead's damage function; the command post plans intercepts from the battery site."
+        "steers on its sensor's noisy view of the target (angle noise times range plus a glint "
+        "floor, modelling values), so its miss grows with that noise, the guidance lag and the "
+        "target's manoeuvre; the fuze's burst-point error (a modelling value) is added and the "
+        "miss is scaled into a kill by the warhead's damage function; the command post plans "
+        "intercepts from the battery site, with the kill probability at the fuze's error alone."
     )
     notes.append(
         "Missiles fly as 3-DoF point masses (thrust, drag in the ISA atmosphere, gravity, a turn "
         "limit from the air, a first-order guidance lag); their drag and lift are modelling "
         "values calibrated to the published maximum range and altitude. Fighters weave when a "
-        "missile is seconds away and the quasi-ballistic missile weaves in its descent (fixed "
-        "patterns, modelling values); cruise missiles and drones fly their routes. The "
+        "missile is seconds away; the quasi-ballistic missile pulls up above its arc and then "
+        "weaves in its descent (fixed patterns, modelling values); cruise missiles and drones "
+        "fly their routes. The "
         "midcourse loft lifts the aim point above the predicted intercept point by a modelling "
         "slope, fading as the round closes on it, not by an optimised trajectory."
     )

@@ -23,6 +23,7 @@ from iads.catalog.base import (
     THREAT_CATEGORIES,
     Evasion,
     Missile,
+    PullUp,
     Radar,
     band_of,
 )
@@ -589,6 +590,8 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
         ).astype(np.int32),
         seeker_acquisition_range_m=per_type(_acquisition_range_m),
         seeker_reference_rcs_m2=per_type(_reference_rcs_m2, 1.0),
+        homing_angle_noise_rad=per_type(lambda m: m.guidance.homing_angle_noise_rad.value),
+        homing_noise_floor_m=per_type(lambda m: m.guidance.homing_noise_floor_m.value),
         n_substeps=max(1, math.ceil(spec.time_step_s / MAX_SUBSTEP_S)),
     )
 
@@ -794,6 +797,7 @@ def _threat_params(
 ):  # type: ignore[no-untyped-def]
     routes, dists, lengths, speeds, launch, ballistic, apogee = [], [], [], [], [], [], []
     weave: list[tuple[float, float, float, float, float]] = []
+    pull: list[tuple[float, float, float]] = []
     rcs, swerling, category, asset, value, types, groups = [], [], [], [], [], [], []
     ssj_erp, ssj_bw = [], []
     ssj = {j.raid_group: j for j in spec.jammers if j.kind == "self-screening"}
@@ -818,6 +822,7 @@ def _threat_params(
             apo = th.apogee_m.value
             speed = ballistic_ground_speed(max(length, 1.0), apo, speed)
         weave_of = _weave(th.evasion if g.react else None, max(length, 1.0), apo, speed, alts)
+        pull_of = _pull_up(th.pull_up if g.react else None, max(length, 1.0), apo, speed, alts)
         for i in range(g.count):
             routes.append(enu)
             dists.append(cum)
@@ -827,6 +832,7 @@ def _threat_params(
             ballistic.append(is_bal)
             apogee.append(apo)
             weave.append((*weave_of[:4], launch[-1] + weave_of[4]))
+            pull.append((*pull_of[:2], launch[-1] + pull_of[2]))
             rcs.append(th.rcs_table_m2())
             swerling.append(th.swerling_case)
             category.append(THREAT_CATEGORIES.index(th.category))
@@ -866,6 +872,9 @@ def _threat_params(
         weave_duration_s=arr([w[2] for w in weave], n=n_j),
         warning_time_s=arr([w[3] for w in weave], n=n_j),
         terminal_start_s=arr([w[4] for w in weave], n=n_j, fill=np.inf),
+        pull_up_accel_m_s2=arr([u[0] for u in pull], n=n_j),
+        pull_up_omega_rad_s=arr([u[1] for u in pull], n=n_j, fill=1.0),
+        pull_up_start_s=arr([u[2] for u in pull], n=n_j, fill=np.inf),
     )
     return tp, (types, groups, asset, lengths, speeds, launch)
 
@@ -889,6 +898,21 @@ def _weave(
         omega,
         math.inf,
         0.0,
+        terminal_start_s(length, apogee, speed, alts[0], alts[-1], below),
+    )
+
+
+def _pull_up(
+    pu: PullUp | None, length: float, apogee: float, speed: float, alts: list[float]
+) -> tuple[float, float, float]:
+    """A quasi-ballistic threat's pull-up (iads.threats.flight): vertical acceleration,
+    angular frequency and its start after launch (inf: none)."""
+    if pu is None:
+        return 0.0, 1.0, math.inf
+    below = pu.start_altitude_m.value
+    return (
+        pu.load_factor_g.value * STANDARD_GRAVITY_M_S2,
+        2.0 * math.pi / pu.period_s.value,
         terminal_start_s(length, apogee, speed, alts[0], alts[-1], below),
     )
 

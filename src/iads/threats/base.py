@@ -38,6 +38,11 @@ class ThreatParams:
     weave_duration_s: Array  # [J] inf for a terminal weave
     warning_time_s: Array  # [J]
     terminal_start_s: Array  # [J] when a terminal weave begins (inf: none)
+    # Quasi-ballistic pull-up (iads.threats.flight): a rise above the arc of vertical
+    # acceleration a, w = 2 pi / period, for one period from pull_up_start_s.
+    pull_up_accel_m_s2: Array  # [J] 0: none
+    pull_up_omega_rad_s: Array  # [J]
+    pull_up_start_s: Array  # [J] inf: none
 
 
 @jax.tree_util.register_dataclass
@@ -89,3 +94,15 @@ class ThreatResult:
     kin: ThreatKinematics
     alive: Array  # [J] bool: valid, not destroyed, not arrived (launched or waiting)
     leaking: Array  # [J] bool: reached its asset at this step's time
+
+
+@jax.tree_util.register_dataclass
+@dataclass(frozen=True)
+class ThreatBend:
+    """Each threat's path within a step beyond straight on from its kinematics at the step's
+    start: it is at ``pos + vel * offset + bend * bend_dir + rise * rise_dir``."""
+
+    bend_dir: Array  # [J, 3] a metre across the ground track, to the left, horizontal
+    bend_m: Array  # [T, J] the weave's bend at the offsets
+    rise_dir: Array  # [J, 3] a metre up
+    rise_m: Array  # [T, J] the pull-up's bend at the offsets

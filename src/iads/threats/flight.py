@@ -24,9 +24,21 @@ lateral speed. A ``warned`` threat begins when a missile at it is within ``warni
 reaching it (range over closing speed) and weaves for ``periods`` periods (again if still
 warned); a ``terminal`` one weaves from when its arc descends through ``start_altitude_m`` to
 impact.
+
+A ballistic threat whose type has a ``pull_up`` (a quasi-ballistic missile) rises above its arc
+as it descends through the pull-up's ``start_altitude_m``, by
+
+    u(tau) = B (1 - cos(w tau)),  B = a / w^2,  0 <= tau <= P
+
+with a = load_factor_g x g0 and w = 2 pi / P, P = ``period_s``: it pulls up with the full
+acceleration a, peaks 2 B above the arc at P / 2 and pushes over back onto the arc, which it
+rejoins with no vertical speed of its own at P. The pull-up's time is known from the route,
+so it is in every threat's planned track.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import jax
 import jax.numpy as jnp
@@ -35,6 +47,7 @@ from jax import Array
 from iads.arrays import scatter_any
 from iads.geo.sphere import enu_to_xyz, xyz_to_enu
 from iads.threats.base import (
+    ThreatBend,
     ThreatInputs,
     ThreatKinematics,
     ThreatParams,
@@ -63,6 +76,16 @@ def weave_offset_m(tp: ThreatParams, t_s: Array, evade_s: Array) -> Array:
     return jnp.where(on, tp.weave_accel_m_s2 / w**2 * (1.0 - jnp.cos(w * tau)), 0.0)
 
 
+def pull_up_rise_m(tp: ThreatParams, t_s: Array) -> Array:
+    """Height u (m), shape [J], of each threat's pull-up above its arc at ``t_s`` (0 outside
+    it)."""
+    w = tp.pull_up_omega_rad_s
+    tau = t_s - tp.pull_up_start_s
+    on = (tau >= 0.0) & (tau <= 2.0 * jnp.pi / w)
+    tau = jnp.where(on, tau, 0.0)
+    return jnp.where(on, tp.pull_up_accel_m_s2 / w**2 * (1.0 - jnp.cos(w * tau)), 0.0)
+
+
 def threat_position(tp: ThreatParams, t_s: Array, evade_s: Array | None = None) -> Array:
     """Positions (m), shape [J, 3], of all threats at time ``t_s`` (scalar or shape [J]), each
     weaving from its ``evade_s`` (none when None)."""
@@ -72,7 +95,7 @@ def threat_position(tp: ThreatParams, t_s: Array, evade_s: Array | None = None) 
     enu = p0 + frac[:, None] * (p1 - p0)
     length = jnp.maximum(tp.route_length_m, 1.0)
     arc = 4.0 * tp.apogee_m * s * (length - s) / length**2
-    h = enu[:, 2] + jnp.where(tp.ballistic, arc, 0.0)
+    h = enu[:, 2] + jnp.where(tp.ballistic, arc, 0.0) + pull_up_rise_m(tp, t_s)
     e, n = enu[:, 0], enu[:, 1]
     if evade_s is not None:
         de, dn = _ground_direction(d0, d1, p0, p1)
@@ -112,24 +135,32 @@ def threat_kinematics(
 
 def threat_bend(
     tp: ThreatParams, kin: ThreatKinematics, t_s: Array, offsets_s: Array, evade_s: Array
-) -> tuple[Array, Array]:
+) -> ThreatBend:
     """Each threat's path within a step as straight on from ``kin`` (its kinematics at ``t_s``)
-    plus its weave's bend: (direction [J, 3], bend [T, J] m at ``t_s + offsets_s``), so that
-    it is at ``kin.pos_m + kin.vel_m_s * offset + bend * direction``. The direction is one
-    metre across its ground track, to the left, horizontal, in the frame ((R + h) / R long at
-    height h); the bend is the part of the weave's offset that
-    is not straight. Within a step this is its path to well under a metre; the route's own
-    curvature (a ballistic arc's ~1 g) and a waypoint passed within the step are left
-    straight."""
+    plus its weave's and its pull-up's bends at ``t_s + offsets_s`` (:class:`ThreatBend`). The
+    directions are one metre across the ground track, to the left, horizontal, and one metre
+    up, in the frame ((R + h) / R long at height h across the track); a bend is the part of
+    the weave's offset or the pull-up's rise that is not straight. Within a step this is its
+    path to well under a metre; the route's own curvature (a ballistic arc's ~1 g) and a
+    waypoint passed within the step are left straight."""
     t = jnp.asarray(t_s, dtype=tp.launch_time_s.dtype)
-    # the frame direction of a unit step to the left of the ground track, at the threat
+    # the frame directions of a unit step to the left of the ground track and up, at the threat
     de, dn = _ground_direction(*_segment(tp, _ground_distance(tp, t)))
     e, n, h = xyz_to_enu(kin.pos_m)
     _, left = jax.jvp(lambda ee, nn: enu_to_xyz(ee, nn, h), (e, n), (-dn, de))
-    w0, w1 = jax.jvp(lambda tt: weave_offset_m(tp, tt, evade_s), (t,), (jnp.ones_like(t),))
+    _, up = jax.jvp(lambda hh: enu_to_xyz(e, n, hh), (h,), (jnp.ones_like(h),))
     tau = offsets_s[:, None]
-    bend = jax.vmap(lambda dt: weave_offset_m(tp, t + dt, evade_s))(offsets_s) - w0 - w1 * tau
-    return left, bend
+
+    def curve(offset: Callable[[Array], Array]) -> Array:
+        o0, o1 = jax.jvp(offset, (t,), (jnp.ones_like(t),))
+        return jax.vmap(lambda dt: offset(t + dt))(offsets_s) - o0 - o1 * tau
+
+    return ThreatBend(
+        bend_dir=left,
+        bend_m=curve(lambda tt: weave_offset_m(tp, tt, evade_s)),
+        rise_dir=up,
+        rise_m=curve(lambda tt: pull_up_rise_m(tp, tt)),
+    )
 
 
 def warned(tp: ThreatParams, inputs: ThreatInputs, kin: ThreatKinematics) -> Array:
