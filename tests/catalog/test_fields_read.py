@@ -59,7 +59,6 @@ MODELS = (
     schema.MotorPhase,
     schema.DragTable,
     schema.Evasion,
-    schema.PullUp,
 )
 
 

@@ -134,7 +134,7 @@ def _fly_out(
 
     def in_flight(_: None) -> tuple:  # type: ignore[type-arg]
         inputs = _flyout_inputs(params, state.t_s, th, fired, tracks, holds, evade_s)
-        missiles, ends = _fly_slot_groups(params, inputs, state.flyout, keys.homing, batch_axis)
+        missiles, ends = flyout(params.flyout, inputs, state.flyout, keys.homing)
         judged = AssessmentInputs(ends, missiles.target, missiles.kind, th.alive, tp.category)
         return missiles, ends, *assess(params.assessment, judged, state.assessment, keys.kill)
 
@@ -145,58 +145,6 @@ def _fly_out(
     if batch_axis is not None:
         flying = jax.lax.psum(flying.astype(jnp.int32), batch_axis) > 0
     return jax.lax.cond(flying, in_flight, none_in_flight, None)  # type: ignore[no-any-return]
-
-
-#: the fields of :class:`Fired` laid out by missile slot, [U, M, ...]
-_SLOT_FIELDS = (
-    *("new", "pos_m", "vel_m_s", "speed_m_s"),
-    *("target", "kind", "missile", "salvo", "launcher"),
-)
-
-
-def slot_groups(n_slots: int) -> tuple[tuple[int, int], ...]:
-    """The missile slots flown as separate groups, [start, stop) each: the lower and the upper
-    half. A launch takes its unit's lowest free slot, so the upper half is idle in most raids
-    and most steps, and a group idle over the batch is skipped."""
-    half = (n_slots + 1) // 2
-    return ((0, half), (half, n_slots)) if n_slots > 1 else ((0, n_slots),)
-
-
-def _fly_slot_groups(
-    params: Params, inputs: FlyoutInputs, missiles: Missiles, key: Array, batch_axis: str | None
-) -> tuple[Missiles, FlightEnds]:
-    """The flyout stage, run on each group of missile slots (:func:`slot_groups`) and skipped
-    (a real branch when the batch is named) for a group with no missile in the air and none
-    launched into it. Missiles do not interact in flight, so this is the stage itself; each
-    group draws its homing noise from its own key."""
-    parts = []
-    for g, (a, b) in enumerate(slot_groups(missiles.alive.shape[1])):
-        group = jax.tree_util.tree_map(lambda x, a=a, b=b: x[:, a:b], missiles)
-        f = inputs.fired
-        into = dataclasses.replace(
-            f,
-            **{name: getattr(f, name)[:, a:b] for name in _SLOT_FIELDS},
-        )
-        group_inputs = dataclasses.replace(inputs, fired=into)
-        group_key = jax.random.fold_in(key, g)
-
-        def fly(_: None, gi=group_inputs, gm=group, gk=group_key) -> tuple:  # type: ignore[no-untyped-def, type-arg]
-            return flyout(params.flyout, gi, gm, gk)
-
-        def idle(_: None, gm=group, gf=into) -> tuple:  # type: ignore[no-untyped-def, type-arg]
-            return gm, _no_ends(gf)
-
-        busy = jnp.any(group.alive) | jnp.any(into.new)
-        if batch_axis is not None:
-            busy = jax.lax.psum(busy.astype(jnp.int32), batch_axis) > 0
-        parts.append(jax.lax.cond(busy, fly, idle, None))
-    if len(parts) == 1:
-        return parts[0]  # type: ignore[no-any-return]
-    join = lambda *xs: jnp.concatenate(xs, axis=1)  # noqa: E731
-    return (
-        jax.tree_util.tree_map(join, *(m for m, _ in parts)),
-        jax.tree_util.tree_map(join, *(e for _, e in parts)),
-    )
 
 
 # --- what each stage reads from the others ---------------------------------------------------
