@@ -585,6 +585,62 @@ def _sweep(
     )
 
 
+@app.command()
+def query(
+    study: Annotated[Path, typer.Argument(help="A study directory (what iads sweep wrote).")],
+    sql: Annotated[str, typer.Argument(help='SQL over the view "study", e.g. SELECT ...')],
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Run DuckDB SQL over a study: the view ``study`` has one row per replication of every
+    finished point (quote swept paths: "raid[0].count")."""
+    interrupt.run_interruptibly(lambda: _query(study, sql, csv))
+
+
+def _query(study: Path, sql: str, csv: bool) -> None:
+    from iads.sweep.query import query as run_query
+
+    try:
+        table = run_query(study, sql)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    if csv:
+        import io
+
+        import pyarrow.csv as pa_csv
+
+        buffer = io.BytesIO()
+        pa_csv.write_csv(table, buffer)
+        sys.stdout.write(buffer.getvalue().decode())
+        return
+    t = Table()
+    for name in table.column_names:
+        t.add_column(name, justify="right")
+    for row in zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True):
+        t.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
+    console.print(t)
+
+
+@app.command()
+def report(
+    study: Annotated[Path, typer.Argument(help="A study directory (what iads sweep wrote).")],
+) -> None:
+    """Draw each outcome of a study against each swept parameter with 95% bands: writes
+    report.html in the study directory."""
+    interrupt.run_interruptibly(lambda: _report(study))
+
+
+def _report(study: Path) -> None:
+    from iads.sweep.report import write_study_report
+
+    try:
+        path = write_study_report(study)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    console.print(f"Report: {path}", highlight=False, markup=False)
+
+
 def main() -> None:
     """Console entry point; Ctrl-C and SIGTERM end any command with one line (iads.interrupt)."""
     from iads.__main__ import main as entry
