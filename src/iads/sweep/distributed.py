@@ -27,10 +27,12 @@ _TCP = re.compile(r"^(tcp|tls)://[^\s/:]+:\d+$")
 
 @dataclass(frozen=True)
 class DaskAddress:
-    """A local cluster of ``workers`` processes (0: one per core), or a scheduler address."""
+    """A local cluster of ``workers`` processes (0: one per core; threads of this process when
+    not ``processes``), or a scheduler address."""
 
     workers: int = 0
     scheduler: str | None = None
+    processes: bool = True
 
 
 def parse_address(source: str | Path, text: str) -> DaskAddress:
@@ -75,7 +77,10 @@ class DaskBackend:
 
             n = self.address.workers or os.cpu_count() or 1
             self._cluster = LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=n,
+                threads_per_worker=1,
+                processes=self.address.processes,
+                dashboard_address=None,
             )
             self._client = Client(self._cluster)
         else:

@@ -49,8 +49,8 @@ def run_point(job: PointJob, progress: Callable[[int], None] | None = None) -> p
     Columns: ``point``, ``replication``, one per swept path (named by the path, the same value
     on every row), the totals over threat types ``detected``, ``engaged``, ``destroyed``,
     ``leaked``, ``unresolved`` and ``missiles_fired``, then per threat type ``TYPE`` the same
-    counts as ``leaked_TYPE`` (etc.) and ``first_detection_range_m_TYPE`` (m; NaN when the
-    type was never detected), and per missile type ``fired_MISSILE``.
+    counts as ``leaked_TYPE`` (etc.) and ``first_detection_range_m_TYPE`` (m; null when the
+    type was not detected in that replication), and per missile type ``fired_MISSILE``.
 
     Points whose compiled ``Params`` have the same shapes share one XLA compilation (the
     jitted engine is cached per shape): a value-only sweep compiles once per process.
@@ -80,9 +80,8 @@ def run_point(job: PointJob, progress: Callable[[int], None] | None = None) -> p
     for ttype, d in threats.items():
         for outcome in OUTCOMES:
             cols[f"{outcome}_{ttype}"] = pa.array(np.asarray(d[outcome], np.int64))
-        cols[f"first_detection_range_m_{ttype}"] = pa.array(
-            np.asarray(d["first_detection_range_m"], np.float64)
-        )
+        rng = np.asarray(d["first_detection_range_m"], np.float64)
+        cols[f"first_detection_range_m_{ttype}"] = pa.array(rng, mask=np.isnan(rng))
     for mtype, v in fired.items():
         cols[f"fired_{mtype}"] = pa.array(np.asarray(v, np.int64))
     return pa.table(cols)
