@@ -548,7 +548,7 @@ def _sweep(
             disable=not sys.stderr.isatty(),
         )
         with progress, backend:
-            task = progress.add_task("sweep", total=None, points="", rate="")
+            task = progress.add_task("sweep", total=0, points="", rate="")
             state = {"done": 0, "total": 0}
 
             def plan(todo: int, already: int) -> None:

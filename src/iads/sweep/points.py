@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from iads.report.summary import THREAT_OUTCOMES
 from iads.results.outcomes import per_replication
 from iads.scenario.compile import Scenario, compile_scenario, memory_check
 from iads.sweep.base import Point, Scalar
 
-#: Outcome columns summed over the threat types (per replication).
-OUTCOMES = ("detected", "engaged", "destroyed", "leaked", "unresolved")
+#: Outcome columns summed over the threat types (per replication), as in the run's summary.
+OUTCOMES = THREAT_OUTCOMES
 
 
 @dataclass(frozen=True)
