@@ -13,13 +13,13 @@ the same path.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from iads.errors import InputError
 from iads.sweep.points import PointJob, run_point
+from iads.sweep.run import Counter, Done, device_name
 
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
 _TCP = re.compile(r"^(tcp|tls)://[^\s/:]+:\d+$")
@@ -49,8 +49,6 @@ def parse_address(source: str | Path, text: str) -> DaskAddress:
 
 
 def _worker_device() -> str:
-    from iads.sweep.run import device_name
-
     return device_name()
 
 
@@ -104,12 +102,7 @@ class DaskBackend:
         """The ``distributed.Client`` (inside the ``with`` block)."""
         return self._client
 
-    def run(
-        self,
-        jobs: tuple[PointJob, ...],
-        done: Callable[[PointJob, Any], None],
-        replications_done: Callable[[int], None],
-    ) -> None:
+    def run(self, jobs: tuple[PointJob, ...], done: Done, replications_done: Counter) -> None:
         """Submit every job; write each result as it arrives."""
         from distributed import as_completed
 

@@ -87,6 +87,12 @@ def prepare(
     return PreparedStudy(spec=spec, scenario=base, jobs=jobs, record=record)
 
 
+#: Called with a finished point's job and its table (``run_point``'s).
+Done = Callable[[PointJob, Any], None]
+#: Called with a number of replications just finished.
+Counter = Callable[[int], None]
+
+
 class Backend(Protocol):
     """Runs point jobs and hands each finished table to ``done`` (in any order).
 
@@ -105,12 +111,7 @@ class Backend(Protocol):
         """Release it."""
         ...
 
-    def run(
-        self,
-        jobs: tuple[PointJob, ...],
-        done: Callable[[PointJob, Any], None],
-        replications_done: Callable[[int], None],
-    ) -> None:
+    def run(self, jobs: tuple[PointJob, ...], done: Done, replications_done: Counter) -> None:
         """Run every job; call ``done(job, table)`` once per job."""
         ...
 
@@ -132,12 +133,7 @@ class InProcess:
     def __exit__(self, *exc: object) -> None:
         """Nothing to release."""
 
-    def run(
-        self,
-        jobs: tuple[PointJob, ...],
-        done: Callable[[PointJob, Any], None],
-        replications_done: Callable[[int], None],
-    ) -> None:
+    def run(self, jobs: tuple[PointJob, ...], done: Done, replications_done: Counter) -> None:
         """Run every job in order."""
         for job in jobs:
             done(job, run_point(job, replications_done))
