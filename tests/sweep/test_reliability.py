@@ -14,19 +14,20 @@ import pyarrow.parquet as pq
 import pytest
 
 from iads.sweep.study import point_file
-from tests.sweep.conftest import GRID, RCS_PATH, RCS_VALUES, invoke
+from tests.sweep.conftest import GRID, RCS_PATH, RCS_VALUES, cache_environment, invoke
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 @pytest.mark.slow
 def test_ctrl_c_then_a_rerun_loses_no_finished_point_and_redoes_only_the_rest(
-    scenario_file, rcs_study, tmp_path
+    scenario_file, rcs_study, jax_cache, tmp_path
 ):
     out = tmp_path / "study"
     args = ["sweep", str(scenario_file), "--grid", GRID, "--replications", "32"]
     args += ["--batch-size", "4", "--out", str(out)]  # 8 batches a point: seconds to stop in
     env = {**os.environ, "PYTHONPATH": f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    env.update(cache_environment(jax_cache))  # the engine the RCS study compiled
     proc = subprocess.Popen(
         [sys.executable, "-m", "iads", *args], stderr=subprocess.PIPE, text=True, env=env
     )
@@ -53,7 +54,7 @@ def test_ctrl_c_then_a_rerun_loses_no_finished_point_and_redoes_only_the_rest(
 
 @pytest.mark.slow
 def test_killing_a_dask_worker_mid_sweep_still_writes_every_point_exactly_once(
-    scenario_file, rcs_study, tmp_path
+    scenario_file, rcs_study, jax_cache, tmp_path, monkeypatch
 ):
     from iads.sweep.distributed import DaskAddress, DaskBackend
     from iads.sweep.run import prepare, run_study
@@ -61,6 +62,8 @@ def test_killing_a_dask_worker_mid_sweep_still_writes_every_point_exactly_once(
     values = (*RCS_VALUES, 0.002, 0.005, 0.02)
     grid = f"{RCS_PATH}={','.join(map(str, values))}"
     killed: list[int] = []
+    for name, value in cache_environment(jax_cache).items():  # workers load the engine
+        monkeypatch.setenv(name, value)
     with DaskBackend(DaskAddress(workers=2)) as dask:
 
         def kill_a_busy_worker(job) -> None:  # type: ignore[no-untyped-def]
