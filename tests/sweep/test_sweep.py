@@ -221,3 +221,11 @@ def test_a_study_file_design_is_validated_and_names_its_field(scenario_file, tmp
     study.write_text(f"scenario: {scenario_file}\ndesign: random\ngrid: {{}}\n")
     res = invoke("sweep", str(study), "--out", str(tmp_path / "out"))
     assert res.exit_code == 2 and "needs ranges" in res.output
+
+
+@pytest.mark.parametrize("address", ["bogus", "local:0", "tcp://host", "local:x"])
+def test_a_bad_dask_address_exits_2_and_writes_nothing(scenario_file, tmp_path, address):
+    out = tmp_path / "study"
+    res = invoke("sweep", str(scenario_file), "--grid", GRID, "--dask", address, "--out", str(out))
+    assert res.exit_code == 2 and "--dask" in res.output and res.output.count("\n") == 1
+    assert not out.exists()
