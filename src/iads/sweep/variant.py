@@ -78,7 +78,8 @@ def _catalog_entry(cat: Catalog, path: str, value: Scalar) -> tuple[str, str, Ba
         try:
             node = node[p]
         except (KeyError, IndexError, TypeError):
-            raise PathError(f"{path}: no such field") from None
+            known = f"; known here: {', '.join(map(str, node))}" if isinstance(node, dict) else ""
+            raise PathError(f"{path}: no such field{known}") from None
     if isinstance(node, dict) and "value" in node and "basis" in node:  # a figure
         _check_number(path, value)
         low = node["low"] if node["low"] is None else min(node["low"], value)
