@@ -4,12 +4,15 @@ one file per point, resume, refusal, errors, and results that do not depend on h
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from iads.sweep.query import query
 from iads.sweep.report import Metric, curves
@@ -229,3 +232,30 @@ def test_a_bad_dask_address_exits_2_and_writes_nothing(scenario_file, tmp_path, 
     res = invoke("sweep", str(scenario_file), "--grid", GRID, "--dask", address, "--out", str(out))
     assert res.exit_code == 2 and "--dask" in res.output and res.output.count("\n") == 1
     assert not out.exists()
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.one_of(
+        st.floats(max_value=0.0),
+        st.just(math.nan),
+        st.just(math.inf),
+        st.text(st.characters(categories=["L"]), min_size=1),  # letters: never a number
+    )
+)
+@example(-0.0)
+@example(math.nan)
+@example(-math.inf)
+@example("0.01x")
+def test_an_rcs_that_is_not_a_positive_finite_number_is_refused_before_anything_runs(
+    scenario_file, tmp_path_factory, value
+):
+    from iads.errors import InputError
+
+    text = repr(value) if isinstance(value, float) else value
+    if isinstance(value, float) and math.isinf(value):
+        text = "inf" if value > 0 else "-inf"
+    grid = f"{RCS_PATH}=0.01,{text}"
+    with pytest.raises(InputError) as err:
+        prepare(scenario_file, [grid])
+    assert f"--grid {grid!r}" in str(err.value) and "\n" not in str(err.value)
