@@ -21,7 +21,7 @@ from iads.cli import app
 from iads.compare import Comparison, Contender, compare, parse_systems, prepare
 from iads.compare.base import PAIRED_TEST
 from iads.compare.metrics import paired_difference
-from iads.compare.output import OUTPUT_FILES, write_comparison
+from iads.compare.output import OUTPUT_FILES, not_significant_lines, write_comparison
 from iads.errors import InputError
 from iads.scenario.compile import load_scenario
 from tests.engine.scenarios import base, north_of, write
@@ -83,6 +83,9 @@ def test_identical_systems_differ_by_exactly_zero_in_every_replication(
     flagged = {(row.key, lab) for row, lab in comparison.not_significant()}
     comparable = {r.key for r in comparison.rows if r.differences["s400 b"].comparable}
     assert comparable and {k for k, lab in flagged if lab == "s400 b"} == comparable
+    line = not_significant_lines(comparison)[0]
+    assert line.startswith("s400 b vs s400 a: the same in every replication: ")
+    assert "not significant:" not in line
 
 
 @pytest.mark.slow  # shares one comparison: two engine compilations
@@ -127,7 +130,7 @@ def test_signed_rank_test_on_known_differences() -> None:
     worse = paired_difference("destroyed", first, -np.arange(1.0, 9.0), 0)
     assert worse.p_value == pytest.approx(2 / 2**8)
     mixed = paired_difference("destroyed", first, np.array([1.0, -1.0] * 4), 0)
-    assert not mixed.significant and mixed.mean == 0.0
+    assert not mixed.significant and mixed.mean == 0.0 and not mixed.identical
     none = paired_difference("missiles_fired", first, np.full(8, np.nan), 0)
     assert none.pairs == 0 and not none.comparable
 

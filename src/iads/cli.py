@@ -413,8 +413,10 @@ def _compare(
     batch_size: int | None,
 ) -> None:
     from iads.compare import EQUAL_BASES, compare, parse_systems
+    from iads.compare.base import FAMILIES
     from iads.compare.output import (
         check_compare_dir,
+        family_title,
         not_significant_lines,
         paired_test_sentence,
         table_rows,
@@ -455,16 +457,21 @@ def _compare(
     except InputError as exc:
         _fail(exc)
         raise  # unreachable
-    t = Table(
-        title=f"{cmp.scenario} — {cmp.replications} replications per system, seed {cmp.seed} "
-        "(mean [95% CI]; '=': not significantly different from the first)"
+    console.print(
+        f"{cmp.scenario} — {cmp.replications} replications per system, seed {cmp.seed}; "
+        f"'=': not significantly different from {cmp.first}",
+        highlight=False,
+        markup=False,
     )
-    t.add_column("metric", no_wrap=True)
-    for c in cmp.contenders:
-        t.add_column(c.label, justify="right")
-    for label, cells in table_rows(cmp):
-        t.add_row(label, *cells)
-    console.print(t)
+    for family in FAMILIES:
+        t = Table(title=family_title(family))
+        t.add_column("", no_wrap=True)
+        for c in cmp.contenders:
+            t.add_column(c.label, justify="right")
+        for label, cells in table_rows(cmp, family):
+            t.add_row(label, *cells)
+        if t.row_count:
+            console.print(t)
     for line in (paired_test_sentence(), *not_significant_lines(cmp), *cmp.notes):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
     console.print(

@@ -88,15 +88,22 @@ class PairedDifference:
     """A system's per-replication difference from the first system's, and the paired test.
 
     ``mean``/``lo``/``hi``: mean difference (this system minus the first) and its 95 %
-    interval; ``pairs``: replications where both values exist; ``p_value``: the paired test's
-    two-sided p-value (1 when every difference is zero, NaN without pairs).
+    interval; ``pairs``: replications where both values exist, ``nonzero`` those of them that
+    differ; ``p_value``: the paired test's two-sided p-value (1 when every difference is zero,
+    NaN without pairs).
     """
 
     mean: float
     lo: float
     hi: float
     pairs: int
+    nonzero: int
     p_value: float
+
+    @property
+    def identical(self) -> bool:
+        """True when both systems gave the same value in every replication with both."""
+        return self.pairs > 0 and self.nonzero == 0
 
     @property
     def comparable(self) -> bool:

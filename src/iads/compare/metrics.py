@@ -116,7 +116,12 @@ def paired_difference(
             warnings.simplefilter("ignore")  # small samples: scipy warns, the p-value stands
             p = float(stats.wilcoxon(diff, zero_method="wilcox").pvalue)
     return PairedDifference(
-        mean=spread.mean, lo=spread.lo, hi=spread.hi, pairs=int(diff.size), p_value=p
+        mean=spread.mean,
+        lo=spread.lo,
+        hi=spread.hi,
+        pairs=int(diff.size),
+        nonzero=int(np.count_nonzero(diff)),
+        p_value=p,
     )
 
 

@@ -202,7 +202,7 @@ def family_figure(cmp: Comparison, family: MetricFamily) -> Figure:
     colors = _colors(cmp)
     distance = family not in ("destroyed", "leaked", "missiles_fired")
     scale = 1e3 if distance else 1.0
-    fig = Figure(figsize=(max(5.2, 1.1 + 0.45 * len(rows) * len(cmp.contenders)), 3.4))
+    fig = Figure(figsize=(min(9.0, max(5.2, 1.6 + 0.3 * len(rows) * len(cmp.contenders))), 3.4))
     fig.set_layout_engine("constrained")
     ax = fig.add_subplot()
     x = np.arange(len(rows), dtype=float)
@@ -214,7 +214,13 @@ def family_figure(cmp: Comparison, family: MetricFamily) -> Figure:
         ]
         offset = (k - (len(cmp.contenders) - 1) / 2) * width
         _bars_with_ci(ax, x + offset, est, width, color=colors[c.label], label=c.label)
-    ax.set_xticks(x, [_item_label(r) for r in rows], rotation=20 if len(rows) > 3 else 0)
+    rotate = len(rows) > 3
+    ax.set_xticks(
+        x,
+        [_item_label(r) for r in rows],
+        rotation=20 if rotate else 0,
+        ha="right" if rotate else "center",
+    )
     ax.set_ylabel("km (mean over threats)" if distance else "per replication")
     ax.set_ylim(bottom=0)
     ax.grid(axis="x", visible=False)
@@ -237,13 +243,17 @@ def _cell_text(family: MetricFamily, e: Estimate) -> str:
     return text
 
 
-def table_rows(cmp: Comparison) -> Iterator[tuple[str, list[str]]]:
-    """The side-by-side table as text: (metric label, one cell per system). A cell of a
-    system after the first ends in ``=`` where its difference from the first is not
-    significant."""
+def table_rows(
+    cmp: Comparison, family: MetricFamily | None = None
+) -> Iterator[tuple[str, list[str]]]:
+    """The side-by-side table as text: (metric label, one cell per system); with ``family``,
+    that family's rows labelled by item key alone. A cell of a system after the first ends in
+    ``=`` where its difference from the first is not significant."""
     for row in cmp.rows:
+        if family is not None and row.family != family:
+            continue
         unit = " km" if row.unit == "m" else ""
-        label = f"{FAMILIES[row.family]}{unit}: {_item_label(row)}"
+        label = row.item if family else f"{FAMILIES[row.family]}{unit}: {_item_label(row)}"
         cells = []
         for c in cmp.contenders:
             text = _cell_text(row.family, row.estimates[c.label])
@@ -254,20 +264,32 @@ def table_rows(cmp: Comparison) -> Iterator[tuple[str, list[str]]]:
         yield label, cells
 
 
+def family_title(family: MetricFamily) -> str:
+    """A family's table title, with its unit."""
+    unit = "per replication" if family in ("destroyed", "leaked", "missiles_fired") else "km"
+    return f"{FAMILIES[family]} ({unit}; mean [95% CI])"
+
+
 def not_significant_lines(cmp: Comparison) -> list[str]:
-    """One line per system: the metrics whose difference from the first is not significant."""
+    """One line per system after the first: its metrics equal to the first's in every
+    replication, then those whose difference from the first is not significant."""
     out = []
     pairs = cmp.not_significant()
     for c in cmp.contenders[1:]:
-        items = [
-            f"{FAMILIES[row.family]} {_item_label(row)} (p={row.differences[c.label].p_value:.2g})"
-            for row, lab in pairs
-            if lab == c.label
+        mine = [row for row, lab in pairs if lab == c.label]
+        same = [row.key for row in mine if row.differences[c.label].identical]
+        others = [
+            f"{row.key} (p={row.differences[c.label].p_value:.2g})"
+            for row in mine
+            if not row.differences[c.label].identical
         ]
-        if items:
-            out.append(f"{c.label} vs {cmp.first}: not significant: {'; '.join(items)}")
-        else:
-            out.append(f"{c.label} vs {cmp.first}: every comparable difference is significant")
+        parts = []
+        if same:
+            parts.append(f"the same in every replication: {', '.join(same)}")
+        if others:
+            parts.append(f"not significant: {', '.join(others)}")
+        line = "; ".join(parts) or "every comparable difference is significant"
+        out.append(f"{c.label} vs {cmp.first}: {line}")
     return out
 
 
