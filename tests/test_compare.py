@@ -8,6 +8,7 @@ tests share that run (two engine compilations: the two fire-unit shapes).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -17,11 +18,17 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from iads.catalog import Catalog, load_catalog
 from iads.cli import app
 from iads.compare import Comparison, Contender, compare, parse_systems, prepare
 from iads.compare.base import PAIRED_TEST
 from iads.compare.metrics import paired_difference
-from iads.compare.output import OUTPUT_FILES, not_significant_lines, write_comparison
+from iads.compare.output import (
+    OUTPUT_FILES,
+    not_significant_lines,
+    reading,
+    write_comparison,
+)
 from iads.errors import InputError
 from iads.scenario.compile import load_scenario
 from tests.engine.scenarios import base, north_of, write
@@ -86,6 +93,7 @@ def test_identical_systems_differ_by_exactly_zero_in_every_replication(
     line = not_significant_lines(comparison)[0]
     assert line.startswith("s400 b vs s400 a: the same in every replication: ")
     assert "not significant:" not in line
+    assert "s400 b differs significantly from s400 a in 0 of" in reading(comparison)
 
 
 @pytest.mark.slow  # shares one comparison: two engine compilations
@@ -183,6 +191,9 @@ def test_cli_compare_prints_the_table_and_writes_its_files(
     assert "destroyed" in res.output and PAIRED_TEST in res.output
     data = json.loads((out / "comparison.json").read_text())
     assert data["equal"] == "launchers" and data["replications"] == REPLICATIONS
+    assert "--equal launchers: every system has each battery's own launcher count (1 " in (
+        res.output
+    )
     assert data["systems"][0]["fire_units"][0]["launchers"] == [
         {"type": "5P85TE2", "count": 1, "missile": "48N6E3"}
     ]
@@ -231,3 +242,69 @@ def test_a_battery_that_cannot_take_the_system_names_the_blocking_field(tmp_path
     with pytest.raises(InputError) as err:
         prepare(scn, [Contender("big", "S-400", (20,))], "batteries")
     assert err.value.field == "batteries[0].launchers" and "at most 12" in str(err.value)
+
+
+def _with_stand_in(cat: Catalog, key: str, most_launchers: float) -> Catalog:
+    """The catalog with a system ``key`` made from the S-400's entry without its optional
+    radars and mast, whose fire unit holds at most ``most_launchers`` (a rival's stand-in)."""
+    s400 = cat.systems["S-400"]
+    per_unit = s400.launchers_per_fire_unit.model_copy(
+        update={"value": most_launchers, "low": most_launchers, "high": most_launchers}
+    )
+    stand_in = s400.model_copy(
+        update={"optional_radars": [], "masts": [], "launchers_per_fire_unit": per_unit}
+    )
+    return dataclasses.replace(cat, systems={**cat.systems, key: stand_in})
+
+
+def test_short_names_map_to_the_rivals_catalog_keys_when_the_catalog_holds_them(
+    tmp_path: Path,
+) -> None:
+    cat = _with_stand_in(load_catalog(), "Patriot", 6)
+    scn = load_scenario(write(tmp_path, raid_scenario()), catalog=cat)
+    contenders = parse_systems("s400, patriot", cat)
+    assert [(c.label, c.system) for c in contenders] == [("s400", "S-400"), ("patriot", "Patriot")]
+    with pytest.raises(InputError, match=r"known: s400 \(S-400\), patriot \(Patriot\)"):
+        parse_systems("hq9", cat)
+    with pytest.raises(InputError, match="Patriot is given twice"):
+        parse_systems("patriot,Patriot", cat)
+    units = prepare(scn, contenders, "batteries")
+    assert [u.launcher_count for _, _, (u,), _ in units] == [8, 6]
+
+
+def test_radars_and_mast_the_other_system_lacks_are_dropped_with_a_note(tmp_path: Path) -> None:
+    cat = _with_stand_in(load_catalog(), "Patriot", 6)
+    d = raid_scenario()
+    d["batteries"][0]["radars"] = ["96L6E"]
+    d["batteries"][0]["mast"] = {"type": "40V6M", "radar": "96L6E"}
+    scn = load_scenario(write(tmp_path, d), catalog=cat)
+    (s400, patriot) = prepare(scn, parse_systems("s400,patriot", cat), "batteries")
+    assert s400[1].spec.batteries[0].radars == ["96L6E"] and not s400[3]
+    battery = patriot[1].spec.batteries[0]
+    assert battery.radars == [] and battery.mast is None
+    assert battery.threat_axis_deg == 0.0 and battery.doctrine.salvo_size == 1
+    assert any("96L6E" in n and "dropped" in n for n in patriot[3])
+    assert any("40V6M" in n and "dropped" in n for n in patriot[3])
+
+
+def test_equal_launchers_beyond_the_other_fire_unit_names_the_field(tmp_path: Path) -> None:
+    cat = _with_stand_in(load_catalog(), "Patriot", 6)
+    d = raid_scenario()
+    d["batteries"][0]["launchers"] = [{"type": "5P85TE2", "count": 8, "missile": "48N6E3"}]
+    scn = load_scenario(write(tmp_path, d), catalog=cat)
+    with pytest.raises(InputError) as err:
+        prepare(scn, parse_systems("s400,patriot", cat), "launchers")
+    assert err.value.field == "batteries[0].launchers" and "at most 6" in str(err.value)
+
+
+@pytest.mark.slow  # shares the module's comparison
+def test_a_failure_while_writing_leaves_nothing(
+    comparison: Comparison, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr("iads.compare.output.family_figure", broken)
+    with pytest.raises(RuntimeError):
+        write_comparison(comparison, tmp_path / "out")
+    assert not list(tmp_path.iterdir())

@@ -419,6 +419,7 @@ def _compare(
         family_title,
         not_significant_lines,
         paired_test_sentence,
+        reading,
         table_rows,
         write_comparison,
     )
@@ -472,7 +473,7 @@ def _compare(
             t.add_row(label, *cells)
         if t.row_count:
             console.print(t)
-    for line in (paired_test_sentence(), *not_significant_lines(cmp), *cmp.notes):
+    for line in (reading(cmp), paired_test_sentence(), *not_significant_lines(cmp), *cmp.notes):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
     console.print(
         f"Results in {out}/: comparison.csv, comparison.json, report.html, one .png per metric",

@@ -293,6 +293,34 @@ def not_significant_lines(cmp: Comparison) -> list[str]:
     return out
 
 
+def reading(cmp: Comparison) -> str:
+    """The comparison in a sentence or two: threats destroyed and leaked per replication by
+    each system (sums of the per-type means), and how many differences are significant."""
+    parts = []
+    for c in cmp.contenders:
+        totals = {
+            family: sum(
+                r.estimates[c.label].mean
+                for r in cmp.rows
+                if r.family == family and math.isfinite(r.estimates[c.label].mean)
+            )
+            for family in ("destroyed", "leaked")
+        }
+        parts.append(
+            f"{c.label} destroys {format_count(totals['destroyed'])} and lets "
+            f"{format_count(totals['leaked'])} leak"
+        )
+    text = f"Per replication, {'; '.join(parts)}."
+    for c in cmp.contenders[1:]:
+        diffs = [r.differences[c.label] for r in cmp.rows]
+        comparable = [d for d in diffs if d.comparable]
+        text += (
+            f" {c.label} differs significantly from {cmp.first} in "
+            f"{sum(d.significant for d in comparable)} of {len(comparable)} comparable metrics."
+        )
+    return text
+
+
 def _report_html(cmp: Comparison, svgs: dict[MetricFamily, str]) -> str:
     title = f"Comparison: {cmp.scenario}"
     meta = [
@@ -324,7 +352,14 @@ def _report_html(cmp: Comparison, svgs: dict[MetricFamily, str]) -> str:
         + "</li>"
         for c in cmp.contenders
     )
-    ns = "".join(f"<li>{escape(line)}</li>" for line in not_significant_lines(cmp))
+    ns_lines = not_significant_lines(cmp)
+    ns = (
+        '<h3>Not significant</h3>\n<ul class="notes">'
+        + "".join(f"<li>{escape(line)}</li>" for line in ns_lines)
+        + "</ul>\n"
+        if ns_lines
+        else ""
+    )
     figs = "".join(f'<figure class="wide">{svg}</figure>\n' for svg in svgs.values())
     notes = "".join(f"<li>{escape(n)}</li>" for n in (*cmp.notes, *report_notes(cmp)))
     return (
@@ -334,7 +369,7 @@ def _report_html(cmp: Comparison, svgs: dict[MetricFamily, str]) -> str:
         '<meta name="generator" content="iads">\n'
         f"<title>{escape(title)}</title>\n<style>{PAGE_CSS}</style>\n</head>\n<body>\n<main>\n"
         f'<header class="report">\n<h1>{escape(title)}</h1>\n'
-        f'<p class="reading" id="reading">{escape(paired_test_sentence())}</p>\n'
+        f'<p class="reading" id="reading">{escape(reading(cmp))}</p>\n'
         '<dl class="meta">'
         + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in meta)
         + f'</dl>\n<p class="scope">{escape(SCOPE_NOTE)}</p>\n</header>\n'
@@ -344,7 +379,7 @@ def _report_html(cmp: Comparison, svgs: dict[MetricFamily, str]) -> str:
         "</table></div>\n"
         f'<p class="caption">"=": not significantly different from {escape(cmp.first)} '
         f"({escape(PAIRED_TEST)}, p &ge; {SIGNIFICANCE_LEVEL:g}). Ranges in km.</p>\n"
-        f'<h3>Not significant</h3>\n<ul class="notes">{ns}</ul>\n'
+        f"{ns}"
         f'<h3>Fire units</h3>\n<ul class="notes">{units}</ul>\n</section>\n'
         f'<section id="plots">\n<h2>Plots</h2>\n{figs}</section>\n'
         f'<section id="notes">\n<h2>Notes</h2>\n<ul class="notes">{notes}</ul>\n</section>\n'

@@ -84,6 +84,13 @@ def compare(
     names: dict[str, str] = {}
     units: dict[str, tuple[FireUnit, ...]] = {}
     notes: list[str] = []
+    if equal == "launchers":
+        total = sum(lg.count for b in scn.spec.batteries for lg in b.launchers)
+        notes.append(
+            f"--equal launchers: every system has each battery's own launcher count ({total} "
+            f"in all at {len(scn.spec.batteries)} batteries), so the totals are equal without "
+            "rounding."
+        )
     seed_used = scn.spec.seed if seed is None else seed
     n = scn.spec.replications if replications is None else replications
     for c, derived, fire_units, contender_notes in prepared:
