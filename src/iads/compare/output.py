@@ -41,6 +41,11 @@ REPORT_FILE = "report.html"
 PLOT_FILES: dict[MetricFamily, str] = {family: f"{family}.png" for family in FAMILIES}
 OUTPUT_FILES = frozenset({CSV_FILE, JSON_FILE, REPORT_FILE, *PLOT_FILES.values()})
 
+#: Under a plot where some system has no value for some item.
+NO_VALUE_NOTE = (
+    "No bar: no value (never detected or destroyed; a missile the system does not carry)."
+)
+
 CSV_COLUMNS = (
     "metric",
     "item",
@@ -213,7 +218,17 @@ def family_figure(cmp: Comparison, family: MetricFamily) -> Figure:
             for e in (r.estimates[c.label] for r in rows)
         ]
         offset = (k - (len(cmp.contenders) - 1) / 2) * width
-        _bars_with_ci(ax, x + offset, est, width, color=colors[c.label], label=c.label)
+        known = np.array([e.is_known for e in est], dtype=bool)  # no bar where no value
+        _bars_with_ci(
+            ax,
+            (x + offset)[known],
+            [e for e, ok in zip(est, known, strict=True) if ok],
+            width,
+            color=colors[c.label],
+            label=c.label,
+        )
+    missing = any(not r.estimates[c.label].is_known for r in rows for c in cmp.contenders)
+    ax.set_xlabel(NO_VALUE_NOTE if missing else "", fontsize=7.5, color="#555555", loc="left")
     rotate = len(rows) > 3
     ax.set_xticks(
         x,
