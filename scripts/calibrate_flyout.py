@@ -100,8 +100,12 @@ def write(key: str, drag: float, cl: float) -> None:
     """Set the two values in the missile's flight block of its catalog file."""
     for path in sorted(CATALOG.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
-        head = re.search(rf"\n  {re.escape(key)}:\n", text)
-        if head is None or "\nmissiles:\n" not in text[: head.start() + 1]:
+        section = text.find("\nmissiles:\n")
+        if section < 0:
+            continue
+        # the key under missiles: (a system or launcher may have the same name above it)
+        head = re.compile(rf"\n  {re.escape(key)}:\n").search(text, section)
+        if head is None:
             continue
         nxt = re.search(r"\n  \S[^\n]*:\n", text[head.end() :])
         end = head.end() + nxt.start() if nxt else len(text)

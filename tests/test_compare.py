@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from iads.catalog import Catalog, load_catalog
 from iads.cli import app
 from iads.compare import Comparison, Contender, compare, parse_systems, prepare
-from iads.compare.base import PAIRED_TEST
+from iads.compare.base import PAIRED_TEST, SYSTEM_NAMES
 from iads.compare.metrics import paired_difference
 from iads.compare.output import (
     OUTPUT_FILES,
@@ -245,8 +245,9 @@ def test_a_battery_that_cannot_take_the_system_names_the_blocking_field(tmp_path
 
 
 def _with_stand_in(cat: Catalog, key: str, most_launchers: float) -> Catalog:
-    """The catalog with a system ``key`` made from the S-400's entry without its optional
-    radars and mast, whose fire unit holds at most ``most_launchers`` (a rival's stand-in)."""
+    """The catalog's S-400 and a system ``key`` made from the S-400's entry without its
+    optional radars and mast, whose fire unit holds at most ``most_launchers`` (a rival's
+    stand-in, so that the test does not depend on the rivals' catalog figures)."""
     s400 = cat.systems["S-400"]
     per_unit = s400.launchers_per_fire_unit.model_copy(
         update={"value": most_launchers, "low": most_launchers, "high": most_launchers}
@@ -254,7 +255,7 @@ def _with_stand_in(cat: Catalog, key: str, most_launchers: float) -> Catalog:
     stand_in = s400.model_copy(
         update={"optional_radars": [], "masts": [], "launchers_per_fire_unit": per_unit}
     )
-    return dataclasses.replace(cat, systems={**cat.systems, key: stand_in})
+    return dataclasses.replace(cat, systems={"S-400": s400, key: stand_in})
 
 
 def test_short_names_map_to_the_rivals_catalog_keys_when_the_catalog_holds_them(
@@ -308,3 +309,24 @@ def test_a_failure_while_writing_leaves_nothing(
     with pytest.raises(RuntimeError):
         write_comparison(comparison, tmp_path / "out")
     assert not list(tmp_path.iterdir())
+
+
+def test_every_catalog_system_takes_a_battery_with_its_catalog_fire_unit(tmp_path: Path) -> None:
+    scn = load_scenario(write(tmp_path, raid_scenario()))
+    cat = scn.catalog
+    names = ",".join(SYSTEM_NAMES)
+    prepared = prepare(scn, parse_systems(names, cat), "batteries")
+    assert [c.system for c, *_ in prepared] == list(SYSTEM_NAMES.values())
+    for c, derived, (unit,), _ in prepared:
+        system = cat.systems[c.system]
+        assert derived.spec.batteries[0].system == c.system
+        assert unit.launcher_count == round(system.launchers_per_fire_unit.value)
+        carried = {m for _, _, m in unit.launchers}
+        assert carried <= set(system.missiles)
+        # launchers enough for one of each: every missile a launcher type carries is there
+        if unit.launcher_count >= len(system.missiles):
+            assert carried == {
+                m
+                for m in system.missiles
+                if any(m in cat.launchers[t].missiles_per_launcher for t in system.launchers)
+            }

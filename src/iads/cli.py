@@ -458,12 +458,11 @@ def _compare(
     except InputError as exc:
         _fail(exc)
         raise  # unreachable
-    console.print(
-        f"{cmp.scenario} — {cmp.replications} replications per system, seed {cmp.seed}; "
+    for line in (
+        f"{cmp.scenario} — {cmp.replications} replications per system, seed {cmp.seed}",
         f"'=': not significantly different from {cmp.first}",
-        highlight=False,
-        markup=False,
-    )
+    ):
+        console.print(line, highlight=False, markup=False)
     for family in FAMILIES:
         t = Table(title=family_title(family))
         t.add_column("", no_wrap=True)
@@ -586,6 +585,166 @@ def serve(
         f"Replaying {run_dir} at {server.url} (Ctrl-C to stop)", highlight=False, markup=False
     )
     serve_forever(server)
+
+
+@app.command()
+def sweep(
+    source: Annotated[
+        Path, typer.Argument(help="Scenario YAML file (with --grid), or a study YAML file.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Study directory.")],
+    grid: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--grid", help="PATH=V1,V2,... e.g. 'raid[0].count=8,16' (repeat for more axes)."
+        ),
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option(help="Replications per point (default: file).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: file).")] = None,
+    dtype: Annotated[str | None, typer.Option(help="float32 or float64.")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Replications run at once.")] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Run on Dask: local[:N] (a local cluster of N workers) or tcp://host:port.",
+        ),
+    ] = None,
+) -> None:
+    """Run a scenario over a grid of parameters (or a study file's design): one Parquet file
+    per point in --out; rerunning resumes."""
+    interrupt.run_interruptibly(
+        lambda: _sweep(source, out, grid or [], replications, seed, dtype, batch_size, dask)
+    )
+
+
+def _sweep(
+    source: Path,
+    out: Path,
+    grid: list[str],
+    replications: int | None,
+    seed: int | None,
+    dtype: str | None,
+    batch_size: int | None,
+    dask: str | None,
+) -> None:
+    from rich.progress import TimeRemainingColumn
+
+    from iads.sweep.run import InProcess, prepare, run_study
+
+    try:
+        study = prepare(source, grid, replications, seed, batch_size, dtype)
+        if dask is not None:
+            from iads.sweep.distributed import DaskBackend, parse_address
+
+            backend: Any = DaskBackend(parse_address(source, dask))
+        else:
+            backend = InProcess()
+        progress = Progress(
+            TextColumn("[bold]points {task.fields[points]}"),
+            BarColumn(),
+            TextColumn("{task.completed:,.0f}/{task.total:,.0f} replications"),
+            TextColumn("{task.fields[rate]}"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+            disable=not sys.stderr.isatty(),
+        )
+        with progress, backend:
+            task = progress.add_task("sweep", total=0, points="", rate="")
+            state = {"done": 0, "total": 0}
+
+            def plan(todo: int, already: int) -> None:
+                state["done"], state["total"] = already, todo + already
+                progress.update(
+                    task,
+                    total=todo * study.spec.replications,
+                    points=f"{already}/{todo + already}",
+                )
+
+            def replications_done(n: int) -> None:
+                progress.advance(task, n)
+                speed = progress.tasks[0].speed
+                progress.update(task, rate=f"{speed:,.0f} replications/s" if speed else "")
+
+            def point_done(job: Any) -> None:
+                state["done"] += 1
+                if not backend.reports_replications:
+                    replications_done(job.replications)
+                progress.update(task, points=f"{state['done']}/{state['total']}")
+
+            result = run_study(study, out, backend, point_done, replications_done, plan)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    n = len(study.jobs)
+    console.print(
+        f"Study in {out}/: {_plural(n, 'point')} of {study.spec.replications} replications "
+        f"({result.ran} run now on {result.device}, {result.skipped} already done); "
+        f'query it with iads query {out} "SELECT ...", plot it with iads report {out}',
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def query(
+    study: Annotated[Path, typer.Argument(help="A study directory (what iads sweep wrote).")],
+    sql: Annotated[str, typer.Argument(help='SQL over the view "study", e.g. SELECT ...')],
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Run DuckDB SQL over a study: the view ``study`` has one row per replication of every
+    finished point (quote swept paths: "raid[0].count")."""
+    interrupt.run_interruptibly(lambda: _query(study, sql, csv))
+
+
+def _query(study: Path, sql: str, csv: bool) -> None:
+    from iads.sweep.query import query as run_query
+
+    try:
+        table = run_query(study, sql)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    if csv:
+        import io
+
+        import pyarrow.csv as pa_csv
+
+        buffer = io.BytesIO()
+        pa_csv.write_csv(table, buffer)
+        sys.stdout.write(buffer.getvalue().decode())
+        return
+    t = Table()
+    for name in table.column_names:
+        t.add_column(name, justify="right")
+    for row in zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True):
+        t.add_row(*(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row))
+    console.print(t)
+
+
+@app.command()
+def report(
+    study: Annotated[Path, typer.Argument(help="A study directory (what iads sweep wrote).")],
+) -> None:
+    """Draw each outcome of a study against each swept parameter with 95% bands: writes
+    report.html in the study directory."""
+    interrupt.run_interruptibly(lambda: _report(study))
+
+
+def _report(study: Path) -> None:
+    from iads.sweep.report import write_study_report
+
+    try:
+        path = write_study_report(study)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    console.print(f"Report: {path}", highlight=False, markup=False)
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from scipy.optimize import brentq
 
 from iads.catalog import CATALOG_DIR, Figure, Radar, load_catalog_dir
+from iads.catalog.base import band_of
 from iads.errors import InputError
 
 #: The density scale height the missiles' drag lengths were worked out with (catalog header).
@@ -76,6 +77,40 @@ def test_bundled_catalog_has_the_s400_and_the_five_threat_types(catalog) -> None
     assert {k: catalog.threats[k].category for k in expected if k in catalog.threats} == expected
     assert catalog.threat("srbm").apogee_m is not None
     assert catalog.threat("srbm").max_range_m is not None
+
+
+def test_the_tender_rivals_are_catalogued_as_systems_md_describes_them(catalog) -> None:  # type: ignore[no-untyped-def]
+    # systems.md sections 2-5: each rival's engagement radar (scan, band), guidance and kill
+    # mechanism as published, in the schema's terms
+    fire_control = {
+        "Patriot": ("MPQ-65", "sector", "C"),
+        "SAMP-T": ("Arabel", "rotating", "X"),
+        "HQ-9": ("HT-233", "sector", "C"),
+        "S-300VM": ("9S32M", "sector", "X"),
+    }
+    for system, (radar, scan, band) in fire_control.items():
+        assert catalog.fire_control_radar(system) == radar
+        assert catalog.radars[radar].scan == scan
+        assert band_of(catalog.radars[radar].frequency_hz.value) == band
+    m = catalog.missiles
+    assert m["GEM-T"].guidance.type == "track-via-missile"
+    assert m["GEM-T"].kill_mechanism.type == "blast-fragmentation"
+    for pac3 in ("PAC-3-CRI", "PAC-3-MSE"):
+        assert m[pac3].guidance.type == "active" and m[pac3].guidance.seeker_band == "Ka"
+        assert m[pac3].kill_mechanism.type == "hit-to-kill"
+    first, second = m["PAC-3-MSE"].flight.motor  # the two-pulse motor, with a coast between
+    assert second.ignition_s.value > first.ignition_s.value + first.burn_time_s.value
+    assert m["Aster-30-B1"].guidance.type == "active"
+    assert m["Aster-30-B1"].flight.divert_accel_m_s2.value > 0.0  # PIF-PAF lateral thrust
+    assert m["FD-2000"].guidance.type == "track-via-missile"
+    assert {m[k].guidance.type for k in ("9M82M", "9M83M")} == {"semi-active"}
+    # only the 9M82M is given ballistic targets (systems.md 5.2: ~40 km; 9M83M: no figure)
+    assert m["9M82M"].ballistic_range_m is not None and m["9M83M"].ballistic_range_m is None
+    assert catalog.launchers["M903"].mixed_loads["mse_and_cri"].keys() == {
+        "PAC-3-MSE",
+        "PAC-3-CRI",
+    }
+    assert m["GEM-T"].launch_elevation_deg.value < 90.0  # the M903 launches inclined
 
 
 def test_every_numeric_figure_has_a_non_empty_source(catalog) -> None:  # type: ignore[no-untyped-def]

@@ -59,6 +59,7 @@ MODELS = (
     schema.MotorPhase,
     schema.DragTable,
     schema.Evasion,
+    schema.PullUp,
 )
 
 

@@ -89,7 +89,13 @@ class Layout:
 def load_scenario(path: str | Path, catalog: Catalog | None = None) -> Scenario:
     """Read and validate a scenario file; raise :class:`InputError` naming file and field."""
     p = Path(path)
-    raw = load_yaml(p)
+    return scenario_from_mapping(p, load_yaml(p), catalog)
+
+
+def scenario_from_mapping(path: Path, raw: Any, catalog: Catalog | None = None) -> Scenario:
+    """Validate a scenario already read into Python objects (``path`` names it in errors and
+    anchors its relative paths); raise :class:`InputError` naming file and field."""
+    p = path
     if not isinstance(raw, dict):
         raise InputError(p, None, "a scenario must be a YAML mapping")
     return scenario_from_dict(p, raw, catalog)

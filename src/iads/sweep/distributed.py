@@ -1,0 +1,118 @@
+"""The Dask backend: each point a task on a Dask cluster; its table comes back and is written
+here, so the workers need no shared file system.
+
+``local`` or ``local:N`` starts a ``LocalCluster`` of N worker processes (default: one per
+core), one thread each; ``tcp://host:port`` connects to a running scheduler. On an HPC system,
+start the scheduler and workers with dask-jobqueue (e.g. ``SLURMCluster``) and pass the
+scheduler's address. A worker that dies mid-task has its task rerun elsewhere by the scheduler
+(up to Dask's ``distributed.scheduler.allowed-failures``); each point is written once, when its
+first result arrives. Workers need iads installed and, for a scenario with terrain, its DEM at
+the same path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from iads.errors import InputError
+from iads.sweep.points import PointJob, run_point
+from iads.sweep.run import Counter, Done, device_name
+
+_LOCAL = re.compile(r"^local(?::(\d+))?$")
+_TCP = re.compile(r"^(tcp|tls)://[^\s/:]+:\d+$")
+
+
+@dataclass(frozen=True)
+class DaskAddress:
+    """A local cluster of ``workers`` processes (0: one per core; threads of this process when
+    not ``processes``), or a scheduler address."""
+
+    workers: int = 0
+    scheduler: str | None = None
+    processes: bool = True
+
+
+def parse_address(source: str | Path, text: str) -> DaskAddress:
+    """Parse ``--dask``: ``local``, ``local:N`` or ``tcp://host:port``."""
+    m = _LOCAL.match(text)
+    if m:
+        n = int(m.group(1)) if m.group(1) else 0
+        if m.group(1) and n < 1:
+            raise InputError(source, "--dask", f"needs at least 1 worker, got {text!r}")
+        return DaskAddress(workers=n)
+    if _TCP.match(text):
+        return DaskAddress(scheduler=text)
+    raise InputError(source, "--dask", f"expected local, local:N or tcp://host:port, got {text!r}")
+
+
+def _worker_device() -> str:
+    return device_name()
+
+
+class DaskBackend:
+    """Run points as Dask tasks (see the module docstring)."""
+
+    reports_replications = False
+
+    def __init__(self, address: DaskAddress) -> None:
+        self.address = address
+        self._cluster: Any = None
+        self._client: Any = None
+
+    def __enter__(self) -> DaskBackend:
+        """Start the local cluster, or connect to the scheduler."""
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - a declared dependency
+            raise InputError(
+                "--dask", None, "needs dask distributed (pip install distributed)"
+            ) from None
+        if self.address.scheduler is None:
+            import os
+
+            n = self.address.workers or os.cpu_count() or 1
+            self._cluster = LocalCluster(
+                n_workers=n,
+                threads_per_worker=1,
+                processes=self.address.processes,
+                dashboard_address=None,
+            )
+            self._client = Client(self._cluster)
+        else:
+            try:
+                self._client = Client(self.address.scheduler, timeout="20s")
+            except OSError as exc:
+                raise InputError(
+                    self.address.scheduler, "--dask", f"cannot reach the scheduler: {exc}"
+                ) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the client (and the local cluster)."""
+        if self._client is not None:
+            self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    @property
+    def client(self) -> Any:
+        """The ``distributed.Client`` (inside the ``with`` block)."""
+        return self._client
+
+    def run(self, jobs: tuple[PointJob, ...], done: Done, replications_done: Counter) -> None:
+        """Submit every job; write each result as it arrives."""
+        from distributed import as_completed
+
+        futures = {self._client.submit(run_point, job, pure=False): job for job in jobs}
+        for future in as_completed(futures):
+            done(futures[future], future.result())
+            future.release()
+
+    def device(self) -> str:
+        """The workers' devices."""
+        devices = sorted(set(self._client.run(_worker_device).values()))
+        workers = len(self._client.scheduler_info()["workers"])
+        return f"{workers} Dask worker{'s' if workers != 1 else ''} ({', '.join(devices)})"
