@@ -17,7 +17,7 @@ from typing import Any
 from iads.catalog import Catalog
 from iads.compare.base import SYSTEM_NAMES, Contender, EqualBasis, FireUnit
 from iads.errors import InputError
-from iads.scenario.compile import Scenario, scenario_from_dict
+from iads.scenario.compile import Scenario, scenario_from_mapping
 
 #: The option that names the systems, in error messages.
 SYSTEMS_OPTION = "--systems"
@@ -212,7 +212,7 @@ def scenario_for(
             )
             out.pop("mast", None)
     try:
-        derived = scenario_from_dict(scn.path, raw, cat)
+        derived = scenario_from_mapping(scn.path, raw, cat)
     except InputError as exc:
         raise InputError(
             exc.source,

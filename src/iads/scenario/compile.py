@@ -98,18 +98,6 @@ def scenario_from_mapping(path: Path, raw: Any, catalog: Catalog | None = None) 
     p = path
     if not isinstance(raw, dict):
         raise InputError(p, None, "a scenario must be a YAML mapping")
-    return scenario_from_dict(p, raw, catalog)
-
-
-def scenario_from_dict(
-    path: str | Path, raw: dict[str, Any], catalog: Catalog | None = None
-) -> Scenario:
-    """Validate a scenario given as a mapping (what ``load_scenario`` reads from ``path``).
-
-    Errors name ``path`` and the field, as for a file; ``iads compare`` checks the scenarios it
-    derives from a file (another system at its batteries) this way.
-    """
-    p = Path(path)
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
