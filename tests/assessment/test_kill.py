@@ -121,6 +121,24 @@ def test_the_planning_kill_probability_is_the_zero_miss_average(params) -> None:
     _consistent(kills, float(expected_kill_probability(params)[0, 0]))
 
 
+@pytest.mark.parametrize(
+    ("mechanism", "terminal", "floor", "radius"),
+    [(BLAST_FRAGMENTATION, 3.0, 4.0, 12.0), (HIT_TO_KILL, 0.5, 0.3, 1.0)],
+)
+def test_the_plan_adds_the_homing_noise_floor_to_the_fuze_error_in_quadrature(
+    mechanism, terminal, floor, radius
+) -> None:
+    # independent circular Gaussian errors: a round with both kills at the rate of one with
+    # sigma = sqrt(terminal^2 + floor^2)
+    kw = {"lethal": radius} if mechanism == BLAST_FRAGMENTATION else {"hit": radius}
+    both = _params(mechanism, 0.9, float(np.hypot(terminal, floor)), **kw)
+    kills, _ = _kill_rate(both, 0.0, seed=5)
+    fuze_only = _params(mechanism, 0.9, terminal, **kw)
+    planned = expected_kill_probability(fuze_only, floor)
+    _consistent(kills, float(planned[0, 0]))
+    assert float(planned[0, 0]) < float(expected_kill_probability(fuze_only)[0, 0])
+
+
 def test_the_two_mechanisms_differ_with_miss_distance() -> None:
     # Alike at a near-zero miss, a 5 m miss leaves the fragments lethal and the body clear.
     blast = _params(BLAST_FRAGMENTATION, 1.0, 0.3, lethal=12.0)

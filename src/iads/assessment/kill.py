@@ -38,14 +38,20 @@ def damage(params: AssessmentParams, kind: Array, miss_m: Array) -> Array:
     return jnp.where(params.mechanism[kind] == HIT_TO_KILL, hit, carleton)
 
 
-def expected_kill_probability(params: AssessmentParams) -> Array:
-    """Kill probability [K, categories] of one round whose closest approach is the target
-    itself (mu = 0), averaged over its terminal error: the figure the command post plans with.
+def expected_kill_probability(
+    params: AssessmentParams, homing_noise_floor_m: Array | float = 0.0
+) -> Array:
+    """Kill probability [K, categories] of one round whose guidance would bring it onto the
+    target itself, averaged over its end-game error: the figure the command post plans with.
 
-    With d Rayleigh distributed (sigma per axis), E[exp(-d^2/R^2)] = 1 / (1 + 2 sigma^2 / R^2)
-    and P(d <= r) = 1 - exp(-r^2 / (2 sigma^2)).
+    The error is the fuze's ``terminal_miss_m`` and the homing noise's floor
+    ``homing_noise_floor_m`` [K] (a round that follows its sensor's noise out misses by the last
+    draw's offset: a circular Gaussian of that sigma, ``iads.flyout.guidance``), independent,
+    so sigma^2 = terminal^2 + floor^2 per axis. With d Rayleigh distributed, E[exp(-d^2/R^2)]
+    = 1 / (1 + 2 sigma^2 / R^2) and P(d <= r) = 1 - exp(-r^2 / (2 sigma^2)). The angle noise,
+    the guidance lag and the target's manoeuvre are not planned for.
     """
-    sigma2 = params.terminal_miss_m**2
+    sigma2 = params.terminal_miss_m**2 + jnp.asarray(homing_noise_floor_m) ** 2
     radius2 = jnp.maximum(params.lethal_radius_m, 1e-6) ** 2
     carleton = 1.0 / (1.0 + 2.0 * sigma2 / radius2)
     hit = 1.0 - jnp.exp(-(params.hit_radius_m**2) / jnp.maximum(2.0 * sigma2, 1e-12))

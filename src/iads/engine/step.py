@@ -203,7 +203,9 @@ def _c2_inputs(
         fc_first_seen_s=sensing.fc_first_seen_s,
         fc_last_seen_s=sensing.fc_last_seen_s,
         fc_view=view,
-        kill_probability=expected_kill_probability(params.assessment),
+        kill_probability=expected_kill_probability(
+            params.assessment, params.flyout.homing_noise_floor_m
+        ),
         inventory=unit_inventory(params.launch, ls),
         salvo_target=ls.salvo_target,
         salvo_kind=ls.salvo_kind,

@@ -90,7 +90,8 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
         "floor, modelling values), so its miss grows with that noise, the guidance lag and the "
         "target's manoeuvre; the fuze's burst-point error (a modelling value) is added and the "
         "miss is scaled into a kill by the warhead's damage function; the command post plans "
-        "intercepts from the battery site, with the kill probability at the fuze's error alone."
+        "intercepts from the battery site, with the kill probability over the fuze's error and "
+        "the homing noise's floor (not the guidance lag or the target's manoeuvre)."
     )
     notes.append(
         "Missiles fly as 3-DoF point masses (thrust, drag in the ISA atmosphere, gravity, a turn "
