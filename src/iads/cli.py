@@ -375,6 +375,112 @@ def _envelope(missile: str, target: str, out: Path, aspect: str) -> None:
 
 
 @app.command()
+def compare(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file (its batteries' sites).")],
+    systems: Annotated[
+        str,
+        typer.Option(
+            "--systems", help="Comma-separated: s400, patriot, samp-t, hq9, s300vm or catalog keys."
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")],
+    replications: Annotated[int | None, typer.Option(help="Replications (default: file).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: file).")] = None,
+    equal: Annotated[
+        str,
+        typer.Option(
+            "--equal",
+            help="batteries: one catalog fire unit per battery; launchers: the battery's own "
+            "launcher count.",
+        ),
+    ] = "batteries",
+    batch_size: Annotated[int | None, typer.Option(help="Replications run at once.")] = None,
+) -> None:
+    """Each system at the scenario's batteries on the same raid (common random numbers):
+    comparison.csv, comparison.json, a plot per metric and report.html in --out."""
+    interrupt.run_interruptibly(
+        lambda: _compare(scenario, systems, out, replications, seed, equal, batch_size)
+    )
+
+
+def _compare(
+    scenario: Path,
+    systems: str,
+    out: Path,
+    replications: int | None,
+    seed: int | None,
+    equal: str,
+    batch_size: int | None,
+) -> None:
+    from iads.compare import EQUAL_BASES, compare, parse_systems
+    from iads.compare.base import FAMILIES
+    from iads.compare.output import (
+        check_compare_dir,
+        family_title,
+        not_significant_lines,
+        paired_test_sentence,
+        reading,
+        table_rows,
+        write_comparison,
+    )
+    from iads.compare.run import prepare
+    from iads.scenario.compile import load_scenario
+
+    try:
+        if equal not in EQUAL_BASES:
+            problem = "not yet supported" if equal == "cost" else "unknown"
+            raise InputError(
+                scenario, "--equal", f"{equal!r}: {problem}; use {' or '.join(EQUAL_BASES)}"
+            )
+        if replications is not None and replications < 1:
+            raise InputError(scenario, "--replications", f"must be >= 1, got {replications}")
+        scn = load_scenario(scenario)
+        contenders = parse_systems(systems, scn.catalog, str(scenario))
+        prepare(scn, contenders, equal)  # type: ignore[arg-type]  # checked above
+        check_compare_dir(out)
+        n = replications or scn.spec.replications
+        with _progress("[bold]{task.description}", "replications") as bar:
+            task = bar.add_task("simulating", total=n * len(contenders))
+
+            def progress(label: str, k: int) -> None:
+                bar.update(task, description=f"simulating {label}", advance=k)
+
+            cmp = compare(
+                scn,
+                contenders,
+                equal=equal,  # type: ignore[arg-type]
+                replications=n,
+                seed=seed,
+                batch_size=batch_size,
+                progress=progress,
+            )
+        write_comparison(cmp, out)
+    except InputError as exc:
+        _fail(exc)
+        raise  # unreachable
+    for line in (
+        f"{cmp.scenario} — {cmp.replications} replications per system, seed {cmp.seed}",
+        f"'=': not significantly different from {cmp.first}",
+    ):
+        console.print(line, highlight=False, markup=False)
+    for family in FAMILIES:
+        t = Table(title=family_title(family))
+        t.add_column("", no_wrap=True)
+        for c in cmp.contenders:
+            t.add_column(c.label, justify="right")
+        for label, cells in table_rows(cmp, family):
+            t.add_row(label, *cells)
+        if t.row_count:
+            console.print(t)
+    for line in (reading(cmp), paired_test_sentence(), *not_significant_lines(cmp), *cmp.notes):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    console.print(
+        f"Results in {out}/: comparison.csv, comparison.json, report.html, one .png per metric",
+        highlight=False,
+    )
+
+
+@app.command()
 def wta(
     instance: Annotated[
         Path, typer.Argument(help="Instance file: 'm n mu', n values, m*n 'i j p'.")

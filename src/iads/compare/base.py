@@ -1,0 +1,171 @@
+"""The comparison's contract: who is compared, what is measured and how differences are judged.
+
+``iads compare`` puts each system at the scenario's battery sites and runs the same raid with
+the same seed, so replication ``i`` of every system draws from the same key
+``fold_in(root, i)`` (common random numbers). A metric is then one value per replication and
+system; systems are compared with the first one by a paired test on the per-replication
+differences, which the common keys make valid.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from iads.report.summary import Estimate
+
+#: Short names accepted by ``--systems``, each mapped to a catalog system key (the one table).
+#: Catalog keys themselves are accepted too (any case).
+SYSTEM_NAMES: dict[str, str] = {
+    "s400": "S-400",
+    "patriot": "Patriot",
+    "samp-t": "SAMP-T",
+    "hq9": "HQ-9",
+    "s300vm": "S-300VM",
+}
+
+#: How many launchers each system gets at a scenario battery: ``batteries`` one catalog fire
+#: unit (``launchers_per_fire_unit``), ``launchers`` the scenario battery's own launcher count.
+EqualBasis = Literal["batteries", "launchers"]
+EQUAL_BASES: tuple[EqualBasis, ...] = ("batteries", "launchers")
+
+#: The paired test of each system against the first one.
+PAIRED_TEST = "Wilcoxon signed-rank test"
+#: Its two-sided significance level (each comparison alone, no multiple-comparison correction).
+SIGNIFICANCE_LEVEL = 0.05
+
+#: Metric families, in table order: (key, heading, unit of a value).
+MetricFamily = Literal[
+    "destroyed", "leaked", "missiles_fired", "first_detection_range_m", "first_intercept_range_m"
+]
+FAMILIES: dict[MetricFamily, str] = {
+    "destroyed": "destroyed",
+    "leaked": "leaked",
+    "missiles_fired": "missiles fired",
+    "first_detection_range_m": "first detection range",
+    "first_intercept_range_m": "first intercept range",
+}
+#: Families that are counts per replication (the others are ranges in metres).
+COUNT_FAMILIES: frozenset[MetricFamily] = frozenset({"destroyed", "leaked", "missiles_fired"})
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One system to put at the scenario's batteries.
+
+    Parameters
+    ----------
+    label : str
+        Its name in the outputs (what the user typed, e.g. ``s400``); unique in a comparison.
+    system : str
+        Catalog system key (``S-400``).
+    launchers_per_battery : tuple of int, optional
+        Launchers at each scenario battery, in scenario order; None: one catalog fire unit
+        (``launchers_per_fire_unit``) at each.
+    """
+
+    label: str
+    system: str
+    launchers_per_battery: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class FireUnit:
+    """What a contender puts at one scenario battery: launcher groups (type, count, missile)."""
+
+    battery: str
+    launchers: tuple[tuple[str, int, str], ...]
+
+    @property
+    def launcher_count(self) -> int:
+        """Launchers at the battery."""
+        return sum(count for _, count, _ in self.launchers)
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """A system's per-replication difference from the first system's, and the paired test.
+
+    ``mean``/``lo``/``hi``: mean difference (this system minus the first) and its 95 %
+    interval; ``pairs``: replications where both values exist, ``nonzero`` those of them that
+    differ; ``p_value``: the paired test's two-sided p-value (1 when every difference is zero,
+    NaN without pairs).
+    """
+
+    mean: float
+    lo: float
+    hi: float
+    pairs: int
+    nonzero: int
+    p_value: float
+
+    @property
+    def identical(self) -> bool:
+        """True when both systems gave the same value in every replication with both."""
+        return self.pairs > 0 and self.nonzero == 0
+
+    @property
+    def comparable(self) -> bool:
+        """True when the test could be made (some replication has both values)."""
+        return self.pairs > 0 and math.isfinite(self.p_value)
+
+    @property
+    def significant(self) -> bool:
+        """True when the difference is significant at ``SIGNIFICANCE_LEVEL``."""
+        return self.comparable and self.p_value < SIGNIFICANCE_LEVEL
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    """One metric (a family and a threat or missile type) for every contender.
+
+    ``estimates`` maps contender label to its mean and 95 % interval; ``differences`` maps
+    every contender but the first to its :class:`PairedDifference` from the first.
+    """
+
+    family: MetricFamily
+    item: str  # threat type, missile type or "all"
+    estimates: dict[str, Estimate]
+    differences: dict[str, PairedDifference]
+
+    @property
+    def key(self) -> str:
+        """``family/item``, e.g. ``destroyed/f16_class``."""
+        return f"{self.family}/{self.item}"
+
+    @property
+    def unit(self) -> str:
+        """Unit of a value: ``count`` per replication or ``m``."""
+        return "count" if self.family in COUNT_FAMILIES else "m"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The result of a comparison: the metric table and what each contender was."""
+
+    scenario: str
+    scenario_file: str
+    seed: int
+    replications: int
+    equal: EqualBasis
+    contenders: tuple[Contender, ...]
+    system_names: dict[str, str]  # label -> the system's full catalog name
+    fire_units: dict[str, tuple[FireUnit, ...]]  # label -> one per scenario battery
+    rows: tuple[MetricRow, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def first(self) -> str:
+        """Label of the system the others are compared with."""
+        return self.contenders[0].label
+
+    def not_significant(self) -> list[tuple[MetricRow, str]]:
+        """(row, label) of every comparable difference from the first system that is not
+        significant."""
+        return [
+            (row, label)
+            for row in self.rows
+            for label, diff in row.differences.items()
+            if diff.comparable and not diff.significant
+        ]
