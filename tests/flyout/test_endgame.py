@@ -138,6 +138,8 @@ def _fly(
             target_vel_m_s=jnp.zeros_like(still),
             target_bend_dir=jnp.zeros_like(still),
             target_bend_m=jnp.zeros((n + 1, 1), jnp.float32),
+            target_rise_dir=jnp.zeros_like(still),
+            target_rise_m=jnp.zeros((n + 1, 1), jnp.float32),
             threat_alive=jnp.asarray([True]),
             fired=_fired(k == 0),
             endgame_range_m=_one(ENDGAME),
