@@ -4,7 +4,10 @@ each threat ends destroyed, leaked or still flying, and only the example's own s
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+
+import jax
 
 import pytest
 import yaml
@@ -14,6 +17,14 @@ from iads.cli import DEMO_SCENARIO
 from tests.test_cli import invoke
 
 EXAMPLES = sorted(p.name for p in DEMO_SCENARIO.parent.glob("*.yaml") if p != DEMO_SCENARIO)
+
+
+@pytest.fixture(autouse=True)
+def _release_compiled_engines() -> Iterator[None]:
+    """Each example compiles an engine of its own that no other test reuses: drop JAX's
+    compiled executables after it, so the suite's process does not keep them all."""
+    yield
+    jax.clear_caches()
 
 
 def test_there_is_an_example_for_each_system_of_the_catalog() -> None:
