@@ -225,9 +225,9 @@ def test_kill_probability_one_and_enough_missiles_nothing_leaks(tmp_path):
     assert np.all(states.inventory.sum(axis=(1, 2)) > 0), "missiles were left over"
 
 
-def _saturating_raid(tmp_path, launchers: list[dict]):  # type: ignore[no-untyped-def]
+def _saturating_raid(tmp_path, launchers: list[dict], target_channels: int | None = None):  # type: ignore[no-untyped-def]
     """24 drones arrive together from the north; shoot-shoot with salvos of 2 wants more than
-    the 92N6E's channels allow."""
+    the 92N6E's channels allow (or ``target_channels``, replacing the unit's)."""
     raid = drone_swarm()
     d = base(duration_s=700.0, raid=raid)
     d["batteries"][0]["doctrine"] = {
@@ -242,6 +242,11 @@ def _saturating_raid(tmp_path, launchers: list[dict]):  # type: ignore[no-untype
     d["batteries"][0]["launchers"] = [{"type": "5P85SE2", "count": 8, "missile": "9M96E2"}]
     params = padded_like(params, compiled(tmp_path, d)[1])
     radar = scn.catalog.radars["92N6E"]
+    if target_channels is not None:
+        units = params.c2.units
+        fewer = np.full_like(np.asarray(units.target_channels), target_channels)
+        units = dataclasses.replace(units, target_channels=fewer)
+        params = dataclasses.replace(params, c2=dataclasses.replace(params.c2, units=units))
     states = run(params, 4, seed=4, batch_size=4)
     peaks = _in_flight_peaks(states.missiles)
     return int(radar.target_channels.value), int(radar.missile_channels.value), peaks
@@ -257,6 +262,16 @@ def test_fire_control_channels_are_never_exceeded(tmp_path):
     assert peak_missiles == missile_channels or peak_targets == target_channels, (
         "the raid must saturate the channels for this test to mean anything"
     )
+
+
+def test_a_unit_with_more_target_channels_holds_more_engagements_at_once(tmp_path):
+    # The same battalion and raid with two target channels instead of the 92N6E's: it never
+    # flies at more than two threats at once, and with its own channels it flies at more.
+    launchers = [{"type": "5P85TE2", "count": 8, "missile": "48N6E3"}]
+    channels, _, (_, peak_full, _) = _saturating_raid(tmp_path, launchers)
+    _, _, (_, peak_two, _) = _saturating_raid(tmp_path, launchers, target_channels=2)
+    assert channels > 2
+    assert peak_two <= 2 < peak_full
 
 
 def test_an_active_missile_frees_its_channel_at_lock_on(tmp_path):
