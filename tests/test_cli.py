@@ -13,23 +13,14 @@ from typer.testing import CliRunner
 
 from iads.cli import DEMO_SCENARIO, app
 from iads.results import EVENT_KINDS, EVENT_SCHEMA
-from tests.engine.scenarios import base, north_of, write
+from tests.engine.scenarios import base, raid_group, write
 
 runner = CliRunner()
 
 
 def small(**over):  # type: ignore[no-untyped-def]
     d = base(duration_s=300.0, replications=3)
-    d["raid"] = [
-        {
-            "name": "drones",
-            "threat": "one_way_attack_drone",
-            "count": 3,
-            "spacing_s": 10.0,
-            "target": "asset",
-            "route": [north_of(12.0, 1000.0)],
-        }
-    ]
+    d["raid"] = [raid_group("drones", "one_way_attack_drone", 3, 10.0, 12.0, 1000.0)]
     d.update(over)
     return d
 

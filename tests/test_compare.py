@@ -31,7 +31,7 @@ from iads.compare.output import (
 )
 from iads.errors import InputError
 from iads.scenario.compile import load_scenario
-from tests.engine.scenarios import base, north_of, write
+from tests.engine.scenarios import base, raid_group, write
 
 runner = CliRunner()
 
@@ -43,16 +43,7 @@ def raid_scenario(**over: Any) -> dict[str, Any]:
     """One S-400 battery of one launcher (four 48N6E3) against six drones from the north."""
     d = base(duration_s=400.0, replications=REPLICATIONS)
     d["batteries"][0]["launchers"] = [{"type": "5P85TE2", "count": 1, "missile": "48N6E3"}]
-    d["raid"] = [
-        {
-            "name": "drones",
-            "threat": "one_way_attack_drone",
-            "count": 6,
-            "spacing_s": 5.0,
-            "target": "asset",
-            "route": [north_of(15.0, 1000.0)],
-        }
-    ]
+    d["raid"] = [raid_group("drones", "one_way_attack_drone", 6, 5.0, 15.0, 1000.0)]
     d.update(over)
     return d
 

@@ -78,6 +78,20 @@ def base(**over: Any) -> dict[str, Any]:
     return d
 
 
+def raid_group(
+    name: str, threat: str, count: int, spacing_s: float, km_north: float, alt_m: float
+) -> dict[str, Any]:
+    """One raid group at the asset from ``km_north`` km north, at ``alt_m``."""
+    return {
+        "name": name,
+        "threat": threat,
+        "count": count,
+        "spacing_s": spacing_s,
+        "target": "asset",
+        "route": [north_of(km_north, alt_m)],
+    }
+
+
 def drone_swarm() -> list[dict[str, Any]]:
     """24 drones from 60 km north in four files, arriving together (saturates a battalion)."""
     return [

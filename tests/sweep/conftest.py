@@ -9,39 +9,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from iads.cli import app
-from tests.engine.scenarios import base, north_of, write
+from tests.engine.scenarios import base, raid_group, write
+from tests.test_cli import invoke
 
 RCS_PATH = "threats.f35_class.rcs_m2"
 RCS_VALUES = (0.001, 0.003, 0.01)
 GRID = f"{RCS_PATH}={','.join(str(v) for v in RCS_VALUES)}"
 REPLICATIONS = 4
 
-runner = CliRunner()
-
 
 def fighter_scenario(**over: Any) -> dict[str, Any]:
     """The study's scenario: 400 s, one 9M96E2 launcher, two fighters at 10 km."""
     d = base(duration_s=400.0, replications=REPLICATIONS, seed=3)
     d["batteries"][0]["launchers"] = [{"type": "5P85SE2", "count": 1, "missile": "9M96E2"}]
-    d["raid"] = [
-        {
-            "name": "f35",
-            "threat": "f35_class",
-            "count": 2,
-            "spacing_s": 5.0,
-            "target": "asset",
-            "route": [north_of(300.0, 10000.0)],
-        }
-    ]
+    d["raid"] = [raid_group("f35", "f35_class", 2, 5.0, 300.0, 10000.0)]
     d.update(over)
     return d
-
-
-def invoke(*args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, list(args))
 
 
 @pytest.fixture(scope="session")
