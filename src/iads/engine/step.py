@@ -99,7 +99,7 @@ def finish(params: Params, state: State) -> tuple[State, ev.StepEvents]:
     out = ev.StepEvents(
         detect=none,
         track=none,
-        leak=_leak_events(state.t_s, th),
+        leak=_leak_events(params, state.t_s, th),
         assign=ev.events(n_units, dtype),
         assign_row=jnp.full((n_units,), -1, jnp.int32),
         launch=ev.events(n_launchers, dtype),
@@ -281,7 +281,8 @@ def _no_outcomes(fired: Fired, th: ThreatResult) -> Outcomes:
 # --- the step's events -----------------------------------------------------------------------
 
 
-def _leak_events(t: Array, th: ThreatResult) -> ev.Events:
+def _leak_events(params: Params, t: Array, th: ThreatResult) -> ev.Events:
+    """Threats reaching their target now; an anti-radiation missile's names its radar."""
     n_j = th.alive.shape[0]
     return ev.events(
         n_j,
@@ -289,6 +290,7 @@ def _leak_events(t: Array, th: ThreatResult) -> ev.Events:
         kind=jnp.where(th.leaking, ev.LEAK, ev.NONE),
         time_s=t,
         threat=jnp.arange(n_j),
+        radar=params.threats.target_radar,
         pos_m=th.kin.pos_m,
     )
 
@@ -377,7 +379,7 @@ def _step_events(
     return ev.StepEvents(
         detect=detect,
         track=track,
-        leak=_leak_events(t, th),
+        leak=_leak_events(params, t, th),
         assign=assign_ev,
         assign_row=orders.salvo,
         launch=launch_ev,

@@ -22,7 +22,7 @@ from iads import interrupt
 from iads.errors import InputError
 from iads.jsonio import json_safe
 from iads.report import ReportData, Ring, Route, Site, write_report
-from iads.scenario.compile import battery_radars, launcher_load, route_altitudes_m
+from iads.scenario.compile import aim_points, battery_radars, launcher_load, route_altitudes_m
 from iads.simulate import SimulationResult
 from iads.stats import BOOTSTRAP_RESAMPLES
 
@@ -118,10 +118,10 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
             + ", ".join(sorted({f"{cat.radars[r].sidelobe_level_db.value:g} dB" for r in used}))
             + " (modelling values)."
         )
-    assets = {a.name: a for a in spec.assets}
+    aims, aim_of_group = aim_points(spec, cat)
     routes = []
-    for g in spec.raid:
-        target = assets[g.target]
+    for g, aim in zip(spec.raid, aim_of_group, strict=True):
+        target = aims[aim]
         alts = route_altitudes_m(g, cat.threats[g.threat])
         pts = [(w.lat_deg, w.lon_deg, h) for w, h in zip(g.route, alts, strict=True)]
         pts.append((target.lat_deg, target.lon_deg, target.alt_m))

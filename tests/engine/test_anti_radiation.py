@@ -1,0 +1,109 @@
+"""The anti-radiation missile: it flies at a radar's antenna, and a scenario aims it at a radar
+of its own batteries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from iads.engine.base import Params
+from iads.scenario.compile import Layout
+from tests.engine.scenarios import (
+    base,
+    compiled,
+    north_of,
+    write,
+)
+from tests.test_cli import invoke
+
+ARM, FIGHTER = 0, 1  # threat slots
+FIRE_CONTROL = 1  # the 92N6E, after the 91N6E (base: one S-400 battalion at the origin)
+
+
+def _raid(arm_km_north: float) -> list[dict[str, Any]]:
+    """An ARM at the battalion's 92N6E from ``arm_km_north`` km north (negative: south) at 9 km,
+    arriving after about 157 s, then a fighter from 130 km north at 160 s."""
+    return [
+        {
+            "name": "arm",
+            "threat": "arm_class",
+            "count": 1,
+            "target_radar": "bn/92N6E",
+            "route": [north_of(arm_km_north, 9000.0)],
+        },
+        {
+            "name": "fighter",
+            "threat": "f16_class",
+            "count": 1,
+            "launch_time_s": 160.0,
+            "target": "asset",
+            "route": [north_of(130.0, 8000.0)],
+        },
+    ]
+
+
+def _compiled(tmp_path: Path, arm_km_north: float) -> tuple[Params, Layout]:
+    _, params, layout = compiled(tmp_path, base(duration_s=400.0, raid=_raid(arm_km_north)))
+    return params, layout
+
+
+def test_an_arm_flies_to_its_radars_antenna_and_counts_against_that_radar(tmp_path):
+    params, layout = _compiled(tmp_path, -100.0)
+    radar_pos = np.asarray(params.sensing.radars.pos_m)[FIRE_CONTROL]
+    assert np.asarray(params.threats.target_radar)[: layout.n_threats].tolist() == [1, -1]
+    assert layout.asset_names == ("asset", "bn/92N6E")
+    assert layout.threat_asset.tolist() == [1, 0]
+    np.testing.assert_allclose(np.asarray(params.asset_pos_m)[1], radar_pos)
+    # the route ends at the antenna, 6 m up (catalog antenna_height_m), not at 9 km
+    end = np.asarray(params.threats.waypoints_enu_m)[ARM, -1]
+    np.testing.assert_allclose(end, [0.0, 0.0, 6.0], atol=1e-3)
+
+
+def _arm_group(**over: Any) -> dict[str, Any]:
+    group = {
+        "name": "arm",
+        "threat": "arm_class",
+        "count": 1,
+        "target_radar": "bn/92N6E",
+        "route": [north_of(100.0, 9000.0)],
+    }
+    group.update(over)
+    return group
+
+
+BAD = [
+    (_arm_group(target_radar="bx/92N6E"), "raid[0].target_radar", "unknown battery 'bx'"),
+    (_arm_group(target_radar="bn/96L6E"), "raid[0].target_radar", "its radars: 91N6E, 92N6E"),
+    (_arm_group(target_radar="92N6E"), "raid[0].target_radar", '"battery/radar"'),
+    (
+        _arm_group(threat="subsonic_cruise_missile"),
+        "raid[0].target_radar",
+        "does not home on radars",
+    ),
+    (
+        {**_arm_group(target="asset"), "target_radar": None},
+        "raid[0].target",
+        "homes on a radar",
+    ),
+    (_arm_group(target="asset"), "raid[0]", "give either target"),
+    (_arm_group(route=[north_of(160.0, 9000.0)]), "raid[0].route[0]", "reaches 150 km"),
+]
+
+
+@pytest.mark.parametrize(("group", "field", "problem"), BAD, ids=[b[2] for b in BAD])
+def test_an_arm_aimed_at_no_radar_of_the_scenario_is_one_line_error_and_exit_2(
+    tmp_path, group, field, problem
+):
+    if group.get("target_radar") is None:
+        group = {k: v for k, v in group.items() if k != "target_radar"}
+    scn = write(tmp_path, base(raid=[group]), name="bad.yaml")
+    for cmd in (["validate", str(scn)], ["run", str(scn), "--out", str(tmp_path / "out")]):
+        res = invoke(*cmd)
+        assert res.exit_code == 2, res.output
+        err = res.stderr.strip() if res.stderr else res.output.strip()
+        assert len(err.splitlines()) == 1, err
+        assert "bad.yaml" in err and f"{field}:" in err and problem in err, err
+    assert not (tmp_path / "out").exists()
