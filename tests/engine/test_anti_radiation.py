@@ -1,5 +1,5 @@
-"""The anti-radiation missile: it flies at a radar's antenna, and a scenario aims it at a radar
-of its own batteries."""
+"""The anti-radiation missile: it flies at a radar's antenna and, arriving, puts that radar out
+of action for the rest of the run; destroyed on the way, it leaves the radar working."""
 
 from __future__ import annotations
 
@@ -9,12 +9,19 @@ from typing import Any
 import numpy as np
 import pytest
 
+from iads.engine import events as ev
 from iads.engine.base import Params
+from iads.engine.run import run_batches
+from iads.results.outcomes import per_replication
 from iads.scenario.compile import Layout
 from tests.engine.scenarios import (
     base,
     compiled,
     north_of,
+    replace_radars,
+    replace_threats,
+    view,
+    with_kill_probability,
     write,
 )
 from tests.test_cli import invoke
@@ -60,6 +67,61 @@ def test_an_arm_flies_to_its_radars_antenna_and_counts_against_that_radar(tmp_pa
     # the route ends at the antenna, 6 m up (catalog antenna_height_m), not at 9 km
     end = np.asarray(params.threats.waypoints_enu_m)[ARM, -1]
     np.testing.assert_allclose(end, [0.0, 0.0, 6.0], atol=1e-3)
+
+
+def test_an_arm_that_arrives_blinds_its_radar_and_its_unit_engages_nothing_after(tmp_path):
+    # From the south, outside the 92N6E's sector (threat axis north): the battalion never
+    # engages the ARM. The 91N6E still sees all round.
+    params, layout = _compiled(tmp_path, -100.0)
+    runs = run_batches(params, 4, seed=1, batch_size=4)
+    out = view(params, runs)
+    arrival_s = 100.0e3 / 640.0  # ground range over the catalog speed
+    assert np.all(np.abs(out.leaked_s[:, ARM] - arrival_s) <= 1.0)
+    leak = runs.events.leak
+    radar_pos = np.asarray(params.sensing.radars.pos_m)[FIRE_CONTROL]
+    hit = np.linalg.norm(np.asarray(leak.pos_m)[:, ARM] - radar_pos, axis=-1)
+    assert np.all(hit < 1.0)
+    assert np.all(np.asarray(leak.kind)[:, ARM] == ev.LEAK)
+    assert np.all(np.asarray(leak.radar)[:, ARM] == FIRE_CONTROL)
+    assert per_replication(params, runs, layout)["leakers_by_asset"]["bn/92N6E"].tolist() == [1] * 4
+    # The fighter, launched after, is seen by the 91N6E but never by the 92N6E: the battalion
+    # never holds it, never engages it and fires nothing.
+    held = np.asarray(runs.state.sensing.fc_first_seen_s)[:, 0, FIGHTER]
+    assert np.all(np.isfinite(out.detect_s[:, FIGHTER]))
+    assert np.all(np.isinf(held))
+    assert not np.asarray(runs.state.c2.engaged)[:, FIGHTER].any()
+    assert np.all(out.n_fired == 0)
+
+    # The same run with the ARM aimed at no radar: the 92N6E holds and engages the fighter.
+    aimless = replace_threats(params, target_radar=np.full_like(params.threats.target_radar, -1))
+    control = run_batches(aimless, 4, seed=1, batch_size=4)
+    assert np.all(np.isfinite(np.asarray(control.state.sensing.fc_first_seen_s)[:, 0, FIGHTER]))
+    assert np.asarray(control.state.c2.engaged)[:, FIGHTER].all()
+
+
+def test_the_radar_alone_detects_nothing_once_an_arm_has_reached_it(tmp_path):
+    params, _ = _compiled(tmp_path, -100.0)
+    # only the 92N6E looks: the 91N6E never searches
+    frame = np.asarray(params.sensing.radars.search_frame_s).copy()
+    frame[0] = 1e9
+    blind = replace_radars(params, search_frame_s=frame)
+    out = view(blind, run_batches(blind, 4, seed=1, batch_size=4))
+    assert np.all(np.isfinite(out.leaked_s[:, ARM]))
+    assert np.all(np.isinf(out.detect_s))
+    aimless = replace_threats(blind, target_radar=np.full_like(blind.threats.target_radar, -1))
+    seen = view(aimless, run_batches(aimless, 4, seed=1, batch_size=4))
+    assert np.all(np.isfinite(seen.detect_s[:, FIGHTER]))
+
+
+def test_an_arm_destroyed_on_the_way_leaves_its_radar_working(tmp_path):
+    # From the north, into the 92N6E's sector; every end game kills.
+    params, _ = _compiled(tmp_path, 100.0)
+    runs = run_batches(with_kill_probability(params, 1.0), 4, seed=1, batch_size=4)
+    out = view(params, runs)
+    assert np.all(np.isfinite(out.killed_s[:, ARM])) and np.all(np.isinf(out.leaked_s[:, ARM]))
+    held = np.asarray(runs.state.sensing.fc_first_seen_s)[:, 0, FIGHTER]
+    assert np.all(held > out.killed_s[:, ARM])  # the 92N6E still detects after the ARM's end
+    assert np.asarray(runs.state.c2.engaged)[:, FIGHTER].all()
 
 
 def _arm_group(**over: Any) -> dict[str, Any]:
