@@ -136,36 +136,40 @@ def _arm_group(**over: Any) -> dict[str, Any]:
     return group
 
 
+def _scenario(group: dict[str, Any], **over: Any) -> dict[str, Any]:
+    """``base`` with one raid group (a ``target_radar`` of None left out)."""
+    group = {k: v for k, v in group.items() if v is not None}
+    return base(raid=[group], **over)
+
+
+CLASH = [{"name": "bn/92N6E", "lat_deg": 40.0, "lon_deg": 33.0}]
+
 BAD = [
-    (_arm_group(target_radar="bx/92N6E"), "raid[0].target_radar", "unknown battery 'bx'"),
-    (_arm_group(target_radar="bn/96L6E"), "raid[0].target_radar", "its radars: 91N6E, 92N6E"),
-    (_arm_group(target_radar="92N6E"), "raid[0].target_radar", '"battery/radar"'),
+    (_scenario(_arm_group(target_radar="bx/92N6E")), "target_radar", "unknown battery 'bx'"),
+    (_scenario(_arm_group(target_radar="bn/96L6E")), "target_radar", "radars: 91N6E, 92N6E"),
+    (_scenario(_arm_group(target_radar="92N6E")), "target_radar", '"battery/radar"'),
     (
-        _arm_group(threat="subsonic_cruise_missile"),
-        "raid[0].target_radar",
+        _scenario(_arm_group(threat="subsonic_cruise_missile")),
+        "target_radar",
         "does not home on radars",
     ),
-    (
-        {**_arm_group(target="asset"), "target_radar": None},
-        "raid[0].target",
-        "homes on a radar",
-    ),
-    (_arm_group(target="asset"), "raid[0]", "give either target"),
-    (_arm_group(route=[north_of(160.0, 9000.0)]), "raid[0].route[0]", "reaches 150 km"),
+    (_scenario(_arm_group(target="asset", target_radar=None)), "target", "homes on a radar"),
+    (_scenario(_arm_group(target="asset")), "", "give either target"),
+    (_scenario(_arm_group(route=[north_of(160.0, 9000.0)])), "route[0]", "reaches 150 km"),
+    (_scenario(_arm_group(), assets=CLASH), "target_radar", "also an asset's name"),
 ]
 
 
-@pytest.mark.parametrize(("group", "field", "problem"), BAD, ids=[b[2] for b in BAD])
+@pytest.mark.parametrize(("scenario", "field", "problem"), BAD, ids=[b[2] for b in BAD])
 def test_an_arm_aimed_at_no_radar_of_the_scenario_is_one_line_error_and_exit_2(
-    tmp_path, group, field, problem
+    tmp_path, scenario, field, problem
 ):
-    if group.get("target_radar") is None:
-        group = {k: v for k, v in group.items() if k != "target_radar"}
-    scn = write(tmp_path, base(raid=[group]), name="bad.yaml")
+    scn = write(tmp_path, scenario, name="bad.yaml")
+    where = f"raid[0].{field}:" if field else "raid[0]:"
     for cmd in (["validate", str(scn)], ["run", str(scn), "--out", str(tmp_path / "out")]):
         res = invoke(*cmd)
         assert res.exit_code == 2, res.output
         err = res.stderr.strip() if res.stderr else res.output.strip()
         assert len(err.splitlines()) == 1, err
-        assert "bad.yaml" in err and f"{field}:" in err and problem in err, err
+        assert "bad.yaml" in err and where in err and problem in err, err
     assert not (tmp_path / "out").exists()
