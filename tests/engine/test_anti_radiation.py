@@ -3,6 +3,7 @@ of action for the rest of the run; destroyed on the way, it leaves the radar wor
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,17 @@ def test_an_arm_destroyed_on_the_way_leaves_its_radar_working(tmp_path):
     held = np.asarray(runs.state.sensing.fc_first_seen_s)[:, 0, FIGHTER]
     assert np.all(held > out.killed_s[:, ARM])  # the 92N6E still detects after the ARM's end
     assert np.asarray(runs.state.c2.engaged)[:, FIGHTER].all()
+
+
+def test_a_runs_summary_counts_the_arm_against_its_radar_and_the_report_says_so(tmp_path):
+    scn = write(tmp_path, base(duration_s=200.0, raid=_raid(-100.0)[:1]))
+    out = tmp_path / "out"
+    res = invoke("run", str(scn), "--out", str(out), "--replications", "2")
+    assert res.exit_code == 0, res.output
+    summary = json.loads((out / "summary.json").read_text())
+    leakers = {a["name"]: a["leakers"]["mean"] for a in summary["assets"]}
+    assert leakers == {"asset": 0.0, "bn/92N6E": 1.0}
+    assert "Anti-radiation missiles fly at bn/92N6E" in (out / "report.html").read_text()
 
 
 def _arm_group(**over: Any) -> dict[str, Any]:

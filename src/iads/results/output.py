@@ -119,6 +119,14 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
             + " (modelling values)."
         )
     aims, aim_of_group = aim_points(spec, cat)
+    struck = [a.name for a in aims if a.radar >= 0]
+    if struck:
+        notes.append(
+            f"Anti-radiation missiles fly at {', '.join(struck)}: one arriving puts its radar "
+            "out of action for the rest of the run (a battery left with no fire-control radar "
+            "engages nothing more). The radar never shuts down to defeat them and their "
+            "seekers never lose it (not modelled)."
+        )
     routes = []
     for g, aim in zip(spec.raid, aim_of_group, strict=True):
         target = aims[aim]
