@@ -5,10 +5,9 @@ One flight (all lanes launched together at t = 0 from ``launch_pos``):
 
 1. **Launch and turnover.** The missile leaves at its launch speed and elevation (vertical for
    the S-400's cold launch) towards the target's azimuth. For ``turnover_time_s`` it turns
-   towards its
-   midcourse aim point: its command points across the velocity towards that point, and the
-   turnover system (gas-dynamic, ``turnover_accel_m_s2``) adds that much lateral acceleration
-   to what the air gives.
+   towards its midcourse aim point: its command turns the velocity onto that point at the
+   rate that would align it within the step, and the turnover system (gas-dynamic,
+   ``turnover_accel_m_s2``) adds that much lateral acceleration to what the air gives.
 2. **Midcourse and terminal: proportional navigation** on the aim point (zero-effort-miss form,
    :func:`iads.flyout.steering.steer`, gain ``navigation_constant``) lifted by the loft offset
    (:func:`iads.flyout.steering.loft_offset`), plus the part of gravity across the velocity
@@ -170,8 +169,13 @@ def advance(
     # proportional navigation
     held = hold_above(pos, vel, gravity, pn, floor, floor_rate, model.clearance_response_s)
     pn = jnp.where(t_go > 2.0 * model.clearance_response_s, held, pn)
+    # the turnover turns the velocity onto the aim point at the rate that would align it within
+    # the step (v sin(angle) / dt, less than the angle: it never overshoots), limited by what
+    # the turnover system and the air give; a command always at that limit swung the round
+    # past the aim point and back in steps of 0.2 s and left it diving when the turnover ended
     to_aim = aim - pos
-    turn = across_first(to_aim / jnp.maximum(_norm(to_aim), 1e-3), v_hat) * big - g_across
+    towards = across_first(to_aim / jnp.maximum(_norm(to_aim), 1e-3), v_hat)
+    turn = towards * speed / dt_s - g_across
     turning = t_since_launch_s < model.turnover_time_s
     cap = model.airframe.max_load_factor_g * G0_M_S2
     pn = pn * jnp.minimum(1.0, cap / jnp.maximum(_norm(pn), 1e-9))
