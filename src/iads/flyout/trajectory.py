@@ -11,8 +11,11 @@ One flight (all lanes launched together at t = 0 from ``launch_pos``):
 2. **Midcourse and terminal: proportional navigation** on the aim point (zero-effort-miss form,
    :func:`iads.flyout.steering.steer`, gain ``navigation_constant``) lifted by the loft offset
    (:func:`iads.flyout.steering.loft_offset`), plus the part of gravity across the velocity
-   (gravity compensation). :func:`iads.flyout.dynamics.derivatives` limits the command to the
-   smaller of the structural and the aerodynamic limit plus any lateral thrust; end-game
+   (gravity compensation), raised where it would take the round below its ground clearance
+   (:func:`iads.flyout.steering.clearance_floor`, :func:`iads.flyout.steering.hold_above`;
+   not within 2 ``clearance_response_s`` of the intercept).
+   :func:`iads.flyout.dynamics.derivatives` limits the command to the smaller of the
+   structural and the aerodynamic limit plus any lateral thrust; end-game
    lateral thrusters (``divert_accel_m_s2``) fire while the time to go is below
    ``divert_time_to_go_s``.
 3. **End.** The flight ends at its closest approach to the target (the step in which the range
