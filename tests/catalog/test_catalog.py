@@ -424,6 +424,9 @@ def _flight(**override: Any) -> dict[str, Any]:
         "loft_ceiling_m": _fig(40_000.0),
         "endgame_min_load_factor_g": _fig(2.0),
         "guidance_time_constant_s": _fig(0.5),
+        "min_clearance_m": _fig(100.0),
+        "dive_time_s": _fig(4.0),
+        "clearance_response_s": _fig(1.0),
     }
     flight.update(override)
     return flight

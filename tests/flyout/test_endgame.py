@@ -63,6 +63,9 @@ def _model() -> FlightModel:
         pass_range_m=one(20.0 * ENDGAME),
         endgame_min_accel_m_s2=one(0.0),
         guidance_time_constant_s=one(0.0),
+        min_clearance_m=one(0.0),
+        dive_time_s=one(1.0),
+        clearance_response_s=one(1.0),
     )
 
 

@@ -315,6 +315,11 @@ class Flight(_Strict):
     guidance command (limited to the structural load factor) with a first-order lag of
     ``guidance_time_constant_s`` (the seeker, filter and autopilot together), so a
     manoeuvring target is followed late and a miss distance emerges.
+    The guidance keeps the round at least ``min_clearance_m`` above the ground in the
+    midcourse; against a target below that, the floor comes down onto the target's altitude
+    over the last ``dive_time_s`` before the intercept (the terminal dive). The guidance
+    raises its command to return onto that floor, critically damped with the time constant
+    ``clearance_response_s`` (:func:`iads.flyout.steering.hold_above`).
     An intercept needs ``endgame_min_load_factor_g`` still available at the closest approach.
     Non-public figures are modelling values; ``drag_scale`` and ``cl_max`` are calibrated so
     that the computed envelope reproduces the published maximum range and target altitude
@@ -336,10 +341,15 @@ class Flight(_Strict):
     loft_ceiling_m: Figure
     endgame_min_load_factor_g: Figure
     guidance_time_constant_s: Figure
+    min_clearance_m: Figure
+    dive_time_s: Figure
+    clearance_response_s: Figure
 
     @model_validator(mode="after")
     def _physical(self) -> Flight:
         _require_positive(self, "launch_mass_kg", "diameter_m", "drag_scale", "cl_max")
+        _require_positive(self, "dive_time_s", "clearance_response_s")
+        _require_non_negative(self, "min_clearance_m")
         propellant = sum(p.propellant_mass_kg.sample_bounds()[1] for p in self.motor)
         if not propellant < self.launch_mass_kg.sample_bounds()[0]:
             raise ValueError(

@@ -107,6 +107,9 @@ def flight_model(cat: Catalog, key: str) -> FlightModel:
         ),
         endgame_min_accel_m_s2=f(fl.endgame_min_load_factor_g.value * G0_M_S2),
         guidance_time_constant_s=f(fl.guidance_time_constant_s.value),
+        min_clearance_m=f(fl.min_clearance_m.value),
+        dive_time_s=f(fl.dive_time_s.value),
+        clearance_response_s=f(fl.clearance_response_s.value),
     )
 
 

@@ -2,10 +2,11 @@
 
 Each substep advances every missile in flight with :func:`iads.flyout.trajectory.advance`: the
 guidance command at the start of the substep (turnover after the launch, then zero-effort-miss
-proportional navigation on the lofted aim point with gravity compensation, end-game lateral
-thrusters where the missile has them), then a Heun step of :mod:`iads.flyout.dynamics`
-(gravity on the round Earth, motor thrust and mass flow, Mach-dependent drag in the ISA
-atmosphere, induced drag, the manoeuvre limit of the structure and of the air). Every figure
+proportional navigation on the lofted aim point with gravity compensation, held above the
+ground clearance, end-game lateral thrusters where the missile has them), then a Heun step of
+:mod:`iads.flyout.dynamics` (gravity on the round Earth, motor thrust and mass flow,
+Mach-dependent drag in the ISA atmosphere, induced drag, the manoeuvre limit of the structure
+and of the air). Every figure
 is the missile type's (catalog ``flight``, via ``FlyoutParams.model``).
 
 An active missile's seeker locks on when, at the end of a step, its target is within the

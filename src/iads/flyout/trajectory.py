@@ -5,15 +5,17 @@ One flight (all lanes launched together at t = 0 from ``launch_pos``):
 
 1. **Launch and turnover.** The missile leaves at its launch speed and elevation (vertical for
    the S-400's cold launch) towards the target's azimuth. For ``turnover_time_s`` it turns
-   towards its
-   midcourse aim point: its command points across the velocity towards that point, and the
-   turnover system (gas-dynamic, ``turnover_accel_m_s2``) adds that much lateral acceleration
-   to what the air gives.
+   towards its midcourse aim point: its command turns the velocity onto that point at the
+   rate that would align it within the step, and the turnover system (gas-dynamic,
+   ``turnover_accel_m_s2``) adds that much lateral acceleration to what the air gives.
 2. **Midcourse and terminal: proportional navigation** on the aim point (zero-effort-miss form,
    :func:`iads.flyout.steering.steer`, gain ``navigation_constant``) lifted by the loft offset
    (:func:`iads.flyout.steering.loft_offset`), plus the part of gravity across the velocity
-   (gravity compensation). :func:`iads.flyout.dynamics.derivatives` limits the command to the
-   smaller of the structural and the aerodynamic limit plus any lateral thrust; end-game
+   (gravity compensation), raised where it would take the round below its ground clearance
+   (:func:`iads.flyout.steering.clearance_floor`, :func:`iads.flyout.steering.hold_above`;
+   not within 2 ``clearance_response_s`` of the intercept).
+   :func:`iads.flyout.dynamics.derivatives` limits the command to the smaller of the
+   structural and the aerodynamic limit plus any lateral thrust; end-game
    lateral thrusters (``divert_accel_m_s2``) fire while the time to go is below
    ``divert_time_to_go_s``.
 3. **End.** The flight ends at its closest approach to the target (the step in which the range
@@ -38,7 +40,7 @@ from jax import Array
 
 from iads.flyout import dynamics
 from iads.flyout.dynamics import Airframe, Motor
-from iads.flyout.steering import lag_step, loft_offset, steer
+from iads.flyout.steering import clearance_floor, hold_above, lag_step, loft_offset, steer
 from iads.geo.atmosphere import G0_M_S2, isa
 from iads.geo.sphere import altitude_first
 from iads.geo.vec import across_first
@@ -76,6 +78,9 @@ class FlightModel:
     pass_range_m: Array  # a closest approach within this ends a flight of fly() as a miss
     endgame_min_accel_m_s2: Array
     guidance_time_constant_s: Array  # first-order lag of the airframe's response (0: none)
+    min_clearance_m: Array  # the guidance's floor above the ground in the midcourse
+    dive_time_s: Array  # the floor comes down onto a lower target over this last time to go
+    clearance_response_s: Array  # time constant of the guidance's hold on that floor
 
 
 @jax.tree_util.register_dataclass
@@ -91,6 +96,7 @@ class Flight:
     available_m_s2: Array  # lateral acceleration available at the end
     max_speed_m_s: Array  # fastest along the flight
     max_altitude_m: Array  # highest along the flight
+    min_altitude_m: Array  # lowest along the flight (the launch height included)
 
 
 def closest_approach(rel_pos: Array, rel_vel: Array, dt_s: Array | float) -> tuple[Array, Array]:
@@ -153,14 +159,32 @@ def advance(
     )
     speed = jnp.maximum(_norm(vel), 1e-6)
     v_hat = vel / speed
-    g_across = across_first(dynamics.gravity_m_s2(pos), v_hat)
+    gravity = dynamics.gravity_m_s2(pos)
+    g_across = across_first(gravity, v_hat)
     pn = steer(pos, vel, aim, target_vel, model.navigation_constant, big) - g_across
+    # the ground clearance: the command is raised where it would take the round below its floor
+    floor, floor_rate = clearance_floor(
+        altitude_first(pip), t_go, model.min_clearance_m, model.dive_time_s
+    )
+    # the hold brakes a sink v towards its floor from 2 T v above it on: a round on a straight
+    # course to a target at or above the floor's end would be braked within 2 T of the
+    # intercept and deflected from the target it is about to meet, so the end game is left to
+    # proportional navigation
+    held = hold_above(pos, vel, gravity, pn, floor, floor_rate, model.clearance_response_s)
+    pn = jnp.where(t_go > 2.0 * model.clearance_response_s, held, pn)
+    # the turnover turns the velocity onto the aim point at the rate that would align it within
+    # the step (v sin(angle) / dt, less than the angle: it never overshoots), limited by what
+    # the turnover system and the air give; a command always at that limit swung the round
+    # past the aim point and back in steps of 0.2 s and left it diving when the turnover ended
     to_aim = aim - pos
-    turn = across_first(to_aim / jnp.maximum(_norm(to_aim), 1e-3), v_hat) * big - g_across
+    towards = across_first(to_aim / jnp.maximum(_norm(to_aim), 1e-3), v_hat)
+    turn = towards * speed / dt_s - g_across
     turning = t_since_launch_s < model.turnover_time_s
     cap = model.airframe.max_load_factor_g * G0_M_S2
     pn = pn * jnp.minimum(1.0, cap / jnp.maximum(_norm(pn), 1e-9))
-    lagged = jnp.where(turning, 0.0, lag_step(lagged, pn, dt_s, model.guidance_time_constant_s))
+    # the autopilot follows the guidance command through the turnover too, so that the airframe
+    # holds it (gravity compensation included) the moment the turnover ends
+    lagged = lag_step(lagged, pn, dt_s, model.guidance_time_constant_s)
     cmd = jnp.where(turning, turn, lagged)
     lateral = jnp.where(turning, model.turnover_accel_m_s2, 0.0) + jnp.where(
         (t_go > 0.0) & (t_go < model.divert_time_to_go_s), model.divert_accel_m_s2, 0.0
@@ -214,7 +238,8 @@ def _fly(
     burnout = burnout_s(model)
 
     def body(c: tuple, k: Array) -> tuple:  # type: ignore[type-arg]
-        pos, vel, mass, lag, active, outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax = c
+        # the flights in the air, and each one's record so far (how it ended, once it has)
+        pos, vel, mass, lag, active, rec = c
         t = k * dt_s
         tgt = target_pos + target_vel0 * t + 0.5 * target_accel * t**2
         target_vel = target_vel0 + target_accel * t
@@ -255,18 +280,27 @@ def _fly(
             jnp.where(~ok_speed, TOO_SLOW, jnp.where(~ok_g, NO_MANOEUVRE, INTERCEPT)),
         )
         ends = at_cpa | slow | grounded | timed_out
-        outcome = jnp.select(
-            [at_cpa, slow, grounded, timed_out],
-            [cpa_outcome, TOO_SLOW, GROUND, OUT_OF_TIME],
-            outcome,
+        rec = Flight(
+            outcome=jnp.select(
+                [at_cpa, slow, grounded, timed_out],
+                [cpa_outcome, TOO_SLOW, GROUND, OUT_OF_TIME],
+                rec.outcome,
+            ),
+            time_s=jnp.where(ends, t + jnp.where(at_cpa, t_star, dt_s), rec.time_s),
+            miss_m=jnp.where(at_cpa, closest, rec.miss_m),
+            pos_m=jnp.where(ends, pos + step_vel * jnp.where(at_cpa, t_star, dt_s), rec.pos_m),
+            speed_m_s=jnp.where(ends, new_speed, rec.speed_m_s),
+            available_m_s2=jnp.where(ends, avail, rec.available_m_s2),
+            max_speed_m_s=jnp.where(
+                active, jnp.maximum(rec.max_speed_m_s, new_speed), rec.max_speed_m_s
+            ),
+            max_altitude_m=jnp.where(
+                active, jnp.maximum(rec.max_altitude_m, h_new), rec.max_altitude_m
+            ),
+            min_altitude_m=jnp.where(
+                active, jnp.minimum(rec.min_altitude_m, h_new), rec.min_altitude_m
+            ),
         )
-        end_t = jnp.where(ends, t + jnp.where(at_cpa, t_star, dt_s), end_t)
-        miss = jnp.where(at_cpa, closest, miss)
-        end_pos = jnp.where(ends, pos + step_vel * jnp.where(at_cpa, t_star, dt_s), end_pos)
-        end_v = jnp.where(ends, new_speed, end_v)
-        end_a = jnp.where(ends, avail, end_a)
-        vmax = jnp.where(active, jnp.maximum(vmax, new_speed), vmax)
-        hmax = jnp.where(active, jnp.maximum(hmax, h_new), hmax)
         keep = ~active
         return (
             jnp.where(keep, pos, new_pos),
@@ -274,31 +308,22 @@ def _fly(
             jnp.where(keep, mass, new_mass),
             jnp.where(keep, lag, new_lag),
             active & ~ends,
-            outcome,
-            end_t,
-            miss,
-            end_pos,
-            end_v,
-            end_a,
-            vmax,
-            hmax,
+            rec,
         ), None
 
-    c0 = (
-        lp,
-        v0,
-        m0,
-        jnp.zeros_like(v0),
-        jnp.ones((n,), bool),
-        jnp.full((n,), OUT_OF_TIME, jnp.int32),
-        inf,
-        inf,
-        lp,
-        zero,
-        zero,
-        _norm(v0),
-        altitude_first(lp),
+    h0 = altitude_first(lp)
+    record = Flight(
+        outcome=jnp.full((n,), OUT_OF_TIME, jnp.int32),
+        time_s=inf,
+        miss_m=inf,
+        pos_m=lp,
+        speed_m_s=zero,
+        available_m_s2=zero,
+        max_speed_m_s=_norm(v0),
+        max_altitude_m=h0,
+        min_altitude_m=h0,
     )
+    c0 = (lp, v0, m0, jnp.zeros_like(v0), jnp.ones((n,), bool), record)
     c, _ = jax.lax.scan(body, c0, jnp.arange(steps, dtype=dtype))
-    _, _, _, _, _, outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax = c
-    return Flight(outcome, end_t, miss, end_pos, end_v, end_a, vmax, hmax)
+    flight: Flight = c[-1]
+    return flight
