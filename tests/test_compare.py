@@ -19,10 +19,17 @@ import pytest
 from typer.testing import CliRunner
 
 from iads.catalog import Catalog, load_catalog
+from iads.catalog.base import Figure
 from iads.cli import app
 from iads.compare import Comparison, Contender, compare, parse_systems, prepare
-from iads.compare.base import PAIRED_TEST, SYSTEM_NAMES
-from iads.compare.metrics import paired_difference
+from iads.compare.base import PAIRED_TEST, SYSTEM_NAMES, fire_units_for_budget, spread
+from iads.compare.metrics import (
+    Metrics,
+    cost_per_destroyed,
+    cost_row,
+    destroyed_per_replication,
+    paired_difference,
+)
 from iads.compare.output import (
     OUTPUT_FILES,
     not_significant_lines,
@@ -32,6 +39,7 @@ from iads.compare.output import (
 from iads.errors import InputError
 from iads.scenario.compile import load_scenario
 from tests.engine.scenarios import base, raid_group, write
+from tests.test_cli import invoke
 
 runner = CliRunner()
 
@@ -156,6 +164,28 @@ def test_written_table_matches_the_comparison(comparison: Comparison, tmp_path: 
         assert (got is None and not math.isfinite(want)) or got == pytest.approx(want)
     html = (out / "report.html").read_text()
     assert PAIRED_TEST in html and "<svg" in html and "one launcher" in html
+    # the cost row: one S-400 fire unit's catalog cost over the mean destroyed
+    cost = next(
+        r for r in rows if r["metric"] == "cost_per_destroyed_usd" and r["label"] == "s400 a"
+    )
+    assert cost["unit"] == "USD" and cost["p_value"] == "" and cost["significant"] == ""
+    assert [s["fire_units_cost_usd"] for s in data["systems"]] == [625e6] * 3
+    assert "cost per threat destroyed" in html and "crude ratio" in html
+
+
+@pytest.mark.slow  # shares one comparison: two engine compilations
+def test_cost_per_threat_destroyed_is_the_fire_units_cost_over_the_mean_destroyed(
+    comparison: Comparison,
+) -> None:
+    rows = {r.key: r for r in comparison.rows}
+    cost = rows["cost_per_destroyed_usd/all"]
+    for label in ("s400 a", "one launcher"):  # one fire unit each, whatever its launchers
+        destroyed = rows["destroyed/one_way_attack_drone"].estimates[label]  # the one type
+        assert comparison.costs_usd[label] == 2.5e9 / 4
+        e = cost.estimates[label]
+        assert e.mean == pytest.approx(2.5e9 / 4 / destroyed.mean)
+        assert e.lo == pytest.approx(2.5e9 / 4 / destroyed.hi)
+    assert any("crude ratio" in n for n in comparison.notes)
 
 
 @pytest.mark.slow  # shares one comparison: two engine compilations
@@ -197,7 +227,13 @@ def test_cli_compare_prints_the_table_and_writes_its_files(
         ("", [], "no system given"),
         ("s400,S-400", [], "S-400 is given twice"),
         ("s400", ["--replications", "-3"], "--replications: must be >= 1"),
-        ("s400", ["--equal", "cost"], "not yet supported"),
+        (
+            "s400,samp-t",
+            ["--equal", "cost"],
+            "--equal: cost: samp-t (SAMP-T) has no public fire-unit cost (catalog "
+            "systems.SAMP-T.fire_unit_cost_usd is absent)",
+        ),
+        ("s300vm,s400", ["--equal", "cost"], "s300vm (S-300VM) has no public fire-unit cost"),
         ("s400", ["--equal", "money"], "--equal"),
     ],
 )
@@ -210,6 +246,33 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     assert res.exit_code == 2, res.output
     assert problem in res.output and len(res.output.strip().splitlines()) == 1, res.output
     assert not out.exists() and not list(tmp_path.iterdir())
+
+
+@pytest.mark.slow  # compiles the HQ-9's two fire units
+def test_cli_equal_cost_buys_two_hq9_batteries_for_one_s400_battalion(
+    scenario_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "cost"
+    res = invoke(
+        "compare",
+        str(scenario_file),
+        "--systems",
+        "s400,hq9",
+        "--equal",
+        "cost",
+        "--replications",
+        str(REPLICATIONS),
+        "--out",
+        str(out),
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads((out / "comparison.json").read_text())
+    s400, hq9 = data["systems"]
+    # US$2.5 bn / 4 = 625 m buys 625 / (3.44 bn / 12 = 286.7 m) = 2.18 -> 2 HQ-9 batteries
+    assert len(s400["fire_units"]) == 1 and len(hq9["fire_units"]) == 2
+    assert hq9["fire_units_cost_usd"] == pytest.approx(2 * 286.7e6)
+    assert data["equal"] == "cost" and "cost per threat destroyed" in res.output
+    assert "--equal cost: the budget is s400's 1 fire unit(s)" in res.output
 
 
 def test_missing_scenario_is_one_line_exit_2(tmp_path: Path) -> None:
@@ -321,3 +384,94 @@ def test_every_catalog_system_takes_a_battery_with_its_catalog_fire_unit(tmp_pat
                 for m in system.missiles
                 if any(m in cat.launchers[t].missiles_per_launcher for t in system.launchers)
             }
+
+
+def test_a_budget_buys_the_nearest_whole_number_of_fire_units_and_at_least_one() -> None:
+    assert fire_units_for_budget(2e9, 1e9) == 2  # half the price: exactly two
+    assert fire_units_for_budget(1e9, 1e9) == 1
+    assert fire_units_for_budget(2.4e9, 1e9) == 2
+    assert fire_units_for_budget(2.5e9, 1e9) == 3  # halves round up
+    assert fire_units_for_budget(1e9, 2e9) == 1  # half a fire unit: up to one
+    assert fire_units_for_budget(1e9, 3e9) == 1  # a third: still one
+    # Turkey's prices: the S-400's US$625 m buys 2 HQ-9 batteries (US$287 m) and 1 Patriot
+    assert fire_units_for_budget(2.5e9 / 4, 3.44e9 / 12) == 2
+    assert fire_units_for_budget(2.5e9 / 4, 3.5e9 / 4) == 1
+    assert spread(3, 2) == (2, 1) and spread(4, 2) == (2, 2) and spread(1, 3) == (1, 0, 0)
+
+
+def _priced(cat: Catalog, key: str, s400_usd: float, other_usd: float, cp_units: float) -> Catalog:
+    """The stand-in catalog with a cost on each system, the stand-in's command post
+    controlling at most ``cp_units`` fire units."""
+    cat = _with_stand_in(cat, key, 8)
+    fig = {"basis": "modelling", "source": "test value"}
+    cost = {k: {"value": v, **fig} for k, v in (("S-400", s400_usd), (key, other_usd))}
+    post = cat.command_posts["55K6E"]
+    own_post = post.model_copy(
+        update={"max_fire_units": Figure(value=cp_units, basis="modelling", source="test")}
+    )
+    systems = {
+        k: s.model_copy(
+            update={
+                "fire_unit_cost_usd": Figure.model_validate(cost[k]),
+                **({"command_post": "stand-in CP"} if k == key else {}),
+            }
+        )
+        for k, s in cat.systems.items()
+    }
+    return dataclasses.replace(
+        cat, systems=systems, command_posts={**cat.command_posts, "stand-in CP": own_post}
+    )
+
+
+@pytest.mark.parametrize(("cp_units", "shared"), [(6.0, True), (1.0, False)])
+def test_equal_cost_gives_a_system_at_half_the_price_two_fire_units_at_the_site(
+    tmp_path: Path, cp_units: float, shared: bool
+) -> None:
+    cat = _priced(load_catalog(), "Patriot", 600e6, 300e6, cp_units)
+    scn = load_scenario(write(tmp_path, raid_scenario()), catalog=cat)
+    (s400, patriot) = prepare(scn, parse_systems("s400,patriot", cat), "cost")
+    assert s400[0].fire_units_per_battery == (1,) and [u.battery for u in s400[2]] == ["bn"]
+    assert patriot[0].fire_units_per_battery == (2,)
+    assert [u.battery for u in patriot[2]] == ["bn", "bn #2"]
+    assert all(u.launcher_count == 8 for u in patriot[2])  # each a catalog fire unit
+    batteries = patriot[1].spec.batteries
+    assert [(b.lat_deg, b.lon_deg) for b in batteries] == [(40.0, 33.0)] * 2
+    # a command post that controls one fire unit: the second has its own
+    posts = [b.command_post for b in batteries]
+    assert posts == ([None, None] if shared else [None, "bn #2"])
+    assert any("2 fire units at bn's site" in n for n in patriot[3])
+
+
+def test_equal_cost_leaves_a_site_empty_when_the_budget_buys_fewer_units(tmp_path: Path) -> None:
+    cat = _priced(load_catalog(), "Patriot", 300e6, 900e6, 6.0)
+    d = raid_scenario()
+    second = {**d["batteries"][0], "name": "bn2", "lat_deg": 40.1}
+    d["batteries"].append(second)
+    scn = load_scenario(write(tmp_path, d), catalog=cat)
+    (_, patriot) = prepare(scn, parse_systems("s400,patriot", cat), "cost")
+    # budget 2 x 300 = 600 buys 600 / 900 = 0.67 -> one fire unit, at the first site
+    assert patriot[0].fire_units_per_battery == (1, 0)
+    assert [b.name for b in patriot[1].spec.batteries] == ["bn"]
+    assert any("no fire unit at bn2" in n for n in patriot[3])
+
+
+def test_cost_per_threat_destroyed_is_the_cost_over_the_mean_destroyed() -> None:
+    steady: Metrics = {
+        ("destroyed", "a"): np.array([2.0, 2.0, 2.0, 2.0]),
+        ("destroyed", "b"): np.array([1.0, 1.0, 1.0, 1.0]),
+        ("leaked", "a"): np.array([5.0, 5.0, 5.0, 5.0]),
+    }
+    assert list(destroyed_per_replication(steady)) == [3.0] * 4
+    e = cost_per_destroyed(300e6, destroyed_per_replication(steady), 0)
+    assert (e.mean, e.lo, e.hi) == (100e6, 100e6, 100e6)  # US$300 m / 3 threats
+    varying = np.array([1.0, 3.0, 1.0, 3.0, 2.0, 2.0])  # mean 2
+    e = cost_per_destroyed(300e6, varying, 0)
+    assert e.mean == pytest.approx(150e6) and e.lo < e.mean < e.hi
+    assert cost_per_destroyed(300e6, np.array([2.0, 0.0, 0.0, 0.0]), 0).hi == math.inf
+    for none in (cost_per_destroyed(None, varying, 0), cost_per_destroyed(1e6, np.zeros(4), 0)):
+        assert math.isnan(none.mean)  # no cost, or nothing destroyed: "—"
+    row = cost_row({"x": steady, "y": steady}, {"x": 300e6, "y": None}, 0)
+    assert row is not None and row.unit == "USD" and row.key == "cost_per_destroyed_usd/all"
+    assert row.estimates["x"].mean == 100e6 and math.isnan(row.estimates["y"].mean)
+    assert not row.differences["y"].comparable  # no paired test on a ratio
+    assert cost_row({"x": steady}, {"x": None}, 0) is None

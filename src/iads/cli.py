@@ -439,7 +439,8 @@ def compare(
         typer.Option(
             "--equal",
             help="batteries: one catalog fire unit per battery; launchers: the battery's own "
-            "launcher count.",
+            "launcher count; cost: the fire units the first system's cost buys (catalog "
+            "fire_unit_cost_usd).",
         ),
     ] = "batteries",
     batch_size: Annotated[int | None, typer.Option(help="Replications run at once.")] = None,
@@ -476,9 +477,8 @@ def _compare(
 
     try:
         if equal not in EQUAL_BASES:
-            problem = "not yet supported" if equal == "cost" else "unknown"
             raise InputError(
-                scenario, "--equal", f"{equal!r}: {problem}; use {' or '.join(EQUAL_BASES)}"
+                scenario, "--equal", f"{equal!r}: unknown; use {', '.join(EQUAL_BASES)}"
             )
         if replications is not None and replications < 1:
             raise InputError(scenario, "--replications", f"must be >= 1, got {replications}")

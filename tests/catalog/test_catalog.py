@@ -590,3 +590,45 @@ def test_a_sector_radars_dwell_holds_its_pulses_at_the_prf_of_its_instrumented_r
     assert radar.search_dwell_s is not None
     dwell = radar.pulses_integrated.value / prf_hz
     assert radar.search_dwell_s.value == pytest.approx(dwell, rel=0.01)
+
+
+def test_fire_unit_costs_are_the_public_contract_prices_over_the_fire_units_bought(
+    catalog,  # type: ignore[no-untyped-def]
+) -> None:
+    # systems.md 7 and 2.3: the S-400's US$2.5 bn for four batteries (two if 'two systems' is
+    # two fire units); Patriot's DSCA US$3.5 bn for 4 fire units (2018) and US$7.8 bn for 13
+    # (2009), CSIS's ~US$1.1 bn a battery; the HQ-9's US$3.44 bn (or 3 bn) for 12 batteries
+    cost = {k: s.fire_unit_cost_usd for k, s in catalog.systems.items()}
+    s400, patriot, hq9 = cost["S-400"], cost["Patriot"], cost["HQ-9"]
+    assert s400 is not None and patriot is not None and hq9 is not None
+    assert s400.value == 2.5e9 / 4 and s400.sample_bounds() == (2.5e9 / 4, 2.5e9 / 2)
+    assert patriot.value == 3.5e9 / 4
+    assert patriot.sample_bounds() == (pytest.approx(7.8e9 / 13), 1.1e9)
+    assert hq9.value == pytest.approx(3.44e9 / 12, rel=1e-3) and hq9.low == 3e9 / 12
+    for fig in (s400, patriot, hq9):
+        assert "not a production cost" in (fig.note or "") or "not production costs" in (
+            fig.note or ""
+        )
+    # no public price in systems.md: left without one
+    assert cost["SAMP-T"] is None and cost["S-300VM"] is None
+
+
+@pytest.mark.parametrize(
+    ("cost", "words"),
+    [
+        ({"value": -1e6}, "fire_unit_cost_usd must be positive"),
+        ({"value": 0.0}, "fire_unit_cost_usd must be positive"),
+        ({"value": 1e8, "low": 2e8}, "need low <= value <= high"),
+    ],
+)
+def test_a_negative_or_disordered_fire_unit_cost_is_refused(
+    catalog,  # type: ignore[no-untyped-def]
+    cost: dict[str, float],
+    words: str,
+) -> None:
+    from iads.catalog.base import System
+
+    s = catalog.systems["S-400"].model_dump()
+    s["fire_unit_cost_usd"] = _fig(**cost)
+    with pytest.raises(ValueError, match=words):
+        System.model_validate(s)

@@ -36,6 +36,7 @@ DESCRIPTIVE = {
     ("CommandPost", "role"),
     ("System", "name"),
     ("System", "country"),
+    ("System", "fire_unit_cost_usd"),  # read by iads compare (--equal cost, cost per kill)
     ("Mast", "name"),
     ("Threat", "name"),
     ("Threat", "display_name"),  # read by the report

@@ -16,7 +16,7 @@ The catalog lives in ``src/iads/catalog/*.yaml``. Each numeric figure is a :clas
 ``attributed`` (attributed to a named public source, not re-checked) and ``modelling`` (no
 public figure: a documented modelling value; ``source`` then says how it was chosen). The unit
 is in the field name (``_m``, ``_s``, ``_m_s``, ``_w``, ``_hz``, ``_db``, ``_m2``, ``_k``,
-``_g``, ``_deg``).
+``_g``, ``_deg``, ``_usd``: US dollars of the year the source gives, not adjusted for inflation).
 """
 
 from __future__ import annotations
@@ -472,6 +472,13 @@ class System(_Strict):
     ``radars`` are the fire unit's radars (exactly one with a fire-control or multifunction
     role); ``optional_radars`` and ``masts`` are elements a scenario may add to a battery.
     ``launcher_max_distance_m``: how far from its fire unit's site a launcher may stand.
+
+    ``fire_unit_cost_usd`` (optional; None where no public figure exists): what one fire unit
+    cost a buyer, a published contract or notified price divided by the fire units it bought.
+    These are contract prices of different scopes (with or without missiles, training,
+    support, co-production and offsets; ``source`` says what each includes), in then-year
+    dollars, not unit production costs; ``low``/``high`` keep the sources' disagreements.
+    ``iads compare`` reads it (``--equal cost`` and the cost per threat destroyed).
     """
 
     name: str
@@ -486,6 +493,13 @@ class System(_Strict):
     launchers_per_fire_unit: Figure
     launcher_max_distance_m: Figure
     max_target_speed_m_s: Figure | None = None
+    fire_unit_cost_usd: Figure | None = None
+
+    @model_validator(mode="after")
+    def _positive_cost(self) -> System:
+        if self.fire_unit_cost_usd is not None:
+            _require_positive(self, "fire_unit_cost_usd")
+        return self
 
 
 class Evasion(_Strict):

@@ -37,6 +37,7 @@ _SINGULAR = {
 
 #: Field-name suffix -> unit, longest suffix first (``_m_s`` before ``_s``, ``_kg`` before ``_g``).
 _UNITS: tuple[tuple[str, str], ...] = (
+    ("_usd", "USD"),
     ("_m_s2", "m/s²"),
     ("_m_s", "m/s"),
     ("_m2", "m²"),
@@ -57,6 +58,7 @@ _BASIS = {"published": "published", "attributed": "attributed", "modelling": "mo
 #: whose factor does not exceed the magnitude is used.
 _SCALES: dict[str, tuple[tuple[float, str], ...]] = {
     "m": ((1e3, "km"),),
+    "USD": ((1e9, "bn USD"), (1e6, "m USD")),
     "Hz": ((1e9, "GHz"), (1e6, "MHz"), (1e3, "kHz")),
     "W": ((1e6, "MW"), (1e3, "kW")),
 }
@@ -246,6 +248,12 @@ def _per_launcher(e: BaseModel) -> str:
     return ", ".join(f"{number(f.value)} x {m}" for m, f in e.missiles_per_launcher.items())  # type: ignore[attr-defined]
 
 
+def _cost(e: BaseModel) -> str:
+    """A system's fire-unit cost (a contract price; see its source), or that none is public."""
+    cost = e.fire_unit_cost_usd  # type: ignore[attr-defined]
+    return "no public figure" if cost is None else short(cost, "fire_unit_cost_usd")
+
+
 #: The key figures of each kind: (column header, cell, justify), after the designation and name;
 #: figures are right-justified, words left.
 _COLUMNS: dict[str, tuple[tuple[str, Cell, JustifyMethod], ...]] = {
@@ -254,6 +262,7 @@ _COLUMNS: dict[str, tuple[tuple[str, Cell, JustifyMethod], ...]] = {
         ("missiles", lambda e: ", ".join(e.missiles), "left"),  # type: ignore[attr-defined]
         ("reaction time", _fig("reaction_time_s"), "right"),
         ("launchers / fire unit", _fig("launchers_per_fire_unit"), "right"),
+        ("fire unit cost", _cost, "right"),
     ),
     "radars": (
         ("role", _text("role"), "left"),

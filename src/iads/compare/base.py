@@ -25,10 +25,14 @@ SYSTEM_NAMES: dict[str, str] = {
     "s300vm": "S-300VM",
 }
 
-#: How many launchers each system gets at a scenario battery: ``batteries`` one catalog fire
-#: unit (``launchers_per_fire_unit``), ``launchers`` the scenario battery's own launcher count.
-EqualBasis = Literal["batteries", "launchers"]
-EQUAL_BASES: tuple[EqualBasis, ...] = ("batteries", "launchers")
+#: How many fire units and launchers each system gets: ``batteries`` one catalog fire unit
+#: (``launchers_per_fire_unit``) at each scenario battery, ``launchers`` one fire unit of the
+#: scenario battery's own launcher count at each, ``cost`` the whole number of catalog fire
+#: units that the first system's fire units cost (see :func:`fire_units_for_budget`).
+EqualBasis = Literal["batteries", "launchers", "cost"]
+EQUAL_BASES: tuple[EqualBasis, ...] = ("batteries", "launchers", "cost")
+#: The catalog figure ``--equal cost`` and the cost per threat destroyed read.
+COST_FIELD = "fire_unit_cost_usd"
 
 #: The paired test of each system against the first one.
 PAIRED_TEST = "Wilcoxon signed-rank test"
@@ -37,7 +41,12 @@ SIGNIFICANCE_LEVEL = 0.05
 
 #: Metric families, in table order: (key, heading, unit of a value).
 MetricFamily = Literal[
-    "destroyed", "leaked", "missiles_fired", "first_detection_range_m", "first_intercept_range_m"
+    "destroyed",
+    "leaked",
+    "missiles_fired",
+    "first_detection_range_m",
+    "first_intercept_range_m",
+    "cost_per_destroyed_usd",
 ]
 FAMILIES: dict[MetricFamily, str] = {
     "destroyed": "destroyed",
@@ -45,9 +54,25 @@ FAMILIES: dict[MetricFamily, str] = {
     "missiles_fired": "missiles fired",
     "first_detection_range_m": "first detection range",
     "first_intercept_range_m": "first intercept range",
+    "cost_per_destroyed_usd": "cost per threat destroyed",
 }
-#: Families that are counts per replication (the others are ranges in metres).
+#: Families that are counts per replication (the others are ranges in metres, and the cost).
 COUNT_FAMILIES: frozenset[MetricFamily] = frozenset({"destroyed", "leaked", "missiles_fired"})
+#: Families in US dollars.
+COST_FAMILIES: frozenset[MetricFamily] = frozenset({"cost_per_destroyed_usd"})
+
+
+def fire_units_for_budget(budget_usd: float, fire_unit_cost_usd: float) -> int:
+    """The whole number of fire units that ``budget_usd`` buys at ``fire_unit_cost_usd`` each:
+    the nearest whole number (halves up), at least one."""
+    return max(1, math.floor(budget_usd / fire_unit_cost_usd + 0.5))
+
+
+def spread(fire_units: int, batteries: int) -> tuple[int, ...]:
+    """``fire_units`` over ``batteries`` sites in order, one at a time (round-robin): the first
+    ``fire_units % batteries`` sites hold one more; with fewer units than sites, the last
+    sites hold none."""
+    return tuple(fire_units // batteries + (i < fire_units % batteries) for i in range(batteries))
 
 
 @dataclass(frozen=True)
@@ -61,13 +86,17 @@ class Contender:
     system : str
         Catalog system key (``S-400``).
     launchers_per_battery : tuple of int, optional
-        Launchers at each scenario battery, in scenario order; None: one catalog fire unit
-        (``launchers_per_fire_unit``) at each.
+        Launchers of each fire unit at each scenario battery, in scenario order; None: a
+        catalog fire unit's (``launchers_per_fire_unit``).
+    fire_units_per_battery : tuple of int, optional
+        Fire units at each scenario battery (0: the site stands empty), in scenario order;
+        None: one at each.
     """
 
     label: str
     system: str
     launchers_per_battery: tuple[int, ...] | None = None
+    fire_units_per_battery: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +165,9 @@ class MetricRow:
 
     @property
     def unit(self) -> str:
-        """Unit of a value: ``count`` per replication or ``m``."""
+        """Unit of a value: ``count`` per replication, ``m`` or ``USD``."""
+        if self.family in COST_FAMILIES:
+            return "USD"
         return "count" if self.family in COUNT_FAMILIES else "m"
 
 
@@ -151,8 +182,10 @@ class Comparison:
     equal: EqualBasis
     contenders: tuple[Contender, ...]
     system_names: dict[str, str]  # label -> the system's full catalog name
-    fire_units: dict[str, tuple[FireUnit, ...]]  # label -> one per scenario battery
+    fire_units: dict[str, tuple[FireUnit, ...]]  # label -> its fire units, in scenario order
     rows: tuple[MetricRow, ...]
+    #: label -> its fire units' cost (count x catalog fire_unit_cost_usd), None without one
+    costs_usd: dict[str, float | None] = field(default_factory=dict)
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property

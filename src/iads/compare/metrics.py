@@ -125,6 +125,59 @@ def paired_difference(
     )
 
 
+def destroyed_per_replication(metrics: Metrics) -> np.ndarray:
+    """Threats destroyed in each replication, all types together: [R]."""
+    per_type = [v for (family, _), v in metrics.items() if family == "destroyed"]
+    return np.sum(per_type, axis=0) if per_type else np.zeros(0)
+
+
+def cost_per_destroyed(cost_usd: float | None, destroyed: np.ndarray, seed: int) -> Estimate:
+    """Cost per threat destroyed: the fire units' cost over the mean threats destroyed per
+    replication, C / D, US$.
+
+    C is ``cost_usd`` (what the fire units cost, a contract price: see the catalog's
+    ``fire_unit_cost_usd``), D the mean of ``destroyed`` [R] (threats destroyed in each
+    replication). Its interval is C over the ends of D's percentile-bootstrap 95 % interval
+    (the map is monotone), so it is infinite above where that interval reaches 0. It is a
+    ratio of the cost to the mean, not a mean of per-replication ratios (infinite in any
+    replication that destroys nothing). NaN without a cost or when nothing is destroyed.
+    """
+    mean, lo, hi = mean_count_ci(destroyed, seed)
+    if cost_usd is None or not mean > 0:
+        return Estimate(math.nan, math.nan, math.nan)
+
+    def per(d: float) -> float:
+        return math.nan if math.isnan(d) else (cost_usd / d if d > 0 else math.inf)
+
+    return Estimate(per(mean), per(hi), per(lo))
+
+
+#: A system against the first where no paired test is made.
+NO_TEST = PairedDifference(math.nan, math.nan, math.nan, 0, 0, math.nan)
+
+
+def cost_row(
+    per_system: dict[str, Metrics], costs_usd: dict[str, float | None], seed: int
+) -> MetricRow | None:
+    """The cost per threat destroyed of every system (:func:`cost_per_destroyed`); None when
+    no system has a cost. No paired test: it is the cost over the mean destroyed, whose own
+    row carries the test."""
+    labels = list(per_system)
+    if not labels or all(costs_usd.get(lab) is None for lab in labels):
+        return None
+    return MetricRow(
+        family="cost_per_destroyed_usd",
+        item="all",
+        estimates={
+            lab: cost_per_destroyed(
+                costs_usd.get(lab), destroyed_per_replication(per_system[lab]), seed
+            )
+            for lab in labels
+        },
+        differences={lab: NO_TEST for lab in labels[1:]},
+    )
+
+
 def metric_rows(per_system: dict[str, Metrics], seed: int) -> tuple[MetricRow, ...]:
     """The table: one row per metric any system has, in family order; systems that lack it
     (a missile type they do not carry) have NaN values and no test."""

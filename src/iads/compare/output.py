@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from iads.compare.base import (
+    COST_FAMILIES,
     FAMILIES,
     PAIRED_TEST,
     SIGNIFICANCE_LEVEL,
@@ -108,6 +109,7 @@ def comparison_dict(cmp: Comparison) -> dict[str, Any]:
                     "label": c.label,
                     "system": c.system,
                     "name": cmp.system_names[c.label],
+                    "fire_units_cost_usd": cmp.costs_usd.get(c.label),
                     "fire_units": [
                         {
                             "battery": u.battery,
@@ -196,6 +198,8 @@ def _family_rows(cmp: Comparison, family: MetricFamily) -> list[MetricRow]:
 
 
 def _item_label(row: MetricRow) -> str:
+    if row.family in COST_FAMILIES:
+        return "all threats"
     if row.family == "missiles_fired":
         return "all missiles" if row.item == "all" else row.item
     return threat_name(row.item)
@@ -205,8 +209,9 @@ def family_figure(cmp: Comparison, family: MetricFamily) -> Figure:
     """Grouped bars of one metric family: items along x, one bar per system, 95 % CI bars."""
     rows = _family_rows(cmp, family)
     colors = _colors(cmp)
-    distance = family not in ("destroyed", "leaked", "missiles_fired")
-    scale = 1e3 if distance else 1.0
+    cost = family in COST_FAMILIES
+    distance = family not in ("destroyed", "leaked", "missiles_fired") and not cost
+    scale = 1e3 if distance else 1e6 if cost else 1.0
     fig = Figure(figsize=(min(9.0, max(5.2, 1.6 + 0.3 * len(rows) * len(cmp.contenders))), 3.4))
     fig.set_layout_engine("constrained")
     ax = fig.add_subplot()
@@ -236,7 +241,13 @@ def family_figure(cmp: Comparison, family: MetricFamily) -> Figure:
         rotation=20 if rotate else 0,
         ha="right" if rotate else "center",
     )
-    ax.set_ylabel("km (mean over threats)" if distance else "per replication")
+    ax.set_ylabel(
+        "km (mean over threats)"
+        if distance
+        else "US$ m (cost / mean destroyed)"
+        if cost
+        else "per replication"
+    )
     ax.set_ylim(bottom=0)
     ax.grid(axis="x", visible=False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -244,11 +255,20 @@ def family_figure(cmp: Comparison, family: MetricFamily) -> Figure:
     return fig
 
 
+def format_musd(value_usd: float) -> str:
+    """US dollars as whole millions ("625"); "—" if unknown."""
+    if not math.isfinite(value_usd):
+        return "—"
+    return f"{value_usd / 1e6:,.0f}"
+
+
 def _cell_text(family: MetricFamily, e: Estimate) -> str:
     number = (
         format_km
         if family in ("first_detection_range_m", "first_intercept_range_m")
-        else (format_count)
+        else format_musd
+        if family in COST_FAMILIES
+        else format_count
     )
     if not math.isfinite(e.mean):
         return "—"
@@ -267,7 +287,7 @@ def table_rows(
     for row in cmp.rows:
         if family is not None and row.family != family:
             continue
-        unit = " km" if row.unit == "m" else ""
+        unit = {"m": " km", "USD": " US$ m"}.get(row.unit, "")
         label = row.item if family else f"{FAMILIES[row.family]}{unit}: {_item_label(row)}"
         cells = []
         for c in cmp.contenders:
@@ -281,6 +301,11 @@ def table_rows(
 
 def family_title(family: MetricFamily) -> str:
     """A family's table title, with its unit."""
+    if family in COST_FAMILIES:
+        return (
+            f"{FAMILIES[family]} (US$ m: the fire units' acquisition cost / mean destroyed "
+            "per replication [95% CI]; a crude ratio, see the notes)"
+        )
     unit = "per replication" if family in ("destroyed", "leaked", "missiles_fired") else "km"
     return f"{FAMILIES[family]} ({unit}; mean [95% CI])"
 
@@ -336,18 +361,21 @@ def reading(cmp: Comparison) -> str:
     return text
 
 
+#: How the fire units were chosen, for the report's header.
+FIRE_UNITS_BASIS = {
+    "batteries": "one catalog fire unit per battery",
+    "launchers": "each battery's own launcher count",
+    "cost": "as many catalog fire units as the first system's cost (see the notes)",
+}
+
+
 def _report_html(cmp: Comparison, svgs: dict[MetricFamily, str]) -> str:
     title = f"Comparison: {cmp.scenario}"
     meta = [
         ("Scenario file", cmp.scenario_file),
         ("Systems", ", ".join(f"{c.label} ({cmp.system_names[c.label]})" for c in cmp.contenders)),
         ("Replications", f"{cmp.replications:,} per system, seed {cmp.seed}"),
-        (
-            "Fire units",
-            "one catalog fire unit per battery"
-            if cmp.equal == "batteries"
-            else "each battery's own launcher count",
-        ),
+        ("Fire units", FIRE_UNITS_BASIS[cmp.equal]),
     ]
     head = "".join(f"<th>{escape(c.label)}</th>" for c in cmp.contenders)
     body = "".join(
@@ -393,7 +421,9 @@ def _report_html(cmp: Comparison, svgs: dict[MetricFamily, str]) -> str:
         f"<thead><tr><th>Metric</th>{head}</tr></thead>\n<tbody>{body}</tbody>\n"
         "</table></div>\n"
         f'<p class="caption">"=": not significantly different from {escape(cmp.first)} '
-        f"({escape(PAIRED_TEST)}, p &ge; {SIGNIFICANCE_LEVEL:g}). Ranges in km.</p>\n"
+        f"({escape(PAIRED_TEST)}, p &ge; {SIGNIFICANCE_LEVEL:g}). Ranges in km. Cost per "
+        "threat destroyed: acquisition cost over one raid's mean kills, a crude ratio (see "
+        "the notes).</p>\n"
         f"{ns}"
         f'<h3>Fire units</h3>\n<ul class="notes">{units}</ul>\n</section>\n'
         f'<section id="plots">\n<h2>Plots</h2>\n{figs}</section>\n'

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from iads.compare.base import Comparison, Contender, EqualBasis, FireUnit
-from iads.compare.metrics import Metrics, metric_rows, system_metrics
+from iads.compare.base import COST_FIELD, Comparison, Contender, EqualBasis, FireUnit
+from iads.compare.metrics import Metrics, cost_row, metric_rows, system_metrics
 from iads.compare.systems import contenders_for, scenario_for
 from iads.errors import InputError
 from iads.scenario.compile import Scenario
@@ -64,9 +64,10 @@ def compare(
         The scenario (its batteries give the sites, threat axes and doctrine).
     contenders : list of Contender
         The systems, the first being the one the others are compared with.
-    equal : {"batteries", "launchers"}
-        One catalog fire unit per battery, or the battery's own launcher count (for
-        contenders whose ``launchers_per_battery`` is not given).
+    equal : {"batteries", "launchers", "cost"}
+        One catalog fire unit per battery, one of the battery's own launcher count, or as many
+        catalog fire units as the first contender's cost (for contenders whose counts are not
+        given; see :func:`iads.compare.systems.contenders_for`).
     replications, seed : int, optional
         Defaults from the scenario file; the same seed for every contender, so replication
         ``i`` of each runs on the same key (common random numbers).
@@ -107,6 +108,10 @@ def compare(
         names[c.label] = scn.catalog.systems[c.system].name
         units[c.label] = fire_units
         notes += contender_notes
+    costs = fire_units_cost_usd(scn, [c for c, *_ in prepared], units)
+    notes += cost_notes(scn, [c for c, *_ in prepared], units, costs, equal)
+    rows = metric_rows(per_system, seed_used)
+    cost = cost_row(per_system, costs, seed_used)
     return Comparison(
         scenario=scn.name,
         scenario_file=str(scn.path),
@@ -116,6 +121,68 @@ def compare(
         contenders=tuple(c for c, *_ in prepared),
         system_names=names,
         fire_units=units,
-        rows=metric_rows(per_system, seed_used),
+        rows=rows if cost is None else (*rows, cost),
         notes=tuple(notes),
+        costs_usd=costs,
     )
+
+
+def fire_units_cost_usd(
+    scn: Scenario, contenders: list[Contender], units: dict[str, tuple[FireUnit, ...]]
+) -> dict[str, float | None]:
+    """Each contender's fire units' cost: their count times the catalog's nominal
+    ``fire_unit_cost_usd`` (whatever their launcher count), None without one."""
+    out: dict[str, float | None] = {}
+    for c in contenders:
+        cost = scn.catalog.systems[c.system].fire_unit_cost_usd
+        out[c.label] = None if cost is None else len(units[c.label]) * cost.value
+    return out
+
+
+def _musd(x: float) -> str:
+    return f"US${x / 1e6:,.0f} m"
+
+
+def cost_notes(
+    scn: Scenario,
+    contenders: list[Contender],
+    units: dict[str, tuple[FireUnit, ...]],
+    costs: dict[str, float | None],
+    equal: EqualBasis,
+) -> list[str]:
+    """What the costs are: the budget under ``--equal cost``, each system's fire units and
+    their cost, the systems without a public cost, and what the ratio means."""
+    first = contenders[0]
+    notes = []
+    if equal == "cost":
+        budget = costs[first.label]
+        notes.append(
+            f"--equal cost: the budget is {first.label}'s {len(scn.spec.batteries)} fire "
+            f"unit(s), one at each battery, at its catalog {COST_FIELD} ({_musd(budget or 0)}); "
+            "each other system has the whole number of its catalog fire units that the budget "
+            "buys (nearest, halves up, at least one), spread over the battery sites in scenario "
+            "order."
+        )
+    priced = [
+        f"{c.label} {len(units[c.label])} x {_musd(cost / len(units[c.label]))} = {_musd(cost)}"
+        for c in contenders
+        if (cost := costs[c.label]) is not None
+    ]
+    if priced:
+        notes.append(
+            "Fire units' cost (catalog fire_unit_cost_usd, nominal): "
+            + "; ".join(priced)
+            + ". These are contract or notified prices of different scopes (missiles, training, "
+            "offsets: each catalog source says), then-year dollars, not production costs. Cost "
+            "per threat destroyed: that acquisition cost over the mean threats destroyed in one "
+            "raid, a crude ratio (the fire units outlive the raid; missiles fired are not "
+            "costed); its interval is the cost over the ends of the destroyed interval; no "
+            "paired test."
+        )
+    unpriced = [f"{c.label} ({c.system})" for c in contenders if costs[c.label] is None]
+    if unpriced:
+        notes.append(
+            f"No public fire-unit cost (catalog {COST_FIELD}) for {', '.join(unpriced)}: "
+            "no cost per threat destroyed ('—')."
+        )
+    return notes

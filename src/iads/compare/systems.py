@@ -8,14 +8,28 @@ launcher types that carries it, with that launcher's catalog load), so a fire un
 of its missiles where it has launchers enough. What another system cannot take is dropped with
 a note (optional radars and a mast it lacks, launcher sites); what would change the raid's
 outcome unseen blocks the comparison with an error naming the field.
+
+Under ``--equal cost`` a system has as many catalog fire units as the first system's fire
+units (one at each battery) cost, spread over the battery sites in scenario order; a site with
+several holds copies of its battery (``NAME #2``, ...) and a site with none stands empty.
 """
 
 from __future__ import annotations
 
+import copy
+import math
 from typing import Any
 
 from iads.catalog import Catalog
-from iads.compare.base import SYSTEM_NAMES, Contender, EqualBasis, FireUnit
+from iads.compare.base import (
+    COST_FIELD,
+    SYSTEM_NAMES,
+    Contender,
+    EqualBasis,
+    FireUnit,
+    fire_units_for_budget,
+    spread,
+)
 from iads.errors import InputError
 from iads.scenario.compile import Scenario, scenario_from_mapping
 
@@ -78,23 +92,62 @@ def parse_systems(text: str, cat: Catalog, source: str = "iads compare") -> list
     return out
 
 
+def fire_unit_cost_usd(contender: Contender, cat: Catalog, source: str) -> float:
+    """The catalog's nominal cost of one of ``contender``'s fire units, US$.
+
+    Raises
+    ------
+    InputError
+        The system has no public cost (no ``fire_unit_cost_usd`` in the catalog); the message
+        names the system and the field.
+    """
+    cost = cat.systems[contender.system].fire_unit_cost_usd
+    if cost is None:
+        with_cost = [k for k, s in cat.systems.items() if s.fire_unit_cost_usd is not None]
+        raise InputError(
+            source,
+            "--equal",
+            f"cost: {contender.label} ({contender.system}) has no public fire-unit cost "
+            f"(catalog systems.{contender.system}.{COST_FIELD} is absent); systems with one: "
+            f"{', '.join(with_cost) or 'none'}",
+        )
+    return cost.value
+
+
 def contenders_for(
     contenders: list[Contender], scn: Scenario, equal: EqualBasis
 ) -> list[Contender]:
-    """The contenders with their launcher counts per battery set by ``equal`` (a count
-    already given is kept): ``batteries``, the system's catalog ``launchers_per_fire_unit``;
-    ``launchers``, each scenario battery's own count."""
-    cat = scn.catalog
+    """The contenders with their launchers and fire units per battery set by ``equal`` (counts
+    already given are kept): ``batteries``, one fire unit of the system's catalog
+    ``launchers_per_fire_unit`` at each battery; ``launchers``, one of each scenario battery's
+    own launcher count; ``cost``, catalog fire units, as many as the first contender's fire
+    units (one at each battery) cost, spread over the batteries
+    (:func:`iads.compare.base.fire_units_for_budget`, :func:`iads.compare.base.spread`).
+
+    Raises
+    ------
+    InputError
+        ``cost`` and a contender's system without a public cost.
+    """
+    cat, batteries = scn.catalog, scn.spec.batteries
+    budget = (
+        len(batteries) * fire_unit_cost_usd(contenders[0], cat, str(scn.path))
+        if equal == "cost" and contenders
+        else 0.0
+    )
     out = []
     for c in contenders:
-        if c.launchers_per_battery is None:
+        counts, units = c.launchers_per_battery, c.fire_units_per_battery
+        if counts is None:
             if equal == "launchers":
-                counts = tuple(sum(lg.count for lg in b.launchers) for b in scn.spec.batteries)
+                counts = tuple(sum(lg.count for lg in b.launchers) for b in batteries)
             else:
                 per_unit = round(cat.systems[c.system].launchers_per_fire_unit.value)
-                counts = (per_unit,) * len(scn.spec.batteries)
-            c = Contender(c.label, c.system, counts)
-        out.append(c)
+                counts = (per_unit,) * len(batteries)
+        if units is None and equal == "cost":
+            cost = fire_unit_cost_usd(c, cat, str(scn.path))
+            units = spread(fire_units_for_budget(budget, cost), len(batteries))
+        out.append(Contender(c.label, c.system, counts, units))
     return out
 
 
@@ -164,6 +217,7 @@ def scenario_for(
     raw = spec.model_dump(mode="json", exclude_none=True)
     notes: list[str] = []
     units = []
+    per_site = contender.fire_units_per_battery or (1,) * len(spec.batteries)
     for i, (b, count) in enumerate(
         zip(spec.batteries, contender.launchers_per_battery, strict=True)
     ):
@@ -211,6 +265,11 @@ def scenario_for(
                 f"{contender.system}'s; dropped."
             )
             out.pop("mast", None)
+    raw["batteries"] = _fire_units_at_sites(raw["batteries"], per_site, contender, cat, notes)
+    units = [
+        FireUnit(site["name"], unit.launchers)
+        for site, unit in zip(raw["batteries"], _repeat(units, per_site), strict=True)
+    ]
     try:
         derived = scenario_from_mapping(scn.path, raw, cat)
     except InputError as exc:
@@ -220,3 +279,48 @@ def scenario_for(
             f"cannot put {contender.label} ({contender.system}) at the batteries: {exc.problem}",
         ) from None
     return derived, tuple(units), notes
+
+
+def _repeat(items: list[Any], times: tuple[int, ...]) -> list[Any]:
+    """Each item ``times[i]`` times, in order."""
+    return [x for x, k in zip(items, times, strict=True) for _ in range(k)]
+
+
+def _fire_units_at_sites(
+    batteries: list[dict[str, Any]],
+    per_site: tuple[int, ...],
+    contender: Contender,
+    cat: Catalog,
+    notes: list[str],
+) -> list[dict[str, Any]]:
+    """The derived scenario's batteries: ``per_site[i]`` fire units at battery ``i``'s site.
+
+    The first keeps the battery's name, the others are copies named ``NAME #2``, ``NAME #3``
+    with the same site, threat axis, launchers and doctrine. A copy shares the battery's
+    command post while the system's command post can control one more fire unit (catalog
+    ``max_fire_units``), else has its own (``NAME #k``). A site with none is left empty.
+    """
+    command_post = cat.command_posts[cat.systems[contender.system].command_post]
+    most = math.inf if command_post.max_fire_units is None else command_post.max_fire_units.value
+    under: dict[str, int] = {}
+    for b, k in zip(batteries, per_site, strict=True):
+        if k:
+            label = b.get("command_post", "")
+            under[label] = under.get(label, 0) + 1
+    out = []
+    for b, k in zip(batteries, per_site, strict=True):
+        if k == 0:
+            notes.append(f"{contender.label}: no fire unit at {b['name']} (the budget buys fewer).")
+        for j in range(k):
+            unit = copy.deepcopy(b)
+            if j:
+                unit["name"] = f"{b['name']} #{j + 1}"
+                label = b.get("command_post", "")
+                if under[label] >= most:
+                    label = unit["name"]
+                    unit["command_post"] = label
+                under[label] = under.get(label, 0) + 1
+            out.append(unit)
+        if k > 1:
+            notes.append(f"{contender.label}: {k} fire units at {b['name']}'s site.")
+    return out
