@@ -444,11 +444,19 @@ def compare(
         ),
     ] = "batteries",
     batch_size: Annotated[int | None, typer.Option(help="Replications run at once.")] = None,
+    uncertainty: Annotated[
+        bool,
+        typer.Option(
+            "--uncertainty",
+            help="Draw every catalog figure with low/high per replication (triangular); "
+            "shared figures alike for every system.",
+        ),
+    ] = False,
 ) -> None:
     """Each system at the scenario's batteries on the same raid (common random numbers):
     comparison.csv, comparison.json, a plot per metric and report.html in --out."""
     interrupt.run_interruptibly(
-        lambda: _compare(scenario, systems, out, replications, seed, equal, batch_size)
+        lambda: _compare(scenario, systems, out, replications, seed, equal, batch_size, uncertainty)
     )
 
 
@@ -460,6 +468,7 @@ def _compare(
     seed: int | None,
     equal: str,
     batch_size: int | None,
+    uncertainty: bool = False,
 ) -> None:
     from iads.compare import EQUAL_BASES, compare, parse_systems
     from iads.compare.base import FAMILIES
@@ -501,6 +510,7 @@ def _compare(
                 seed=seed,
                 batch_size=batch_size,
                 progress=progress,
+                uncertainty=uncertainty,
             )
         write_comparison(cmp, out)
     except InputError as exc:
@@ -522,6 +532,9 @@ def _compare(
             console.print(t)
     for line in (reading(cmp), paired_test_sentence(), *not_significant_lines(cmp), *cmp.notes):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
+    for label, unc in cmp.uncertainty.items():
+        console.print(f"{label}:", highlight=False, markup=False)
+        print_drivers(unc, ("leakers",))
     console.print(
         f"Results in {out}/: comparison.csv, comparison.json, report.html, one .png per metric",
         highlight=False,
