@@ -15,7 +15,9 @@ def _c2_at(params, state):  # type: ignore[no-untyped-def]
     """The command post's inputs at the start of a step from ``state``."""
     th = es.fly(params.threats, es._threat_inputs(state), state.threats)[1]
     picture = es.TrackPicture(confirmed=state.tracking.exists)
-    view = es.fire_control_view(params)
+    n_radars = params.sensing.radars.valid.shape[0]
+    out = es.radars_struck(params.threats, state.threats.leaked_s, n_radars)
+    view = es.fire_control_view(params, out)
     return es._c2_inputs(params, state, state.sensing, state.tracking, picture, th, view)
 
 

@@ -279,6 +279,7 @@ def test_stand_off_jammer_beyond_a_radars_range_still_jams_it_over_terrain(tmp_p
             swerling=tp.swerling,
             ssj_erp_w=tp.ssj_erp_w[:1],
             ssj_bandwidth_hz=tp.ssj_bandwidth_hz[:1],
+            radar_out=jnp.zeros(p.sensing.radars.valid.shape, bool),
         )
         return np.asarray(jamming_noise_ratio(p.sensing, inputs, target, on))
 

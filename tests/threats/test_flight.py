@@ -70,6 +70,7 @@ def make_threat(
         category=arr([CATEGORIES.index(category)], jnp.int32),
         asset=arr([0], jnp.int32),
         asset_value=arr([1.0]),
+        target_radar=arr([-1], jnp.int32),
         valid=arr([True], bool),
         ssj_erp_w=arr([0.0]),
         ssj_bandwidth_hz=arr([1.0]),

@@ -571,6 +571,10 @@ class Threat(_Strict):
     max_range_m: Figure | None = None
     evasion: Evasion | None = None
     pull_up: PullUp | None = None
+    #: What its seeker homes on. ``emitter``: an anti-radiation missile, which a scenario aims
+    #: at a radar (``target_radar``); it flies down to the radar's antenna and, arriving, puts
+    #: the radar out of action for the rest of the run. None: it flies at a defended asset.
+    homes_on: Literal["emitter"] | None = None
 
     def band_factors(self) -> list[float]:
         """RCS factor of each band (``BANDS`` order) relative to X band.

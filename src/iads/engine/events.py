@@ -32,7 +32,7 @@ class Events:
     time_s: Array  # [N]
     threat: Array  # [N] int32
     unit: Array  # [N] int32 fire unit
-    radar: Array  # [N] int32 the radar that saw the threat (detect)
+    radar: Array  # [N] int32 the radar that saw the threat (detect), that it hit (leak)
     launcher: Array  # [N] int32
     missile: Array  # [N] int32 missile id (order fired)
     missile_type: Array  # [N] int32

@@ -39,7 +39,7 @@ from iads.launch.fire import launch, unit_inventory
 from iads.sensing.base import Detections, SensingInputs, SensingState
 from iads.sensing.detect import sense
 from iads.threats.base import Pursuers, ThreatInputs, ThreatResult
-from iads.threats.flight import fly, threat_bend
+from iads.threats.flight import fly, radars_struck, threat_bend
 from iads.tracking.base import TrackingInputs, TrackPicture, Tracks
 from iads.tracking.kalman import track
 
@@ -54,9 +54,10 @@ def step(
     p, s, t = params, state, state.t_s
     keys = step_keys(key, s.step)
     threats, th = fly(p.threats, _threat_inputs(s), s.threats)
-    sensing, det = sense(p.sensing, _sensing_inputs(p, s, th), s.sensing, keys.sensing)
+    radar_out = radars_struck(p.threats, threats.leaked_s, p.sensing.radars.valid.shape[0])
+    sensing, det = sense(p.sensing, _sensing_inputs(p, s, th, radar_out), s.sensing, keys.sensing)
     tracking, picture = track(p.tracking, TrackingInputs(t, p.time_step_s, det), s.tracking)
-    view = fire_control_view(p)
+    view = fire_control_view(p, radar_out)
     c2_in = _c2_inputs(p, s, sensing, tracking, picture, th, view)
     c2, orders = assign(p.c2, c2_in, s.c2, batch_axis)
     launching, fired = launch(p.launch, _launch_inputs(p, s, tracking, orders, th), s.launch)
@@ -99,7 +100,7 @@ def finish(params: Params, state: State) -> tuple[State, ev.StepEvents]:
     out = ev.StepEvents(
         detect=none,
         track=none,
-        leak=_leak_events(state.t_s, th),
+        leak=_leak_events(params, state.t_s, th),
         assign=ev.events(n_units, dtype),
         assign_row=jnp.full((n_units,), -1, jnp.int32),
         launch=ev.events(n_launchers, dtype),
@@ -150,7 +151,9 @@ def _fly_out(
 # --- what each stage reads from the others ---------------------------------------------------
 
 
-def _sensing_inputs(params: Params, state: State, th: ThreatResult) -> SensingInputs:
+def _sensing_inputs(
+    params: Params, state: State, th: ThreatResult, radar_out: Array
+) -> SensingInputs:
     tp = params.threats
     return SensingInputs(
         t_s=state.t_s,
@@ -161,15 +164,19 @@ def _sensing_inputs(params: Params, state: State, th: ThreatResult) -> SensingIn
         swerling=tp.swerling,
         ssj_erp_w=tp.ssj_erp_w,
         ssj_bandwidth_hz=tp.ssj_bandwidth_hz,
+        radar_out=radar_out,
     )
 
 
-def fire_control_view(params: Params) -> FireControlView:
-    """Each fire unit's engagement radar (its first fire-control radar) as the command post
-    sees it, from the sensing stage's radar settings."""
+def fire_control_view(params: Params, radar_out: Array) -> FireControlView:
+    """Each fire unit's engagement radar (its first fire-control radar not out of action,
+    ``radar_out`` [D]) as the command post sees it, from the sensing stage's radar settings. A
+    unit with none holds no threat (coast 0, and nothing detects for it): it engages nothing
+    and guides no round on its radar."""
     rp = params.sensing.radars
     n_units = params.c2.units.valid.shape[0]
-    mine = rp.valid & rp.fire_control & (rp.unit == jnp.arange(n_units)[:, None])  # [U, D]
+    working = rp.valid & ~radar_out & rp.fire_control
+    mine = working & (rp.unit == jnp.arange(n_units)[:, None])  # [U, D]
     d = jnp.argmax(mine, axis=1)
     has = jnp.any(mine, axis=1)
     return FireControlView(
@@ -281,7 +288,8 @@ def _no_outcomes(fired: Fired, th: ThreatResult) -> Outcomes:
 # --- the step's events -----------------------------------------------------------------------
 
 
-def _leak_events(t: Array, th: ThreatResult) -> ev.Events:
+def _leak_events(params: Params, t: Array, th: ThreatResult) -> ev.Events:
+    """Threats reaching their target now; an anti-radiation missile's names its radar."""
     n_j = th.alive.shape[0]
     return ev.events(
         n_j,
@@ -289,6 +297,7 @@ def _leak_events(t: Array, th: ThreatResult) -> ev.Events:
         kind=jnp.where(th.leaking, ev.LEAK, ev.NONE),
         time_s=t,
         threat=jnp.arange(n_j),
+        radar=params.threats.target_radar,
         pos_m=th.kin.pos_m,
     )
 
@@ -377,7 +386,7 @@ def _step_events(
     return ev.StepEvents(
         detect=detect,
         track=track,
-        leak=_leak_events(t, th),
+        leak=_leak_events(params, t, th),
         assign=assign_ev,
         assign_row=orders.salvo,
         launch=launch_ev,

@@ -22,7 +22,7 @@ from iads import interrupt
 from iads.errors import InputError
 from iads.jsonio import json_safe
 from iads.report import ReportData, Ring, Route, Site, write_report
-from iads.scenario.compile import battery_radars, launcher_load, route_altitudes_m
+from iads.scenario.compile import aim_points, battery_radars, launcher_load, route_altitudes_m
 from iads.simulate import SimulationResult
 from iads.stats import BOOTSTRAP_RESAMPLES
 
@@ -134,10 +134,18 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
             + ", ".join(sorted({f"{cat.radars[r].sidelobe_level_db.value:g} dB" for r in used}))
             + " (modelling values)."
         )
-    assets = {a.name: a for a in spec.assets}
+    aims, aim_of_group = aim_points(spec, cat)
+    struck = [a.name for a in aims if a.radar >= 0]
+    if struck:
+        notes.append(
+            f"Anti-radiation missiles fly at {', '.join(struck)}: one arriving puts its radar "
+            "out of action for the rest of the run (a battery left with no fire-control radar "
+            "engages nothing more). The radar never shuts down to defeat them and their "
+            "seekers never lose it (not modelled)."
+        )
     routes = []
-    for g in spec.raid:
-        target = assets[g.target]
+    for g, aim in zip(spec.raid, aim_of_group, strict=True):
+        target = aims[aim]
         alts = route_altitudes_m(g, cat.threats[g.threat])
         pts = [(w.lat_deg, w.lon_deg, h) for w, h in zip(g.route, alts, strict=True)]
         pts.append((target.lat_deg, target.lon_deg, target.alt_m))

@@ -131,10 +131,12 @@ class Battery(Position):
 class RaidGroup(_Strict):
     """Threats of one type that fly the same route, launched ``spacing_s`` apart.
 
-    ``route`` starts at the launch point; the target asset's position is the last point. A
-    ballistic missile's route is its launch point only: it flies a ballistic arc to the target.
-    ``react``: the threats manoeuvre as their type's catalog ``evasion`` says (false: they
-    fly their route whatever comes at them).
+    ``route`` starts at the launch point; the target's position is the last point. The target
+    is a defended asset (``target``) or, for an anti-radiation missile (catalog ``homes_on:
+    emitter``) and only for one, a radar (``target_radar``: ``"battery/radar"``, the radar's
+    catalog key), whose antenna it dives to. A ballistic missile's route is its launch point
+    only: it flies a ballistic arc to the target. ``react``: the threats manoeuvre as their
+    type's catalog ``evasion`` says (false: they fly their route whatever comes at them).
     """
 
     name: str = Field(min_length=1)
@@ -142,10 +144,17 @@ class RaidGroup(_Strict):
     count: int = Field(ge=1, le=10_000, strict=True)
     launch_time_s: float = Field(default=0.0, ge=0.0)
     spacing_s: float = Field(default=0.0, ge=0.0)
-    target: str
+    target: str | None = None
+    target_radar: str | None = Field(default=None, min_length=1)
     route: list[Waypoint] = Field(min_length=1)
     speed_m_s: float | None = Field(default=None, gt=0.0, le=10_000.0)
     react: bool = True
+
+    @model_validator(mode="after")
+    def _one_target(self) -> RaidGroup:
+        if (self.target is None) == (self.target_radar is None):
+            raise ValueError('give either target (an asset) or target_radar ("battery/radar")')
+        return self
 
 
 class Terrain(_Strict):

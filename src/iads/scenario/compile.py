@@ -76,8 +76,8 @@ class Layout:
     radar_names: tuple[str, ...]  # [D] "battery/radar"
     launcher_names: tuple[str, ...]  # [N] "battery/type #i"
     missile_types: tuple[str, ...]  # [K]
-    asset_names: tuple[str, ...]  # [A]
-    threat_asset: np.ndarray  # [J]
+    asset_names: tuple[str, ...]  # [A] the defended assets, then the radars aimed at
+    threat_asset: np.ndarray  # [J] index into asset_names
     arrival_s: np.ndarray  # [J] when each threat reaches its asset if nothing stops it
 
     @property
@@ -120,7 +120,6 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
             if item.name in seen:
                 raise InputError(p, f"{section}[{i}].name", f"name {item.name!r} is used twice")
             seen.add(item.name)
-    assets = {a.name for a in spec.assets}
     groups = {g.name for g in spec.raid}
     jammer_names: set[str] = set()
     carried: dict[str, str] = {}
@@ -150,27 +149,6 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
                 f"raid[{i}].threat",
                 f"unknown threat {g.threat!r}; known: {', '.join(sorted(cat.threats))}",
             )
-        if g.target not in assets:
-            raise InputError(
-                p,
-                f"raid[{i}].target",
-                f"unknown asset {g.target!r}; assets: {', '.join(sorted(assets))}",
-            )
-        th = cat.threats[g.threat]
-        if th.category == "ballistic_missile" and len(g.route) != 1:
-            raise InputError(
-                p, f"raid[{i}].route", "a ballistic missile's route is its launch point only"
-            )
-        a = next(a for a in spec.assets if a.name == g.target)
-        if th.category == "ballistic_missile" and th.max_range_m is not None:
-            dist = _great_circle_m(g.route[0].lat_deg, g.route[0].lon_deg, a.lat_deg, a.lon_deg)
-            if dist > th.max_range_m.value:
-                raise InputError(
-                    p,
-                    f"raid[{i}].route[0]",
-                    f"launch point {dist / 1e3:,.0f} km from {g.target!r}; a {g.threat} "
-                    f"reaches {th.max_range_m.value / 1e3:,.0f} km (catalog)",
-                )
     for i, b in enumerate(spec.batteries):
         if b.system not in cat.systems:
             raise InputError(
@@ -198,6 +176,73 @@ def _check_against_catalog(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
                     f"{b.system}; known: {', '.join(system.launchers)}",
                 )
             _check_launcher_group(p, f"{where}", b, lg, cat)
+    _check_raid_targets(p, spec, cat)
+
+
+def _check_raid_targets(p: Path, spec: ScenarioFile, cat: Catalog) -> None:
+    """Each raid group's target: an asset, or a radar for an anti-radiation missile (catalog
+    ``homes_on: emitter``) and only for one; its route within the threat type's range."""
+    assets = {a.name for a in spec.assets}
+    radars = [sr.site.name for sr in scenario_radars(spec, cat)]
+    for i, g in enumerate(spec.raid):
+        th = cat.threats[g.threat]
+        if g.target_radar is not None:
+            where = f"raid[{i}].target_radar"
+            if th.homes_on != "emitter":
+                raise InputError(
+                    p,
+                    where,
+                    f"{g.threat} does not home on radars (only a threat whose catalog "
+                    "homes_on is emitter does): aim it at an asset with target",
+                )
+            if g.target_radar not in radars:
+                raise InputError(p, where, _unknown_radar(g.target_radar, spec, radars))
+            if g.target_radar in assets:
+                raise InputError(
+                    p, where, f"{g.target_radar!r} is also an asset's name: rename the asset"
+                )
+        elif th.homes_on == "emitter":
+            raise InputError(
+                p,
+                f"raid[{i}].target",
+                f"{g.threat} homes on a radar's emissions (catalog homes_on: emitter): give "
+                'target_radar: "battery/radar" instead of an asset',
+            )
+        elif g.target not in assets:
+            raise InputError(
+                p,
+                f"raid[{i}].target",
+                f"unknown asset {g.target!r}; assets: {', '.join(sorted(assets))}",
+            )
+        if th.category == "ballistic_missile" and len(g.route) != 1:
+            raise InputError(
+                p, f"raid[{i}].route", "a ballistic missile's route is its launch point only"
+            )
+    aims, aim_of = aim_points(spec, cat)
+    for i, g in enumerate(spec.raid):
+        th = cat.threats[g.threat]
+        aim = aims[aim_of[i]]
+        dist = route_length_m(g, aim)
+        if th.max_range_m is not None and dist > th.max_range_m.value:
+            where = "route[0]" if len(g.route) == 1 else "route"
+            raise InputError(
+                p,
+                f"raid[{i}].{where}",
+                f"{'launch point' if len(g.route) == 1 else 'route'} {dist / 1e3:,.0f} km from "
+                f"{aim.name!r}; {g.threat} reaches {th.max_range_m.value / 1e3:,.0f} km (catalog)",
+            )
+
+
+def _unknown_radar(name: str, spec: ScenarioFile, radars: list[str]) -> str:
+    """Why ``name`` names no radar of the scenario (battery or radar unknown)."""
+    battery, slash, key = name.rpartition("/")
+    batteries = [b.name for b in spec.batteries]
+    if not slash:
+        return f'{name!r} is not "battery/radar"; radars: {", ".join(radars) or "none"}'
+    if battery not in batteries:
+        return f"unknown battery {battery!r}; batteries: {', '.join(batteries) or 'none'}"
+    own = [r.removeprefix(f"{battery}/") for r in radars if r.rpartition("/")[0] == battery]
+    return f"battery {battery!r} has no radar {key!r}; its radars: {', '.join(own)}"
 
 
 def _check_launcher_group(p: Path, where: str, b: Any, lg: LauncherGroup, cat: Catalog) -> None:
@@ -355,6 +400,66 @@ def _check_battery_radars(p: Path, i: int, b: Any, cat: Catalog) -> None:
         )
 
 
+@dataclass(frozen=True)
+class AimPoint:
+    """Where a raid group's route ends: a defended asset, or the antenna of a radar that
+    anti-radiation missiles fly at."""
+
+    name: str  # the asset's name, or the radar's "battery/radar"
+    lat_deg: float
+    lon_deg: float
+    alt_m: float  # above the ground: the asset's height, or the radar's antenna
+    value: float  # what the command post weighs a threat at it by
+    radar: int  # the radar's engine slot; -1 for an asset
+
+
+def aim_points(spec: ScenarioFile, cat: Catalog) -> tuple[list[AimPoint], list[int]]:
+    """The points the raid flies at, the defended assets then each radar a raid group aims at
+    (in order of first aim), and the point of each raid group (an index into them).
+
+    Leakers are counted against these points, a radar's under its name ``"battery/radar"``. A
+    radar is valued as the most valuable defended asset: the defence loses with it what it
+    defends.
+    """
+    points = [AimPoint(a.name, a.lat_deg, a.lon_deg, a.alt_m, a.value, -1) for a in spec.assets]
+    asset_index = {a.name: i for i, a in enumerate(spec.assets)}
+    sites = {sr.site.name: (d, sr.site) for d, sr in enumerate(scenario_radars(spec, cat))}
+    top = max(a.value for a in spec.assets)
+    radar_index: dict[str, int] = {}
+    of_group = []
+    for g in spec.raid:
+        if g.target_radar is None:
+            of_group.append(asset_index[g.target])  # type: ignore[index]
+            continue
+        if g.target_radar not in radar_index:
+            d, site = sites[g.target_radar]
+            radar_index[g.target_radar] = len(points)
+            points.append(
+                AimPoint(site.name, site.lat_deg, site.lon_deg, site.antenna_height_m, top, d)
+            )
+        of_group.append(radar_index[g.target_radar])
+    return points, of_group
+
+
+def route_length_m(group: Any, aim: AimPoint) -> float:
+    """Length (m) on the WGS84 ellipsoid of a raid group's route: from its launch point through
+    its route points to its aim point (a ballistic missile's: launch point to impact)."""
+    from pyproj import Geod
+
+    lons = [w.lon_deg for w in group.route] + [aim.lon_deg]
+    lats = [w.lat_deg for w in group.route] + [aim.lat_deg]
+    return float(Geod(ellps="WGS84").line_length(lons, lats))
+
+
+def route_end_alt_m(threat: Any, route_alts: list[float], aim: AimPoint) -> float:
+    """Height (m, above the ground) at which a threat reaches its aim point: a ballistic
+    missile's impact and an anti-radiation missile's dive (catalog ``homes_on: emitter``) end at
+    the aim point's own height; every other threat arrives at its route's last height."""
+    if threat.category == "ballistic_missile" or threat.homes_on == "emitter":
+        return aim.alt_m
+    return route_alts[-1]
+
+
 def ballistic_ground_speed(range_m: float, apogee_m: float, speed_m_s: float) -> float:
     """Ground speed (m/s) on the arc h(s) = 4 H s (D - s) / D^2 at which the speed at launch
     and impact is ``speed_m_s`` V: there dh/ds = 4 H / D, so V^2 = v^2 (1 + (4 H / D)^2)."""
@@ -489,11 +594,9 @@ def _compile(scn: Scenario, f: np.dtype, tables_from: Catalog) -> tuple[Params, 
     spec, cat = scn.spec, scn.catalog
     arr = _Arrays(f)
     frame = LocalFrame(spec.origin.lat_deg, spec.origin.lon_deg)
-    asset_by_name = {a.name: i for i, a in enumerate(spec.assets)}
+    aims, aim_of_group = aim_points(spec, cat)
     asset_pos = frame.to_xyz(
-        [a.lat_deg for a in spec.assets],
-        [a.lon_deg for a in spec.assets],
-        [a.alt_m for a in spec.assets],
+        [a.lat_deg for a in aims], [a.lon_deg for a in aims], [a.alt_m for a in aims]
     ).reshape(-1, 3)
 
     missile_types = scenario_missile_types(spec, cat)
@@ -514,7 +617,7 @@ def _compile(scn: Scenario, f: np.dtype, tables_from: Catalog) -> tuple[Params, 
     )
     launchers = _launch_params(scn, frame, missile_types, n_u, n_k, arr, unit_cp, guided)
     radar_params, radar_names = _radar_params(scn, frame, n_u, arr)
-    threat_params, layout_threats = _threat_params(spec, cat, frame, asset_by_name, arr)
+    threat_params, layout_threats = _threat_params(spec, cat, frame, aims, aim_of_group, arr)
     missiles = [cat.missiles[m] for m in missile_types]
     k_factor = scenario_k_factor(scn)
     tables = engagement_tables(tables_from, list(missile_types))
@@ -636,7 +739,7 @@ def _compile(scn: Scenario, f: np.dtype, tables_from: Catalog) -> tuple[Params, 
         launch=launchers,
         flyout=flyout,
         assessment=assessment,
-        asset_pos_m=arr(asset_pos, n=bucket(len(spec.assets))),
+        asset_pos_m=arr(asset_pos, n=bucket(len(aims))),
         time_step_s=arr(float(spec.time_step_s)),
         n_steps=math.ceil(spec.duration_s / spec.time_step_s),
         salvo_capacity=bucket(2 * n_missiles + 16),
@@ -657,7 +760,7 @@ def _compile(scn: Scenario, f: np.dtype, tables_from: Catalog) -> tuple[Params, 
             for i in range(lg.count)
         ),
         missile_types=tuple(missile_types),
-        asset_names=tuple(a.name for a in spec.assets),
+        asset_names=tuple(a.name for a in aims),
         threat_asset=np.asarray(asset_idx, np.int32),
         arrival_s=np.asarray(launch_time, float)
         + np.asarray(route_length, float) / np.asarray(speed, float),
@@ -803,23 +906,28 @@ def _launch_params(  # type: ignore[no-untyped-def]
 
 
 def _threat_params(
-    spec: ScenarioFile, cat: Catalog, frame: LocalFrame, asset_by_name: dict[str, int], arr
+    spec: ScenarioFile,
+    cat: Catalog,
+    frame: LocalFrame,
+    aims: list[AimPoint],
+    aim_of_group: list[int],
+    arr,
 ):  # type: ignore[no-untyped-def]
     routes, dists, lengths, speeds, launch, ballistic, apogee = [], [], [], [], [], [], []
     weave: list[tuple[float, float, float, float, float]] = []
     pull: list[tuple[float, float, float]] = []
     rcs, swerling, category, asset, value, types, groups = [], [], [], [], [], [], []
-    ssj_erp, ssj_bw = [], []
+    ssj_erp, ssj_bw, target_radar = [], [], []
     ssj = {j.raid_group: j for j in spec.jammers if j.kind == "self-screening"}
-    for g in spec.raid:
+    for g, aim_index in zip(spec.raid, aim_of_group, strict=True):
         jam = ssj.get(g.name)
         th = cat.threats[g.threat]
-        a = spec.assets[asset_by_name[g.target]]
+        a = aims[aim_index]
         is_bal = th.category == "ballistic_missile"
         lats = [w.lat_deg for w in g.route] + [a.lat_deg]
         lons = [w.lon_deg for w in g.route] + [a.lon_deg]
         route_alts = route_altitudes_m(g, th)
-        alts = [*route_alts, a.alt_m if is_bal else route_alts[-1]]
+        alts = [*route_alts, route_end_alt_m(th, route_alts, a)]
         e, n = frame.ground(lats, lons)
         enu = np.stack([e, n, np.asarray(alts, float)], axis=-1)
         seg = np.hypot(np.diff(e), np.diff(n))
@@ -846,8 +954,9 @@ def _threat_params(
             rcs.append(th.rcs_table_m2())
             swerling.append(th.swerling_case)
             category.append(THREAT_CATEGORIES.index(th.category))
-            asset.append(asset_by_name[g.target])
+            asset.append(aim_index)
             value.append(a.value)
+            target_radar.append(a.radar)
             types.append(g.threat)
             groups.append(g.name)
             ssj_erp.append(0.0 if jam is None else _erp_w(jam))
@@ -874,6 +983,7 @@ def _threat_params(
         category=arr(category, np.int32, n=n_j),
         asset=arr(asset, np.int32, n=n_j),
         asset_value=arr(value, n=n_j),
+        target_radar=arr(target_radar, np.int32, n=n_j, fill=-1),
         valid=arr(np.ones(len(routes), bool), bool, n=n_j, fill=False),
         ssj_erp_w=arr(ssj_erp, n=n_j),
         ssj_bandwidth_hz=arr(ssj_bw, n=n_j, fill=1.0),
@@ -1017,23 +1127,18 @@ def route_warnings(scn: Scenario) -> list[str]:
     before any radar has looked: usually a mistyped
     coordinate (the route's first point is the launch point; the target is appended).
     """
-    from pyproj import Geod
-
-    geod = Geod(ellps="WGS84")
     spec, out = scn.spec, []
-    assets = {a.name: a for a in spec.assets}
+    aims, aim_of_group = aim_points(spec, scn.catalog)
     for i, g in enumerate(spec.raid):
-        a = assets[g.target]
-        lons = [w.lon_deg for w in g.route] + [a.lon_deg]
-        lats = [w.lat_deg for w in g.route] + [a.lat_deg]
-        dist_m = float(geod.line_length(lons, lats))
+        a = aims[aim_of_group[i]]
+        dist_m = route_length_m(g, a)
         th = scn.catalog.threats[g.threat]
         speed = g.speed_m_s or th.speed_m_s.value
         step_m = speed * spec.time_step_s
         if dist_m <= step_m:
             out.append(
                 f"{scn.path}: raid[{i}].route: group {g.name!r} flies {dist_m:,.0f} m to its "
-                f"target {g.target!r}, within one time step's flight ({step_m:,.0f} m): it leaks "
+                f"target {a.name!r}, within one time step's flight ({step_m:,.0f} m): it leaks "
                 "at once, before any radar looks"
             )
     return out

@@ -91,6 +91,7 @@ class SensingInputs:
     swerling: Array  # [J] int32
     ssj_erp_w: Array  # [J] self-screening jammer ERP (0: none)
     ssj_bandwidth_hz: Array  # [J]
+    radar_out: Array  # [D] bool: out of action (an anti-radiation missile reached it)
 
 
 @jax.tree_util.register_dataclass

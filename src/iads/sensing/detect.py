@@ -18,6 +18,10 @@ Line of sight: over the scenario's terrain when it names a DEM (inside the maski
 threat's height above the ground must reach the radar's lowest visible height for that cell,
 :mod:`iads.scenario.terrain`), else, and outside the grid, the smooth 4/3-Earth horizon.
 
+A radar out of action (``radar_out``: an anti-radiation missile reached it) never looks again:
+it detects nothing, so its tracks are no longer updated and, a fire-control radar, it no longer
+holds threats for its fire unit.
+
 Noise jamming (:func:`iads.radar.jamming.jamming_to_noise`) lowers the SNR to
 SNR / (1 + J/N): a self-screening jammer through the main beam when the radar looks at its
 carrier, each stand-off jammer in view through the main beam when it lies within half a
@@ -152,9 +156,10 @@ def sense(
 ) -> tuple[SensingState, Detections]:
     """The sensing stage: radars due to look at ``inputs.t_s`` try to detect every threat."""
     rp, kin, t_s = params.radars, inputs.kin, inputs.t_s
-    search = rp.valid & (t_s >= state.next_scan_s)
+    working = rp.valid & ~inputs.radar_out
+    search = working & (t_s >= state.next_scan_s)
     next_scan = jnp.where(search, state.next_scan_s + rp.search_frame_s, state.next_scan_s)
-    cue = rp.valid & jnp.isfinite(rp.track_revisit_s) & (t_s >= state.next_track_s)
+    cue = working & jnp.isfinite(rp.track_revisit_s) & (t_s >= state.next_track_s)
     next_track = jnp.where(cue, t_s + rp.track_revisit_s, state.next_track_s)
     in_sector = _in_sector(rp, kin.pos_m)  # [D, J]
     cued_here = inputs.tracked[None, :] & in_sector

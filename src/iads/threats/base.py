@@ -26,8 +26,9 @@ class ThreatParams:
     rcs_m2: Array  # [J, bands, 3] by band (BANDS order) and aspect (nose, side, tail)
     swerling: Array  # [J] int32
     category: Array  # [J] int32 index into THREAT_CATEGORIES
-    asset: Array  # [J] int32 target asset
+    asset: Array  # [J] int32 target asset (a radar aimed at counts as one: Params.asset_pos_m)
     asset_value: Array  # [J]
+    target_radar: Array  # [J] int32 radar slot an anti-radiation missile flies at; -1: none
     valid: Array  # [J] bool
     ssj_erp_w: Array  # [J] self-screening jammer ERP towards radars (0: none)
     ssj_bandwidth_hz: Array  # [J]

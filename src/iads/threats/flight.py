@@ -34,6 +34,10 @@ with a = load_factor_g x g0 and w = 2 pi / P, P = ``period_s``: it pulls up with
 acceleration a, peaks 2 B above the arc at P / 2 and pushes over back onto the arc, which it
 rejoins with no vertical speed of its own at P. The pull-up's time is known from the route,
 so it is in every threat's planned track.
+
+An anti-radiation missile flies at a radar's antenna like any threat at its asset; arriving
+there (leaking) puts that radar out of action for the rest of the run (:func:`radars_struck`,
+read by the sensing stage).
 """
 
 from __future__ import annotations
@@ -175,11 +179,19 @@ def warned(tp: ThreatParams, inputs: ThreatInputs, kin: ThreatKinematics) -> Arr
     return scatter_any(m.target.reshape(-1), near.reshape(-1), kin.pos_m.shape[0])
 
 
+def radars_struck(params: ThreatParams, leaked_s: Array, n_radars: int) -> Array:
+    """[D] bool: the radars an anti-radiation missile has reached (``leaked_s`` [J] finite):
+    out of action for the rest of the run."""
+    arrived = jnp.isfinite(leaked_s) & (params.target_radar >= 0)
+    return scatter_any(params.target_radar, arrived, n_radars)
+
+
 def fly(
     params: ThreatParams, inputs: ThreatInputs, state: ThreatState
 ) -> tuple[ThreatState, ThreatResult]:
     """The threats stage: where every threat is at ``inputs.t_s``; a warned threat begins to
-    weave; those arriving now leak."""
+    weave; those arriving now leak (an anti-radiation missile arriving at its radar puts it out of
+    action: :func:`radars_struck`)."""
     t = inputs.t_s
     kin = threat_kinematics(params, t, state.evade_s)
     # A new weave starts with no offset and no lateral speed: the kinematics stand.
