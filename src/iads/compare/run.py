@@ -143,6 +143,7 @@ def compare(
         rows=rows if cost is None else (*rows, cost),
         notes=tuple(notes),
         costs_usd=costs,
+        uncertainty=spread,
     )
 
 

@@ -28,7 +28,11 @@ def _uniforms(seed: Array, streams: Array, replications: Array) -> Array:
 
     def one(i: Array) -> Array:
         key = jax.random.fold_in(root, i)
-        return jax.vmap(lambda s: jax.random.uniform(jax.random.fold_in(key, s)))(streams)
+        # float32 bits whatever the run's precision (x64 on or off), so a draw is the same
+        # in a float32 and a float64 run
+        return jax.vmap(
+            lambda s: jax.random.uniform(jax.random.fold_in(key, s), dtype=jnp.float32)
+        )(streams)
 
     return jax.vmap(one)(replications)
 
