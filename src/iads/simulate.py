@@ -136,9 +136,7 @@ def simulate(
     params, layout = compile_scenario(scn, dtype=dtype)
     batch = min(n, b)
     memory_check(scn.path, params, n, batch)
-    unc = (
-        prepare_uncertainty(scn, s, dtype, progress=uncertainty_progress) if uncertainty else None
-    )
+    unc = prepare_uncertainty(scn, s, dtype, progress=uncertainty_progress) if uncertainty else None
     varying = None if unc is None else unc.varying
     runs = run_batches(params, n, s, batch, progress=progress, varying=varying)
     return SimulationResult(

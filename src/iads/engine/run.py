@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -156,9 +157,7 @@ def run_batch(params: Params, keys: Array, varying: Varying | None = None) -> Ru
 
 
 @jax.jit
-def _run_batch(
-    params: Params, root: Array, indices: Array, varying: Varying | None = None
-) -> Run:
+def _run_batch(params: Params, root: Array, indices: Array, varying: Varying | None = None) -> Run:
     keys = jax.vmap(lambda i: replication_key(root, i))(indices)
     return run_batch(params, keys, varying)
 
@@ -170,7 +169,7 @@ def run_batches(
     batch_size: int,
     progress: Callable[[int], None] | None = None,
     first_replication: int = 0,
-    varying: Callable[[np.ndarray], Varying] | None = None,
+    varying: Callable[[np.ndarray], dict[int, Any]] | None = None,
 ) -> Run:
     """Run ``replications`` replications in batches of ``batch_size`` (the last one padded).
 
@@ -194,7 +193,7 @@ def _run_batches(
     batch_size: int,
     progress: Callable[[int], None] | None,
     first_replication: int,
-    varying: Callable[[np.ndarray], Varying] | None,
+    varying: Callable[[np.ndarray], dict[int, Any]] | None,
 ) -> Run:
     root = jax.random.PRNGKey(seed)
     parts: list[Run] = []
@@ -214,7 +213,7 @@ def _run_batches(
     return jax.tree_util.tree_map(lambda *xs: np.concatenate(xs, axis=0), *parts)
 
 
-def _padded(leaves: dict[int, np.ndarray], size: int) -> Varying:
+def _padded(leaves: dict[int, Any], size: int) -> Varying:
     """Per-replication leaves padded to the batch size by repeating the last replication's."""
     return {
         i: jnp.asarray(np.concatenate([a, np.repeat(a[-1:], size - a.shape[0], axis=0)]))

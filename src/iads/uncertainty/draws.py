@@ -37,7 +37,9 @@ def _uniforms(seed: Array, streams: Array, replications: Array) -> Array:
     return jax.vmap(one)(replications)
 
 
-def uniforms(seed: int, figures: Sequence[UncertainFigure], replications: Sequence[int]) -> Any:
+def uniforms(
+    seed: int, figures: Sequence[UncertainFigure], replications: Sequence[int] | np.ndarray
+) -> Any:
     """U(0, 1) draws [len(replications), len(figures)] (NumPy, float64)."""
     if not figures or len(replications) == 0:
         return np.zeros((len(replications), len(figures)))
@@ -60,7 +62,9 @@ def triangular(u: Any, low: Any, mode: Any, high: Any) -> Any:
     return np.where(width > 0, np.where(u < split, lower, upper), c)
 
 
-def draw(seed: int, figures: Sequence[UncertainFigure], replications: Sequence[int]) -> Any:
+def draw(
+    seed: int, figures: Sequence[UncertainFigure], replications: Sequence[int] | np.ndarray
+) -> Any:
     """Each figure's value in each of ``replications``: [R, F] NumPy float64, triangular on
     (low, nominal, high); a count (``integer``) is rounded to the nearest whole number."""
     u = uniforms(seed, figures, replications)

@@ -22,7 +22,9 @@ from iads.uncertainty.figures import UncertainFigure
 from iads.uncertainty.params import Uncertainty
 
 #: The method, as the outputs name it.
-METHOD = "Spearman rank correlation between each figure's draws and the result, over the replications"
+METHOD = (
+    "Spearman rank correlation between each figure's draws and the result, over the replications"
+)
 
 
 @dataclass(frozen=True)

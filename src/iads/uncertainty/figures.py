@@ -36,7 +36,7 @@ class UncertainFigure:
     @property
     def path(self) -> str:
         """``missiles.48N6E3.flight.drag_scale`` (list items as ``motor[0]``)."""
-        out = f"{self.section}.{self.key}"
+        out = f"{self.section}.{self.key}" if self.key else self.section
         for p in self.parts:
             out += f"[{p}]" if isinstance(p, int) else f".{p}"
         return out

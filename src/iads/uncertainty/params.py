@@ -51,11 +51,11 @@ class Uncertainty:
             "counts rounded to the nearest whole number"
         )
 
-    def values(self, replications: Sequence[int]) -> Any:
+    def values(self, replications: Sequence[int] | np.ndarray) -> Any:
         """The drawn values [len(replications), len(figures)]."""
         return draw(self.seed, self.figures, replications)
 
-    def varying(self, replications: Sequence[int]) -> dict[int, Any]:
+    def varying(self, replications: Sequence[int] | np.ndarray) -> dict[int, Any]:
         """The changed Params leaves of each of ``replications``: {leaf index: [B, ...]}."""
         values = self.values(replications)
         rows = [self._leaves(v) for v in values]
@@ -114,7 +114,9 @@ def prepare_uncertainty(
                 reason = "it changes the engine's array shapes (a count of entities)"
                 break
             flat = jax.tree_util.tree_leaves(params)
-            touched |= {i for i, (a, b) in enumerate(zip(flat, base)) if not _same(a, b)}
+            touched |= {
+                i for i, (a, b) in enumerate(zip(flat, base, strict=True)) if not _same(a, b)
+            }
         if progress is not None:
             progress(n + 1, len(candidates))
         if reason is not None:
