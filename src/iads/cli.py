@@ -97,6 +97,34 @@ def print_summary(summary: dict[str, Any]) -> None:
     console.print(m)
 
 
+def print_drivers(unc: dict[str, Any], results: tuple[str, ...] = ("leakers", "destroyed")) -> None:
+    """Print which drawn figures drive the spread of the headline results."""
+    n = len(unc["figures"])
+    t = Table(title=f"What drives the spread ({n} figures drawn per replication)")
+    for col in ("result", "figure", "basis", "low / nominal / high", "rho", "p"):
+        t.add_column(col, justify="left" if col in ("result", "figure", "basis") else "right")
+    for name in results:
+        drivers = unc["drivers"].get(name) or []
+        if not drivers:
+            t.add_row(name, "no spread", "", "", "", "")
+        for d in drivers:
+            star = " *" if d["p_value"] * n < 0.05 else ""
+            t.add_row(
+                name,
+                d["figure"],
+                d["basis"],
+                f"{d['low']:g} / {d['nominal']:g} / {d['high']:g}",
+                f"{d['rho']:+.2f}",
+                f"{d['p_value']:.2g}{star}",
+            )
+    console.print(t)
+    console.print(
+        f"rho: {unc['drivers_method']}; * p below 0.05/{n} (Bonferroni over the figures). "
+        "Every result's drivers are in summary.json and report.html.",
+        highlight=False,
+    )
+
+
 def _warn(message: str | None) -> None:
     if message:
         err_console.print(
@@ -125,6 +153,7 @@ def _run(
     seed: int | None,
     dtype: str | None,
     batch_size: int | None,
+    uncertainty: bool = False,
 ) -> dict[str, Any]:
     from iads.results.output import check_output_dir, write_outputs
     from iads.scenario.compile import late_threats_warning, load_scenario, route_warnings
@@ -140,6 +169,11 @@ def _run(
         n = replications or scn.spec.replications
         with _progress("[bold]simulating", "replications") as bar:
             task = bar.add_task("run", total=n)
+            figures = bar.add_task("figures", total=None, visible=False)
+
+            def searching(done: int, total: int) -> None:
+                bar.update(figures, completed=done, total=total, visible=done < total)
+
             result = simulate(
                 scn,
                 replications=n,
@@ -147,6 +181,8 @@ def _run(
                 dtype=dtype,
                 batch_size=batch_size,
                 progress=lambda k: bar.advance(task, k),
+                uncertainty=uncertainty,
+                uncertainty_progress=searching,
             )
         if sys.stderr.isatty():
             err_console.print("writing results ...", highlight=False)
@@ -156,6 +192,8 @@ def _run(
         _fail(exc)
         raise  # unreachable
     print_summary(summary)
+    if "uncertainty" in summary:
+        print_drivers(summary["uncertainty"])
     console.print(
         f"Results in {out}/: summary.json, events.parquet, report.html, scene.json",
         highlight=False,
@@ -171,11 +209,21 @@ def run(
     seed: Annotated[int | None, typer.Option(help="Random seed (default: file).")] = None,
     dtype: Annotated[str | None, typer.Option(help="float32 or float64.")] = None,
     batch_size: Annotated[int | None, typer.Option(help="Replications run at once.")] = None,
+    uncertainty: Annotated[
+        bool,
+        typer.Option(
+            "--uncertainty",
+            help="Draw every catalog figure with low/high per replication (triangular) and "
+            "rank which figures drive the spread.",
+        ),
+    ] = False,
 ) -> None:
     """Simulate a scenario; write summary.json, events.parquet and report.html to --out."""
     if dtype not in (None, "float32", "float64"):
         _fail(InputError(scenario, "--dtype", f"must be float32 or float64, got {dtype!r}"))
-    interrupt.run_interruptibly(lambda: _run(scenario, out, replications, seed, dtype, batch_size))
+    interrupt.run_interruptibly(
+        lambda: _run(scenario, out, replications, seed, dtype, batch_size, uncertainty)
+    )
 
 
 @app.command()
@@ -396,11 +444,19 @@ def compare(
         ),
     ] = "batteries",
     batch_size: Annotated[int | None, typer.Option(help="Replications run at once.")] = None,
+    uncertainty: Annotated[
+        bool,
+        typer.Option(
+            "--uncertainty",
+            help="Draw every catalog figure with low/high per replication (triangular); "
+            "shared figures alike for every system.",
+        ),
+    ] = False,
 ) -> None:
     """Each system at the scenario's batteries on the same raid (common random numbers):
     comparison.csv, comparison.json, a plot per metric and report.html in --out."""
     interrupt.run_interruptibly(
-        lambda: _compare(scenario, systems, out, replications, seed, equal, batch_size)
+        lambda: _compare(scenario, systems, out, replications, seed, equal, batch_size, uncertainty)
     )
 
 
@@ -412,6 +468,7 @@ def _compare(
     seed: int | None,
     equal: str,
     batch_size: int | None,
+    uncertainty: bool = False,
 ) -> None:
     from iads.compare import EQUAL_BASES, compare, parse_systems
     from iads.compare.base import FAMILIES
@@ -453,6 +510,7 @@ def _compare(
                 seed=seed,
                 batch_size=batch_size,
                 progress=progress,
+                uncertainty=uncertainty,
             )
         write_comparison(cmp, out)
     except InputError as exc:
@@ -474,6 +532,9 @@ def _compare(
             console.print(t)
     for line in (reading(cmp), paired_test_sentence(), *not_significant_lines(cmp), *cmp.notes):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
+    for label, unc in cmp.uncertainty.items():
+        console.print(f"{label}:", highlight=False, markup=False)
+        print_drivers(unc, ("leakers",))
     console.print(
         f"Results in {out}/: comparison.csv, comparison.json, report.html, one .png per metric",
         highlight=False,

@@ -9,11 +9,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from iads.engine.base import Params, Run
 from iads.errors import InputError
 from iads.scenario.compile import Layout, Scenario, compile_scenario, load_scenario, memory_check
+from iads.uncertainty.drivers import Driver, headline_results, rank_drivers, uncertainty_summary
+from iads.uncertainty.params import Uncertainty, prepare_uncertainty
 
 #: Default number of replications run at once (one compiled batch shape).
 DEFAULT_BATCH_SIZE = 256
@@ -34,6 +37,21 @@ class SimulationResult:
     layout: Layout
     runs: Run  # final states and event logs, NumPy arrays with a leading replication axis
     seed: int
+    uncertainty: Uncertainty | None = None  # what was drawn per replication, if anything
+
+    def draws(self) -> Any:
+        """Each drawn figure's value in each replication, [R, F] (none without uncertainty)."""
+        if self.uncertainty is None:
+            return np.zeros((self.replications, 0))
+        return self.uncertainty.values(np.arange(self.replications))
+
+    def drivers(self, top: int = 5) -> dict[str, list[Driver]]:
+        """Which drawn figures drive the spread of each headline result (empty without
+        uncertainty): :func:`iads.uncertainty.drivers.rank_drivers`."""
+        if self.uncertainty is None:
+            return {}
+        results = headline_results(self.per_replication())
+        return rank_drivers(self.uncertainty.figures, self.draws(), results, top)
 
     @property
     def replications(self) -> int:
@@ -44,7 +62,7 @@ class SimulationResult:
         """The ``summary.json`` dictionary: per threat type, missile type and asset."""
         from iads.results.outcomes import summarise
 
-        return summarise(
+        out = summarise(
             self.params,
             self.runs,
             self.layout,
@@ -52,6 +70,9 @@ class SimulationResult:
             seed=self.seed,
             version=_version(),
         )
+        if self.uncertainty is not None:
+            out["uncertainty"] = uncertainty_summary(self.uncertainty, self.drivers())
+        return out
 
     @cached_property
     def events(self) -> pa.Table:
@@ -86,10 +107,15 @@ def simulate(
     dtype: str | None = None,
     batch_size: int | None = None,
     progress: Callable[[int], None] | None = None,
+    uncertainty: bool = False,
+    uncertainty_progress: Callable[[int, int], None] | None = None,
 ) -> SimulationResult:
     """Run ``replications`` replications of a scenario (defaults from the scenario file).
 
     Replication ``i`` depends only on ``(seed, i)``: it is the same run alone or in any batch.
+    With ``uncertainty``, each catalog figure with low/high that reaches the engine is drawn
+    per replication (:mod:`iads.uncertainty`); ``uncertainty_progress(done, total)`` follows
+    the search for those figures.
     """
     from iads.engine.run import run_batches
 
@@ -110,5 +136,9 @@ def simulate(
     params, layout = compile_scenario(scn, dtype=dtype)
     batch = min(n, b)
     memory_check(scn.path, params, n, batch)
-    runs = run_batches(params, n, s, batch, progress=progress)
-    return SimulationResult(scenario=scn, params=params, layout=layout, runs=runs, seed=s)
+    unc = prepare_uncertainty(scn, s, dtype, progress=uncertainty_progress) if uncertainty else None
+    varying = None if unc is None else unc.varying
+    runs = run_batches(params, n, s, batch, progress=progress, varying=varying)
+    return SimulationResult(
+        scenario=scn, params=params, layout=layout, runs=runs, seed=s, uncertainty=unc
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from iads.report.summary import Estimate
 
@@ -187,6 +187,8 @@ class Comparison:
     #: label -> its fire units' cost (count x catalog fire_unit_cost_usd), None without one
     costs_usd: dict[str, float | None] = field(default_factory=dict)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: label -> summary.json's ``uncertainty`` block, for a comparison under uncertainty
+    uncertainty: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def first(self) -> str:

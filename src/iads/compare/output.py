@@ -29,7 +29,7 @@ from iads.compare.base import (
 )
 from iads.jsonio import json_safe
 from iads.report.figures import _bars_with_ci, render_svg, report_style
-from iads.report.html import SCOPE_NOTE
+from iads.report.html import SCOPE_NOTE, uncertainty_html
 from iads.report.names import SYSTEM_PALETTE, format_count, format_km, system_color, threat_name
 from iads.report.summary import Estimate
 from iads.report.templates import PAGE_CSS
@@ -146,6 +146,7 @@ def comparison_dict(cmp: Comparison) -> dict[str, Any]:
             ],
             "notes": list(cmp.notes),
         }
+        | ({"uncertainty": cmp.uncertainty} if cmp.uncertainty else {})
     )
 
 
@@ -427,9 +428,21 @@ def _report_html(cmp: Comparison, svgs: dict[MetricFamily, str]) -> str:
         f"{ns}"
         f'<h3>Fire units</h3>\n<ul class="notes">{units}</ul>\n</section>\n'
         f'<section id="plots">\n<h2>Plots</h2>\n{figs}</section>\n'
-        f'<section id="notes">\n<h2>Notes</h2>\n<ul class="notes">{notes}</ul>\n</section>\n'
+        + _spread_section(cmp)
+        + f'<section id="notes">\n<h2>Notes</h2>\n<ul class="notes">{notes}</ul>\n</section>\n'
         f"<footer>Written by iads. {escape(SCOPE_NOTE)}</footer>\n</main>\n</body>\n</html>\n"
     )
+
+
+def _spread_section(cmp: Comparison) -> str:
+    """Under uncertainty: for each system, the figures that drive its leakers and kills."""
+    if not cmp.uncertainty:
+        return ""
+    parts = "".join(
+        f"<h3>{escape(label)}</h3>\n{uncertainty_html(unc, ('leakers', 'destroyed'))}"
+        for label, unc in cmp.uncertainty.items()
+    )
+    return f'<section id="uncertainty">\n<h2>What drives the spread</h2>\n{parts}</section>\n'
 
 
 def report_notes(cmp: Comparison) -> list[str]:

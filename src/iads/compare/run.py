@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from iads.compare.base import COST_FIELD, Comparison, Contender, EqualBasis, FireUnit
 from iads.compare.metrics import Metrics, cost_row, metric_rows, system_metrics
@@ -10,6 +11,7 @@ from iads.compare.systems import contenders_for, scenario_for
 from iads.errors import InputError
 from iads.scenario.compile import Scenario
 from iads.simulate import simulate
+from iads.uncertainty.drivers import uncertainty_summary
 
 
 def prepare(
@@ -55,6 +57,7 @@ def compare(
     dtype: str | None = None,
     batch_size: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    uncertainty: bool = False,
 ) -> Comparison:
     """Run the scenario's raid against each contender at its batteries; compare with the first.
 
@@ -73,6 +76,10 @@ def compare(
         ``i`` of each runs on the same key (common random numbers).
     dtype, batch_size : optional
         As for :func:`iads.simulate.simulate`.
+    uncertainty : bool
+        Draw each system's catalog figures with low/high per replication
+        (:mod:`iads.uncertainty`); a figure two systems share (a threat's) is drawn alike in
+        the same replication, so the pairing stays.
     progress : callable, optional
         Called with (label, replications done) as each batch of each contender finishes.
 
@@ -85,12 +92,21 @@ def compare(
     names: dict[str, str] = {}
     units: dict[str, tuple[FireUnit, ...]] = {}
     notes: list[str] = []
+    spread: dict[str, dict[str, Any]] = {}
     if equal == "launchers":
         total = sum(lg.count for b in scn.spec.batteries for lg in b.launchers)
         notes.append(
             f"--equal launchers: every system has each battery's own launcher count ({total} "
             f"in all at {len(scn.spec.batteries)} batteries), so the totals are equal without "
             "rounding."
+        )
+    if uncertainty:
+        notes.append(
+            "--uncertainty: each system's catalog figures with low/high are drawn in every "
+            "replication (triangular on low, nominal, high); a figure the systems share (a "
+            "threat's speed or radar cross-section) takes the same value for all of them in "
+            "the same replication, so the differences stay paired. The intervals include the "
+            "disagreement between sources; what drives each system's spread is listed below."
         )
     seed_used = scn.spec.seed if seed is None else seed
     n = scn.spec.replications if replications is None else replications
@@ -102,7 +118,10 @@ def compare(
             dtype=dtype,
             batch_size=batch_size,
             progress=_per_contender(progress, c.label),
+            uncertainty=uncertainty,
         )
+        if result.uncertainty is not None:
+            spread[c.label] = uncertainty_summary(result.uncertainty, result.drivers())
         seed_used = result.seed
         per_system[c.label] = system_metrics(result)
         names[c.label] = scn.catalog.systems[c.system].name
@@ -124,6 +143,7 @@ def compare(
         rows=rows if cost is None else (*rows, cost),
         notes=tuple(notes),
         costs_usd=costs,
+        uncertainty=spread,
     )
 
 

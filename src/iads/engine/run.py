@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -125,17 +126,40 @@ def run_replication(params: Params, key: Array, batch_axis: str | None = None) -
     return Run(state=state, events=complete(record(log, events)))
 
 
-def run_batch(params: Params, keys: Array) -> Run:
+#: Per-replication values of some Params leaves: {leaf index (in ``tree_leaves(params)``
+#: order): array [B, *leaf shape]}.
+Varying = dict[int, Array]
+
+
+def with_leaves(params: Params, leaves: Varying) -> Params:
+    """``params`` with the leaves at the given indices replaced."""
+    flat, treedef = jax.tree_util.tree_flatten(params)
+    for i, value in leaves.items():
+        flat[i] = value
+    return jax.tree_util.tree_unflatten(treedef, flat)
+
+
+def run_batch(params: Params, keys: Array, varying: Varying | None = None) -> Run:
     """Replications with keys ``keys`` [B] side by side: the single-replication run under
-    ``vmap``, the flyout skipped on steps where no replication has a missile in the air."""
+    ``vmap``, the flyout skipped on steps where no replication has a missile in the air.
+
+    ``varying`` gives some leaves of ``params`` a value per replication (an uncertainty
+    draw, a study point): replication b runs with ``with_leaves(params, varying[.][b])``.
+    """
     one = partial(run_replication, batch_axis=BATCH_AXIS)
-    return jax.vmap(one, in_axes=(None, 0), axis_name=BATCH_AXIS)(params, keys)
+    if not varying:
+        return jax.vmap(one, in_axes=(None, 0), axis_name=BATCH_AXIS)(params, keys)
+
+    def varied(leaves: Varying, key: Array) -> Run:
+        return one(with_leaves(params, leaves), key)
+
+    return jax.vmap(varied, in_axes=(0, 0), axis_name=BATCH_AXIS)(varying, keys)
 
 
 @jax.jit
-def _run_batch(params: Params, root: Array, indices: Array) -> Run:
+def _run_batch(params: Params, root: Array, indices: Array, varying: Varying | None = None) -> Run:
     keys = jax.vmap(lambda i: replication_key(root, i))(indices)
-    return run_batch(params, keys)
+    return run_batch(params, keys, varying)
 
 
 def run_batches(
@@ -145,17 +169,21 @@ def run_batches(
     batch_size: int,
     progress: Callable[[int], None] | None = None,
     first_replication: int = 0,
+    varying: Callable[[np.ndarray], dict[int, Any]] | None = None,
 ) -> Run:
     """Run ``replications`` replications in batches of ``batch_size`` (the last one padded).
 
-    Returns the runs as NumPy arrays with a leading replication axis.
+    ``varying(indices)`` gives the per-replication leaves (:func:`run_batch`) of the
+    replications ``indices``. Returns the runs as NumPy arrays with a leading replication axis.
     """
     if batch_size < 1 or replications < 0:
         raise ValueError(
             f"need batch_size >= 1 and replications >= 0, got {batch_size}, {replications}"
         )
     with precision(params.threats.launch_time_s.dtype):
-        return _run_batches(params, replications, seed, batch_size, progress, first_replication)
+        return _run_batches(
+            params, replications, seed, batch_size, progress, first_replication, varying
+        )
 
 
 def _run_batches(
@@ -165,6 +193,7 @@ def _run_batches(
     batch_size: int,
     progress: Callable[[int], None] | None,
     first_replication: int,
+    varying: Callable[[np.ndarray], dict[int, Any]] | None,
 ) -> Run:
     root = jax.random.PRNGKey(seed)
     parts: list[Run] = []
@@ -172,7 +201,8 @@ def _run_batches(
     while done < replications:
         n = min(batch_size, replications - done)
         idx = first_replication + done + np.arange(batch_size)
-        out = _run_batch(params, root, jnp.asarray(idx, dtype=jnp.uint32))
+        leaves = {} if varying is None else _padded(varying(idx[:n]), batch_size)
+        out = _run_batch(params, root, jnp.asarray(idx, dtype=jnp.uint32), leaves)
         out = jax.tree_util.tree_map(lambda a, n=n: np.asarray(a)[:n], out)
         parts.append(out)
         done += n
@@ -181,3 +211,11 @@ def _run_batches(
     if len(parts) == 1:
         return parts[0]
     return jax.tree_util.tree_map(lambda *xs: np.concatenate(xs, axis=0), *parts)
+
+
+def _padded(leaves: dict[int, Any], size: int) -> Varying:
+    """Per-replication leaves padded to the batch size by repeating the last replication's."""
+    return {
+        i: jnp.asarray(np.concatenate([a, np.repeat(a[-1:], size - a.shape[0], axis=0)]))
+        for i, a in leaves.items()
+    }

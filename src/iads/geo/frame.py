@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -26,12 +27,9 @@ class LocalFrame:
     _inv: Transformer = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        aeqd = (
-            f"+proj=aeqd +lat_0={self.origin_lat_deg} +lon_0={self.origin_lon_deg} "
-            "+ellps=WGS84 +units=m +no_defs"
-        )
-        object.__setattr__(self, "_fwd", Transformer.from_crs("EPSG:4326", aeqd, always_xy=True))
-        object.__setattr__(self, "_inv", Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True))
+        fwd, inv = _transformers(self.origin_lat_deg, self.origin_lon_deg)
+        object.__setattr__(self, "_fwd", fwd)
+        object.__setattr__(self, "_inv", inv)
 
     def ground(self, lat_deg: ArrayLike, lon_deg: ArrayLike) -> tuple[NDArray, NDArray]:
         """Latitude/longitude (deg) to ground coordinates east/north (m)."""
@@ -48,3 +46,14 @@ class LocalFrame:
         e, n, h = xyz_to_enu(np.asarray(xyz, float), xp=np)
         lon, lat = self._inv.transform(e, n)
         return np.asarray(lat, float), np.asarray(lon, float), np.asarray(h, float)
+
+
+@lru_cache(maxsize=16)
+def _transformers(lat_deg: float, lon_deg: float) -> tuple[Transformer, Transformer]:
+    """The forward and inverse azimuthal-equidistant transformers about an origin (made once
+    per origin: a scenario is compiled again for every uncertainty draw)."""
+    aeqd = f"+proj=aeqd +lat_0={lat_deg} +lon_0={lon_deg} +ellps=WGS84 +units=m +no_defs"
+    return (
+        Transformer.from_crs("EPSG:4326", aeqd, always_xy=True),
+        Transformer.from_crs(aeqd, "EPSG:4326", always_xy=True),
+    )

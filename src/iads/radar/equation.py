@@ -6,6 +6,7 @@ Pure array functions: they take NumPy or JAX arrays (``xp`` selects the namespac
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 import jax.numpy as jnp
@@ -213,21 +214,25 @@ PD_TABLE_STEP_DB = 0.02
 PD_TABLE_SIZE = 3001
 
 
+@lru_cache(maxsize=64)
 def detection_probability_table(false_alarm_probability: float) -> Any:
-    """Single-look P_d for Swerling 0..4 on the SNR grid above: a NumPy array [5, G].
+    """Single-look P_d for Swerling 0..4 on the SNR grid above: a read-only NumPy array [5, G].
 
     The engine interpolates in this table (made with :func:`detection_probability_single_look`
-    itself) instead of evaluating the Swerling-0 series at every look.
+    itself) instead of evaluating the Swerling-0 series at every look. Computed once per false
+    alarm probability in a process (a scenario is compiled again for every uncertainty draw).
     """
 
     snr_db = PD_TABLE_SNR_DB_MIN + PD_TABLE_STEP_DB * np.arange(PD_TABLE_SIZE)
     snr = 10.0 ** (snr_db / 10.0)
-    return np.stack(
+    table = np.stack(
         [
             detection_probability_single_look(snr, false_alarm_probability, case, xp=np)
             for case in range(5)
         ]
     )
+    table.flags.writeable = False
+    return table
 
 
 def lookup_detection_probability(

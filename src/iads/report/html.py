@@ -412,7 +412,9 @@ def _header(data: ReportData) -> str:
         f'<p class="scope">{escape(SCOPE_NOTE)}</p>\n'
         '<nav class="toc"><a href="#map-section">Map</a><a href="#timeline">Timeline</a>'
         + ('<a href="#replay">Replay</a>' if data.replay is not None else "")
-        + '<a href="#statistics">Statistics</a><a href="#notes">Notes</a></nav>\n'
+        + '<a href="#statistics">Statistics</a>'
+        + ('<a href="#uncertainty">Spread</a>' if "uncertainty" in data.summary else "")
+        + '<a href="#notes">Notes</a></nav>\n'
         "</header>\n"
     )
 
@@ -571,6 +573,51 @@ def _statistics_section(data: ReportData) -> str:
     )
 
 
+def _uncertainty_section(data: ReportData) -> str:
+    unc = data.summary.get("uncertainty")
+    if unc is None:
+        return ""
+    return (
+        '<section id="uncertainty">\n<h2>What drives the spread</h2>\n'
+        f"{uncertainty_html(unc)}</section>\n"
+    )
+
+
+def uncertainty_html(unc: dict[str, Any], results: Sequence[str] | None = None) -> str:
+    """What drives the spread (summary.json's ``uncertainty`` block): per result (all, or
+    ``results``), the drawn figures by Spearman's |rho|, as a paragraph and a table."""
+    n = len(unc["figures"])
+    rows = []
+    for result, drivers in unc["drivers"].items():
+        if results is not None and result not in results:
+            continue
+        if not drivers:
+            rows.append(
+                f'<tr><td>{escape(result)}</td><td colspan="5" class="muted">'
+                "no spread over the replications</td></tr>"
+            )
+            continue
+        for k, d in enumerate(drivers):
+            shown = d["p_value"] * n < 0.05
+            rows.append(
+                "<tr>"
+                + (f'<td rowspan="{len(drivers)}">{escape(result)}</td>' if k == 0 else "")
+                + f"<td><code>{escape(d['figure'])}</code></td><td>{escape(d['basis'])}</td>"
+                + f"<td>{d['low']:g} / {d['nominal']:g} / {d['high']:g}</td>"
+                + f"<td>{d['rho']:+.2f}</td>"
+                + f"<td>{d['p_value']:.2g}{' *' if shown else ''}</td></tr>"
+            )
+    return (
+        f"<p>{n} catalog figures were drawn in every replication ({escape(unc['distribution'])}). "
+        f"For each result, the figures most associated with it: {escape(unc['drivers_method'])}"
+        " (rho &gt; 0: more of the figure, more of the result). * : p below 0.05 / "
+        f"{n} (Bonferroni over the {n} figures); without *, the association may be chance.</p>\n"
+        '<div class="table-wrap"><table>\n<thead><tr><th>result</th><th>figure</th>'
+        "<th>basis</th><th>low / nominal / high</th><th>rho</th><th>p</th></tr></thead>\n"
+        f"<tbody>{''.join(rows)}</tbody>\n</table></div>\n"
+    )
+
+
 def _notes_section(data: ReportData) -> str:
     if data.notes:
         items = "".join(f"<li>{escape(note)}</li>" for note in data.notes)
@@ -656,5 +703,6 @@ def write_report(path: Path, data: ReportData) -> None:
         out.write(_timeline_section(data))
         out.write(_replay_section(data))
         out.write(_statistics_section(data))
+        out.write(_uncertainty_section(data))
         out.write(_notes_section(data))
         out.write(_page_tail(data, assets, points))

@@ -32,6 +32,19 @@ REPORT_FILE = "report.html"
 SCENE_FILE = "scene.json"  # sites, routes and threat tracks for iads serve / iads export
 
 
+def uncertainty_note(unc: dict[str, Any]) -> str:
+    """The report's note on a run under uncertainty (from summary.json's block)."""
+    held = unc["held_at_nominal"]
+    return (
+        f"Uncertainty: {len(unc['figures'])} catalog figures with low/high drawn in every "
+        f"replication ({unc['distribution']}), so the intervals include the disagreement "
+        "between sources and the range of modelling values; the command post plans with the "
+        "nominal catalog's engagement tables"
+        + (f"; {len(held)} held at nominal ({held[0]['reason']}, ...)" if held else "")
+        + f". Drivers: {unc['drivers_method']}."
+    )
+
+
 def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData:
     """What the report shows, from a simulation result."""
     spec, cat = result.scenario.spec, result.scenario.catalog
@@ -74,6 +87,9 @@ def report_data(result: SimulationResult, summary: dict[str, Any]) -> ReportData
         f"bootstrap ({BOOTSTRAP_RESAMPLES:,} resamples), which stays within the counts' range; "
         "for first-detection ranges Student's t.",
     ]
+    unc = summary.get("uncertainty")
+    if unc is not None:
+        notes.append(uncertainty_note(unc))
     for b in spec.batteries:
         for r in battery_radars(b, cat):
             radar = cat.radars[r]

@@ -561,15 +561,19 @@ def radar_snr_coeff(r: Radar) -> float:
     )
 
 
-def compile_scenario(scn: Scenario, dtype: str | None = None) -> tuple[Params, Layout]:
+def compile_scenario(
+    scn: Scenario, dtype: str | None = None, tables_from: Catalog | None = None
+) -> tuple[Params, Layout]:
     """Turn a scenario into engine ``Params`` (SI arrays) and the ``Layout`` to read results.
 
     Entity counts are padded to size buckets (:func:`iads.arrays.bucket`), so scenarios of
-    similar size share one compilation.
+    similar size share one compilation. The command post's engagement tables are flown with
+    the figures of ``tables_from`` (default: the scenario's catalog): an uncertainty draw
+    keeps the nominal catalog's firing tables while its rounds fly with the drawn figures.
     """
     f = np.dtype(dtype or scn.spec.dtype)
     with precision(f):
-        return _compile(scn, f)
+        return _compile(scn, f, scn.catalog if tables_from is None else tables_from)
 
 
 class _Arrays:
@@ -586,7 +590,7 @@ class _Arrays:
         return jnp.asarray(a)
 
 
-def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: ignore[type-arg]
+def _compile(scn: Scenario, f: np.dtype, tables_from: Catalog) -> tuple[Params, Layout]:  # type: ignore[type-arg]
     spec, cat = scn.spec, scn.catalog
     arr = _Arrays(f)
     frame = LocalFrame(spec.origin.lat_deg, spec.origin.lon_deg)
@@ -616,7 +620,7 @@ def _compile(scn: Scenario, f: np.dtype) -> tuple[Params, Layout]:  # type: igno
     threat_params, layout_threats = _threat_params(spec, cat, frame, aims, aim_of_group, arr)
     missiles = [cat.missiles[m] for m in missile_types]
     k_factor = scenario_k_factor(scn)
-    tables = engagement_tables(cat, list(missile_types))
+    tables = engagement_tables(tables_from, list(missile_types))
 
     def per_type(get: Any, fill: float = 0.0) -> Any:
         return arr([get(m) for m in missiles], n=n_k, fill=fill)
