@@ -139,6 +139,31 @@ def _any_held(params: C2Params, inputs: C2Inputs) -> Array:
     return jnp.any(_held(params, inputs) & (inputs.confirmed & inputs.alive)[None, :])
 
 
+def undecided_salvos(
+    salvo_target: Array, inputs: C2Inputs, salvo_left: Array, n_threats: int
+) -> Array:
+    """[J] salvos still undecided at each threat: a salvo is active while one of its missiles
+    flies or its unit is still firing it.
+
+    A salvo's row (``salvo_target`` [G], the threat of each) belongs to the one unit that
+    fires it, so each unit's active rows (its missiles' and its salvo's, [U, M + 1]) are
+    counted once each, by their first occurrence: U (M + 1) (M + 1 + J) work, not
+    U M G (G grows with the units).
+    """
+    n_rows = salvo_target.shape[0]
+    row = jnp.concatenate([inputs.missile_salvo, inputs.salvo_row[:, None]], axis=1)
+    active = jnp.concatenate([inputs.missile_alive, (salvo_left > 0)[:, None]], axis=1)
+    active = active & (row >= 0) & (row < n_rows)  # rows past the capacity are not kept
+    slot = jnp.arange(row.shape[1])
+    earlier = slot[None, :] < slot[:, None]  # [e, e'] e' comes before e
+    repeat = jnp.any(
+        (row[:, :, None] == row[:, None, :]) & earlier[None] & active[:, None, :], axis=2
+    )
+    first = active & ~repeat
+    target = salvo_target[jnp.clip(row, 0, n_rows - 1)]
+    return scatter_add(target, first.astype(jnp.int32), n_threats)
+
+
 def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Options:
     """Score [U, J] of the best salvo each unit can fire at each threat, its missile type,
     which threats each unit already engages [U, J], and what the assignment plan needs."""
@@ -205,16 +230,10 @@ def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Op
 
     held = _held(params, inputs)
     n_threats = inputs.alive.shape[0]
-    n_rows = state.salvo_target.shape[0]
     salvo_left = live_salvo_left(
         inputs.salvo_target, inputs.salvo_kind, inputs.salvo_left, inputs.alive, inputs.inventory
     )
-    # Salvos still undecided at each threat: a salvo is active while one of its missiles flies
-    # or its unit is still firing it.
-    active = scatter_any(inputs.missile_salvo, inputs.missile_alive, n_rows) | scatter_any(
-        inputs.salvo_row, salvo_left > 0, n_rows
-    )
-    salvos = scatter_add(state.salvo_target, active.astype(jnp.int32), n_threats)  # [J]
+    salvos = undecided_salvos(state.salvo_target, inputs, salvo_left, n_threats)  # [J]
     limit = jnp.where(up.shoot_shoot, 2, 1)  # [U] salvos at one threat before a look
     available = salvos[None, :] < limit[:, None]
     threat_ids = jnp.arange(n_threats)
