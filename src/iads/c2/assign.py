@@ -21,7 +21,9 @@ The marginal return of a salvo of n missiles with single-shot kill probability p
 (threat priority = asset value / time to reach it; the command post's ``priority_offset_s``
 keeps it finite). Assignment is the
 greedy rule: repeatedly take the best (unit, threat) pair, one new engagement per unit and per
-threat a step; it is a fixed number of rounds, so it vectorises.
+threat a step, within each command post's limit of threats engaged at once; it is decided in
+a few rounds of mutual-best pairs (:func:`iads.c2.greedy.greedy_pairs`), each linear in the
+table, so it vectorises.
 
 Doctrine: under shoot-look-shoot a threat is engaged again only when no salvo at it is
 undecided (all its missiles have ended); under shoot-shoot a second salvo may be fired before
@@ -35,7 +37,7 @@ import jax
 import jax.numpy as jnp
 from jax import Array
 
-from iads.arrays import scatter_add, scatter_any, scatter_set
+from iads.arrays import scatter_add, scatter_any
 from iads.c2.base import (
     C2Inputs,
     C2Params,
@@ -45,6 +47,7 @@ from iads.c2.base import (
     Options,
     Orders,
 )
+from iads.c2.greedy import greedy_pairs
 from iads.c2.plan import follow_plan
 from iads.catalog.base import THREAT_CATEGORIES
 from iads.geo import vec
@@ -136,6 +139,31 @@ def _any_held(params: C2Params, inputs: C2Inputs) -> Array:
     return jnp.any(_held(params, inputs) & (inputs.confirmed & inputs.alive)[None, :])
 
 
+def undecided_salvos(
+    salvo_target: Array, inputs: C2Inputs, salvo_left: Array, n_threats: int
+) -> Array:
+    """[J] salvos still undecided at each threat: a salvo is active while one of its missiles
+    flies or its unit is still firing it.
+
+    A salvo's row (``salvo_target`` [G], the threat of each) belongs to the one unit that
+    fires it, so each unit's active rows (its missiles' and its salvo's, [U, M + 1]) are
+    counted once each, by their first occurrence: U (M + 1) (M + 1 + J) work, not
+    U M G (G grows with the units).
+    """
+    n_rows = salvo_target.shape[0]
+    row = jnp.concatenate([inputs.missile_salvo, inputs.salvo_row[:, None]], axis=1)
+    active = jnp.concatenate([inputs.missile_alive, (salvo_left > 0)[:, None]], axis=1)
+    active = active & (row >= 0) & (row < n_rows)  # rows past the capacity are not kept
+    slot = jnp.arange(row.shape[1])
+    earlier = slot[None, :] < slot[:, None]  # [e, e'] e' comes before e
+    repeat = jnp.any(
+        (row[:, :, None] == row[:, None, :]) & earlier[None] & active[:, None, :], axis=2
+    )
+    first = active & ~repeat
+    target = salvo_target[jnp.clip(row, 0, n_rows - 1)]
+    return scatter_add(target, first.astype(jnp.int32), n_threats)
+
+
 def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Options:
     """Score [U, J] of the best salvo each unit can fire at each threat, its missile type,
     which threats each unit already engages [U, J], and what the assignment plan needs."""
@@ -202,16 +230,10 @@ def engagement_options(params: C2Params, inputs: C2Inputs, state: C2State) -> Op
 
     held = _held(params, inputs)
     n_threats = inputs.alive.shape[0]
-    n_rows = state.salvo_target.shape[0]
     salvo_left = live_salvo_left(
         inputs.salvo_target, inputs.salvo_kind, inputs.salvo_left, inputs.alive, inputs.inventory
     )
-    # Salvos still undecided at each threat: a salvo is active while one of its missiles flies
-    # or its unit is still firing it.
-    active = scatter_any(inputs.missile_salvo, inputs.missile_alive, n_rows) | scatter_any(
-        inputs.salvo_row, salvo_left > 0, n_rows
-    )
-    salvos = scatter_add(state.salvo_target, active.astype(jnp.int32), n_threats)  # [J]
+    salvos = undecided_salvos(state.salvo_target, inputs, salvo_left, n_threats)  # [J]
     limit = jnp.where(up.shoot_shoot, 2, 1)  # [U] salvos at one threat before a look
     available = salvos[None, :] < limit[:, None]
     threat_ids = jnp.arange(n_threats)
@@ -263,7 +285,7 @@ def assign(
 
 
 def _no_orders(n_units: int, n_rows: int) -> Orders:
-    """No new engagement (what the greedy rounds start from, and return when none is taken)."""
+    """No new engagement (the orders of a skipped step)."""
     zero = jnp.zeros((n_units,), jnp.int32)
     return Orders(
         new=zero > 0,
@@ -288,43 +310,23 @@ def _assign(
     n_cp = params.targets_engaged.shape[0]
     # threats engaged by each command post's units (the command post's echelon capacity)
     cp_count = scatter_add(cp, jnp.sum(engaged_uj, axis=1, dtype=jnp.int32), n_cp)
-
-    def round_(_: int, carry: tuple) -> tuple:  # type: ignore[type-arg]
-        sc, new, tgt, knd, cnt, rows, rows_target, n, cp_count = carry
-        full = (cp_count >= params.targets_engaged)[cp]  # [U]
-        sc = jnp.where(full[:, None] & ~engaged_uj, 0.0, sc)
-        flat = jnp.argmax(sc)
-        u = (flat // n_threats).astype(jnp.int32)
-        j = (flat % n_threats).astype(jnp.int32)
-        take = sc[u, j] > 0
-        at_u = (jnp.arange(n_units) == u) & take
-        at_j = (jnp.arange(n_threats) == j) & take
-        row = jnp.where(take, n, n_rows)  # out of range -> dropped
-        new = new | at_u
-        tgt = jnp.where(at_u, j, tgt)
-        knd = jnp.where(at_u, kind[u, j], knd)
-        cnt = jnp.where(at_u, count[u, j], cnt)
-        rows = jnp.where(at_u, row, rows)
-        rows_target = scatter_set(rows_target, row, j)
-        n = n + take.astype(jnp.int32)
-        fresh = take & ~engaged_uj[u, j]
-        cp_count = cp_count + ((jnp.arange(n_cp) == cp[u]) & fresh).astype(jnp.int32)
-        sc = jnp.where(at_u[:, None] | at_j[None, :], 0.0, sc)
-        return sc, new, tgt, knd, cnt, rows, rows_target, n, cp_count
-
-    idle = _no_orders(n_units, n_rows)
-    carry = (
-        score,
-        idle.new,
-        idle.target,
-        idle.kind,
-        idle.count,
-        idle.salvo,
-        state.salvo_target,
-        state.n_salvos,
-        cp_count,
+    pairs = greedy_pairs(score, engaged_uj, cp, cp_count, params.targets_engaged)
+    new = pairs.target >= 0
+    tgt = pairs.target
+    at = jnp.maximum(tgt, 0)
+    units = jnp.arange(n_units)
+    knd = jnp.where(new, kind[units, at], 0)
+    cnt = jnp.where(new, count[units, at], 0)
+    # New salvos take rows n, n + 1, ... in the order the rule takes them (rows past the
+    # capacity are dropped).
+    rows = jnp.where(new, state.n_salvos + pairs.order, n_rows)
+    taken_by_order = tgt[jnp.argsort(pairs.order)]  # [U] threat of the i-th pair taken
+    offset = jnp.arange(n_rows) - state.n_salvos  # [G]
+    fresh_row = (offset >= 0) & (offset < jnp.sum(new, dtype=jnp.int32))
+    rows_target = jnp.where(
+        fresh_row, taken_by_order[jnp.clip(offset, 0, n_units - 1)], state.salvo_target
     )
-    _, new, tgt, knd, cnt, rows, rows_target, n, _ = jax.lax.fori_loop(0, n_units, round_, carry)
+    n = state.n_salvos + jnp.sum(new, dtype=jnp.int32)
     engaged = state.engaged | scatter_any(tgt, new, n_threats)
     orders = Orders(new=new, target=tgt, kind=knd, salvo=rows, count=cnt * new)
     return C2State(salvo_target=rows_target, n_salvos=n, engaged=engaged), orders
