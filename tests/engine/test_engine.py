@@ -140,7 +140,12 @@ def test_first_look_in_range_detects_with_the_radar_equation_probability(tmp_pat
 
 def test_straight_flying_target_inside_envelope_is_intercepted(fighters):
     _, params, _ = fighters
-    p = with_kill_probability(params, 1.0)
+    # straight-flying: no evasive weave (it starts a second or two before the intercept and
+    # moves the fighter tens of metres off the track that threat_position gives)
+    p = replace_threats(
+        with_kill_probability(params, 1.0),
+        weave_accel_m_s2=np.zeros_like(params.threats.weave_accel_m_s2),
+    )
     states = run(p, 4, seed=5, batch_size=4)
     assert np.all(np.isfinite(states.killed_s)), "every fighter is destroyed"
     assert np.all(np.isinf(states.leaked_s))
