@@ -16,8 +16,6 @@ import jax
 import jax.numpy as jnp
 from jax import Array
 
-from iads.arrays import scatter_set
-
 #: Event kinds, by code (0: no event in this row).
 EVENT_KINDS = ("none", "detect", "track", "assign", "launch", "intercept", "miss", "leak")
 NONE, DETECT, TRACK, ASSIGN, LAUNCH, INTERCEPT, MISS, LEAK = range(len(EVENT_KINDS))
@@ -134,12 +132,30 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(Events))
 _END_FIELDS = ("kind", "time_s", "pos_m")
 
 
+def _unsigned_zero(value: Array) -> Array:
+    """``value`` with -0.0 written as +0.0, as the one-hot write stored it (its sum over two
+    or more new entries adds +0.0 to each value; over one entry it kept the sign)."""
+    if jnp.issubdtype(value.dtype, jnp.floating) and value.shape[0] > 1:
+        return jnp.where(value == 0, jnp.zeros((), value.dtype), value)
+    return value
+
+
 def _at_rows(log: Events, new: Events, row: Array, fields: tuple[str, ...] = _FIELDS) -> Events:
     """Rows ``row`` of the log set to the new events' ``fields`` (rows out of range, and new
-    rows without an event, are dropped)."""
-    row = jnp.where(new.kind != NONE, row, log.kind.shape[0])
+    rows without an event, are dropped; rows with an event are unique).
+
+    One scatter per field, ``[N]`` entries into ``[R]`` rows: its cost grows with the new
+    events ``N``, not with ``N * R`` as a one-hot write does (``R`` grows with the fire units).
+    """
+    n_rows = log.kind.shape[0]
+    keep = (new.kind != NONE) & (row >= 0) & (row < n_rows)
+    row = jnp.where(keep, row, n_rows)
     return dataclasses.replace(
-        log, **{f: scatter_set(getattr(log, f), row, getattr(new, f)) for f in fields}
+        log,
+        **{
+            f: getattr(log, f).at[row].set(_unsigned_zero(getattr(new, f)), mode="drop")
+            for f in fields
+        },
     )
 
 
