@@ -99,6 +99,8 @@ def print_summary(summary: dict[str, Any]) -> None:
 
 def print_drivers(unc: dict[str, Any], results: tuple[str, ...] = ("leakers", "destroyed")) -> None:
     """Print which drawn figures drive the spread of the headline results."""
+    from iads.uncertainty.drivers import LEVEL, bonferroni_significant
+
     n = len(unc["figures"])
     t = Table(title=f"What drives the spread ({n} figures drawn per replication)")
     for col in ("result", "figure", "basis", "low / nominal / high", "rho", "p"):
@@ -108,7 +110,7 @@ def print_drivers(unc: dict[str, Any], results: tuple[str, ...] = ("leakers", "d
         if not drivers:
             t.add_row(name, "no spread", "", "", "", "")
         for d in drivers:
-            star = " *" if d["p_value"] * n < 0.05 else ""
+            star = " *" if bonferroni_significant(d["p_value"], n) else ""
             t.add_row(
                 name,
                 d["figure"],
@@ -119,7 +121,7 @@ def print_drivers(unc: dict[str, Any], results: tuple[str, ...] = ("leakers", "d
             )
     console.print(t)
     console.print(
-        f"rho: {unc['drivers_method']}; * p below 0.05/{n} (Bonferroni over the figures). "
+        f"rho: {unc['drivers_method']}; * p below {LEVEL:g}/{n} (Bonferroni over the figures). "
         "Every result's drivers are in summary.json and report.html.",
         highlight=False,
     )

@@ -70,9 +70,16 @@ class SimulationResult:
             seed=self.seed,
             version=_version(),
         )
-        if self.uncertainty is not None:
-            out["uncertainty"] = uncertainty_summary(self.uncertainty, self.drivers())
+        spread = self.uncertainty_summary()
+        if spread is not None:
+            out["uncertainty"] = spread
         return out
+
+    def uncertainty_summary(self) -> dict[str, Any] | None:
+        """The ``uncertainty`` block of summary.json (None without uncertainty)."""
+        if self.uncertainty is None:
+            return None
+        return uncertainty_summary(self.uncertainty, self.drivers())
 
     @cached_property
     def events(self) -> pa.Table:

@@ -11,7 +11,6 @@ from iads.compare.systems import contenders_for, scenario_for
 from iads.errors import InputError
 from iads.scenario.compile import Scenario
 from iads.simulate import simulate
-from iads.uncertainty.drivers import uncertainty_summary
 
 
 def prepare(
@@ -120,8 +119,9 @@ def compare(
             progress=_per_contender(progress, c.label),
             uncertainty=uncertainty,
         )
-        if result.uncertainty is not None:
-            spread[c.label] = uncertainty_summary(result.uncertainty, result.drivers())
+        block = result.uncertainty_summary()
+        if block is not None:
+            spread[c.label] = block
         seed_used = result.seed
         per_system[c.label] = system_metrics(result)
         names[c.label] = scn.catalog.systems[c.system].name

@@ -586,6 +586,8 @@ def _uncertainty_section(data: ReportData) -> str:
 def uncertainty_html(unc: dict[str, Any], results: Sequence[str] | None = None) -> str:
     """What drives the spread (summary.json's ``uncertainty`` block): per result (all, or
     ``results``), the drawn figures by Spearman's |rho|, as a paragraph and a table."""
+    from iads.uncertainty.drivers import LEVEL, bonferroni_significant
+
     n = len(unc["figures"])
     rows = []
     for result, drivers in unc["drivers"].items():
@@ -598,7 +600,7 @@ def uncertainty_html(unc: dict[str, Any], results: Sequence[str] | None = None) 
             )
             continue
         for k, d in enumerate(drivers):
-            shown = d["p_value"] * n < 0.05
+            shown = bonferroni_significant(d["p_value"], n)
             rows.append(
                 "<tr>"
                 + (f'<td rowspan="{len(drivers)}">{escape(result)}</td>' if k == 0 else "")
@@ -610,7 +612,8 @@ def uncertainty_html(unc: dict[str, Any], results: Sequence[str] | None = None) 
     return (
         f"<p>{n} catalog figures were drawn in every replication ({escape(unc['distribution'])}). "
         f"For each result, the figures most associated with it: {escape(unc['drivers_method'])}"
-        " (rho &gt; 0: more of the figure, more of the result). * : p below 0.05 / "
+        " (rho &gt; 0: more of the figure, more of the result). * : p below "
+        f"{LEVEL:g} / "
         f"{n} (Bonferroni over the {n} figures); without *, the association may be chance.</p>\n"
         '<div class="table-wrap"><table>\n<thead><tr><th>result</th><th>figure</th>'
         "<th>basis</th><th>low / nominal / high</th><th>rho</th><th>p</th></tr></thead>\n"

@@ -27,6 +27,15 @@ METHOD = (
 )
 
 
+#: The family-wise level of the drivers' mark: p below LEVEL / (number of figures drawn).
+LEVEL = 0.05
+
+
+def bonferroni_significant(p_value: float, n_figures: int) -> bool:
+    """Whether a driver's p-value passes the Bonferroni mark over ``n_figures`` figures."""
+    return p_value * n_figures < LEVEL
+
+
 @dataclass(frozen=True)
 class Driver:
     """One figure's association with one result."""
