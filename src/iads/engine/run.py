@@ -170,19 +170,25 @@ def run_batches(
     progress: Callable[[int], None] | None = None,
     first_replication: int = 0,
     varying: Callable[[np.ndarray], dict[int, Any]] | None = None,
+    key_index: np.ndarray | None = None,
 ) -> Run:
     """Run ``replications`` replications in batches of ``batch_size`` (the last one padded).
 
-    ``varying(indices)`` gives the per-replication leaves (:func:`run_batch`) of the
-    replications ``indices``. Returns the runs as NumPy arrays with a leading replication axis.
+    The run at position k (``first_replication + k``) uses the key of replication
+    ``key_index[k]`` (default: ``first_replication + k``): a study runs several points'
+    replications 0..R-1 side by side with ``key_index`` = 0..R-1 repeated.
+    ``varying(positions)`` gives the per-replication leaves (:func:`run_batch`) of the runs at
+    ``positions``. Returns the runs as NumPy arrays with a leading replication axis.
     """
     if batch_size < 1 or replications < 0:
         raise ValueError(
             f"need batch_size >= 1 and replications >= 0, got {batch_size}, {replications}"
         )
+    if key_index is not None and len(key_index) != replications:
+        raise ValueError(f"key_index has {len(key_index)} entries for {replications} runs")
     with precision(params.threats.launch_time_s.dtype):
         return _run_batches(
-            params, replications, seed, batch_size, progress, first_replication, varying
+            params, replications, seed, batch_size, progress, first_replication, varying, key_index
         )
 
 
@@ -194,6 +200,7 @@ def _run_batches(
     progress: Callable[[int], None] | None,
     first_replication: int,
     varying: Callable[[np.ndarray], dict[int, Any]] | None,
+    key_index: np.ndarray | None,
 ) -> Run:
     root = jax.random.PRNGKey(seed)
     parts: list[Run] = []
@@ -201,8 +208,12 @@ def _run_batches(
     while done < replications:
         n = min(batch_size, replications - done)
         idx = first_replication + done + np.arange(batch_size)
+        if key_index is None:
+            keys = idx
+        else:
+            keys = np.asarray(key_index)[np.minimum(done + np.arange(batch_size), replications - 1)]
         leaves = {} if varying is None else _padded(varying(idx[:n]), batch_size)
-        out = _run_batch(params, root, jnp.asarray(idx, dtype=jnp.uint32), leaves)
+        out = _run_batch(params, root, jnp.asarray(keys, dtype=jnp.uint32), leaves)
         out = jax.tree_util.tree_map(lambda a, n=n: np.asarray(a)[:n], out)
         parts.append(out)
         done += n

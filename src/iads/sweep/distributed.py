@@ -1,5 +1,5 @@
-"""The Dask backend: each point a task on a Dask cluster; its table comes back and is written
-here, so the workers need no shared file system.
+"""The Dask backend: each chunk of points a task on a Dask cluster; its tables come back and are
+written here, so the workers need no shared file system.
 
 ``local`` or ``local:N`` starts a ``LocalCluster`` of N worker processes (default: one per
 core), one thread each; ``tcp://host:port`` connects to a running scheduler. On an HPC system,
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from iads.errors import InputError
-from iads.sweep.points import PointJob, run_point
+from iads.sweep.points import Chunk, run_chunk
 from iads.sweep.run import Counter, Done, device_name
 
 _LOCAL = re.compile(r"^local(?::(\d+))?$")
@@ -102,14 +102,19 @@ class DaskBackend:
         """The ``distributed.Client`` (inside the ``with`` block)."""
         return self._client
 
-    def run(self, jobs: tuple[PointJob, ...], done: Done, replications_done: Counter) -> None:
-        """Submit every job; write each result as it arrives."""
+    def run(self, chunks: tuple[Chunk, ...], done: Done, replications_done: Counter) -> None:
+        """Submit every chunk; write each point's result as its chunk's arrive."""
         from distributed import as_completed
 
-        futures = {self._client.submit(run_point, job, pure=False): job for job in jobs}
+        futures = {self._client.submit(run_chunk, chunk, pure=False): chunk for chunk in chunks}
         for future in as_completed(futures):
-            done(futures[future], future.result())
+            for job, table in zip(futures[future].jobs, future.result(), strict=True):
+                done(job, table)
             future.release()
+
+    def workers(self) -> int:
+        """The cluster's workers now (at least 1)."""
+        return max(1, len(self._client.scheduler_info()["workers"]))
 
     def device(self) -> str:
         """The workers' devices."""

@@ -1,14 +1,19 @@
-"""Run one study point and turn its replications into a table (one row per replication).
+"""Run study points, side by side where they share one compiled engine, and turn each
+point's replications into a table (one row per replication).
 
-The same function runs a point in-process and on a Dask worker, so a point's results do not
-depend on the backend: replication *i* of every point uses the key ``fold_in(PRNGKey(seed),
-i)`` (:mod:`iads.engine.keys`) and gives the same result alone or in any batch.
+Points whose compiled engine arrays have the same shapes form a group (:func:`groups`); a
+group's points run in chunks (:func:`run_chunk`), their replications side by side under
+``vmap`` with the arrays that differ between them given per replication. The same function
+runs a chunk in-process and on a Dask worker, so a point's results do not depend on the
+backend: replication *i* of every point uses the key ``fold_in(PRNGKey(seed), i)``
+(:mod:`iads.engine.keys`) and gives the same result alone or in any batch or chunk.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -44,25 +49,75 @@ def _column(value: Scalar, n: int) -> pa.Array:
     return pa.array([value] * n, pa.string())
 
 
-def run_point(job: PointJob, progress: Callable[[int], None] | None = None) -> pa.Table:
-    """Compile and run one point; its per-replication outcomes as a table.
+@dataclass(frozen=True)
+class Chunk:
+    """Points of one group run side by side in one engine call.
+
+    ``leaves``: the indices (in ``tree_leaves(Params)`` order) of the compiled arrays that
+    differ between the points of the whole group (:func:`groups`), each given per replication;
+    ``batch``: the replications run side by side (the same for every chunk of the group, so the
+    group compiles once).
+    """
+
+    jobs: tuple[PointJob, ...]
+    leaves: tuple[int, ...]
+    batch: int
+
+
+def run_chunk(chunk: Chunk, progress: Callable[[int], None] | None = None) -> list[pa.Table]:
+    """Run a chunk's points side by side under ``vmap``; one table per point, in order.
+
+    Point g's replication i runs at position g·R + i with the key of replication i and the
+    point's own values of ``chunk.leaves``; every other array is the same for all the group's
+    points. A point's rows therefore depend only on its values and on its group's ``leaves``
+    (which arrays are given per replication), not on the chunk it ran in, the batch size, the
+    backend or the number of workers.
+    """
+    import jax
+
+    from iads.engine.run import run_batches
+
+    compiled = [compile_scenario(job.scenario, dtype=job.dtype) for job in chunk.jobs]
+    first = chunk.jobs[0]
+    reps = first.replications
+    params = compiled[0][0]
+    n = reps * len(chunk.jobs)
+    batch = min(n, chunk.batch)
+    memory_check(first.scenario.path, params, n, batch)
+    varying = None
+    if chunk.leaves:
+        flat = [jax.tree_util.tree_leaves(p) for p, _ in compiled]
+        stacked = {i: np.stack([np.asarray(f[i]) for f in flat]) for i in chunk.leaves}
+
+        def varying(positions: np.ndarray) -> dict[int, np.ndarray]:
+            point = positions // reps
+            return {i: a[point] for i, a in stacked.items()}
+
+    runs = run_batches(
+        params,
+        n,
+        first.seed,
+        batch,
+        progress=progress,
+        varying=varying,
+        key_index=np.tile(np.arange(reps), len(chunk.jobs)),
+    )
+    tables = []
+    for g, (job, (p, layout)) in enumerate(zip(chunk.jobs, compiled, strict=True)):
+        part = jax.tree_util.tree_map(lambda a, g=g: a[g * reps : (g + 1) * reps], runs)
+        tables.append(point_table(job, per_replication(p, part, layout)))
+    return tables
+
+
+def point_table(job: PointJob, reps: dict[str, Any]) -> pa.Table:
+    """A point's per-replication outcomes (``per_replication``'s) as a table.
 
     Columns: ``point``, ``replication``, one per swept path (named by the path, the same value
     on every row), the totals over threat types ``detected``, ``engaged``, ``destroyed``,
     ``leaked``, ``unresolved`` and ``missiles_fired``, then per threat type ``TYPE`` the same
     counts as ``leaked_TYPE`` (etc.) and ``first_detection_range_m_TYPE`` (m; null when the
     type was not detected in that replication), and per missile type ``fired_MISSILE``.
-
-    Points whose compiled ``Params`` have the same shapes share one XLA compilation (the
-    jitted engine is cached per shape): a value-only sweep compiles once per process.
     """
-    from iads.engine.run import run_batches
-
-    params, layout = compile_scenario(job.scenario, dtype=job.dtype)
-    batch = min(job.replications, job.batch_size)
-    memory_check(job.scenario.path, params, job.replications, batch)
-    runs = run_batches(params, job.replications, job.seed, batch, progress=progress)
-    reps = per_replication(params, runs, layout)
     n = job.replications
     cols: dict[str, pa.Array] = {
         "point": pa.array(np.full(n, job.point.index, np.int64)),
@@ -86,3 +141,33 @@ def run_point(job: PointJob, progress: Callable[[int], None] | None = None) -> p
     for mtype, v in fired.items():
         cols[f"fired_{mtype}"] = pa.array(np.asarray(v, np.int64))
     return pa.table(cols)
+
+
+def groups(jobs: Sequence[PointJob]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """The study's points grouped by the shapes of their compiled engine arrays.
+
+    Returns ``(positions in jobs, leaves)`` per group, in the order of each group's first
+    point: points of one group differ only in array values (a sweep over model values, or over
+    counts within one size bucket) and run side by side in one compiled engine, the arrays at
+    ``leaves`` (those that differ between any two of its points) given per replication.
+    """
+    import jax
+
+    found: dict[Any, tuple[list[int], list[np.ndarray], set[int]]] = {}
+    for k, job in enumerate(jobs):
+        params, _ = compile_scenario(job.scenario, dtype=job.dtype)
+        flat_jax, treedef = jax.tree_util.tree_flatten(params)
+        flat = [np.asarray(a) for a in flat_jax]
+        shape = (treedef, tuple((a.shape, a.dtype.str) for a in flat))
+        if shape not in found:
+            found[shape] = ([k], flat, set())
+            continue
+        members, ref, differ = found[shape]
+        members.append(k)
+        differ.update(i for i, a in enumerate(flat) if i not in differ and not _same(a, ref[i]))
+    return [(tuple(m), tuple(sorted(d))) for m, _, d in found.values()]
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal arrays (NaN equal to NaN)."""
+    return bool(np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))

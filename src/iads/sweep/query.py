@@ -1,6 +1,6 @@
 """SQL over a study with DuckDB: the view ``study`` holds every finished point's replications.
 
-Columns are those of :func:`iads.sweep.points.run_point`; a swept path is a column named by the
+Columns are those of :func:`iads.sweep.points.point_table`; a swept path is a column named by the
 path, quoted in SQL: ``SELECT "raid[0].count", avg(leakers) FROM study GROUP BY 1``.
 """
 

@@ -1,16 +1,17 @@
 """Prepare a study (every point validated before anything is written) and run its missing
 points in-process or on a Dask cluster, writing each point's file as it finishes.
 
-Both backends run a point with the same function (:func:`iads.sweep.points.run_point`), so
-the files do not depend on the backend, the batch size or the number of workers. In-process,
-the points run one after another through one jitted engine: points whose compiled shapes are
-the same (a sweep over model values, or over counts within one size bucket) reuse its
-compilation, and a point's replications run in batches of ``batch_size`` side by side under
-``vmap``.
+Points whose compiled engine arrays have the same shapes (a sweep over model values, or over
+counts within one size bucket) form a group that compiles the engine once; its points run in
+chunks, their replications side by side under ``vmap`` in batches of up to ``batch_size``
+(:mod:`iads.sweep.points`). Both backends run a chunk with the same function
+(:func:`iads.sweep.points.run_chunk`), so the files do not depend on the backend, the batch
+size, the chunking or the number of workers.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from iads.errors import InputError
 from iads.scenario.compile import Scenario, scenario_from_mapping
 from iads.simulate import DEFAULT_BATCH_SIZE
 from iads.sweep.base import Point, StudySpec
-from iads.sweep.points import PointJob, run_point
+from iads.sweep.points import Chunk, PointJob, groups, run_chunk
 from iads.sweep.spec import arguments_of, read_study_source, with_defaults
 from iads.sweep.study import (
     check_study_dir,
@@ -35,12 +36,45 @@ from iads.sweep.variant import check_paths
 
 @dataclass(frozen=True)
 class PreparedStudy:
-    """A validated study: its spec, the base scenario, one job per point and its record."""
+    """A validated study: its spec, the base scenario, one job per point, its record, and the
+    points grouped by compiled shapes (:func:`iads.sweep.points.groups`)."""
 
     spec: StudySpec
     scenario: Scenario
     jobs: tuple[PointJob, ...]
     record: dict[str, Any]
+    groups: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+
+    def chunks(self, todo: tuple[PointJob, ...], workers: int = 1) -> tuple[Chunk, ...]:
+        """The chunks that run ``todo`` (each group's points in order, a group's chunks of
+        one size and batch; see :func:`points_per_chunk`)."""
+        wanted = {job.point.index for job in todo}
+        out = []
+        for members, leaves in self.groups:
+            jobs = [self.jobs[k] for k in members]
+            reps, batch_size = jobs[0].replications, jobs[0].batch_size
+            size = points_per_chunk(len(jobs), reps, batch_size, workers)
+            batch = min(batch_size, size * reps)
+            mine = [j for j in jobs if j.point.index in wanted]
+            out += [
+                Chunk(tuple(mine[a : a + size]), leaves, batch) for a in range(0, len(mine), size)
+            ]
+        return tuple(out)
+
+
+def points_per_chunk(points: int, replications: int, batch_size: int, workers: int = 1) -> int:
+    """How many of a group's ``points`` run side by side in one chunk.
+
+    As many as one batch holds (``batch_size // replications``, at least 1), spread evenly
+    over the fewest chunks (20 points of 16 replications, batches of 256: two chunks of 10,
+    not 16 and 4); with several workers, at least two chunks a worker where there are points
+    enough, so that every worker has work and a lost worker loses little.
+    """
+    per = max(1, batch_size // replications)
+    n = math.ceil(points / per)
+    if workers > 1:
+        n = max(n, min(points, 2 * workers))
+    return math.ceil(points / n)
 
 
 def prepare(
@@ -84,17 +118,19 @@ def prepare(
         for p in points
     )
     record = study_record(spec, base, points, dtype or base.spec.dtype)
-    return PreparedStudy(spec=spec, scenario=base, jobs=jobs, record=record)
+    return PreparedStudy(
+        spec=spec, scenario=base, jobs=jobs, record=record, groups=tuple(groups(jobs))
+    )
 
 
-#: Called with a finished point's job and its table (``run_point``'s).
+#: Called with a finished point's job and its table (``run_chunk``'s).
 Done = Callable[[PointJob, Any], None]
 #: Called with a number of replications just finished.
 Counter = Callable[[int], None]
 
 
 class Backend(Protocol):
-    """Runs point jobs and hands each finished table to ``done`` (in any order).
+    """Runs chunks of points and hands each finished point's table to ``done`` (in any order).
 
     A context manager (a cluster is started on entry and closed on exit);
     ``reports_replications``: whether it calls ``replications_done`` as replications finish
@@ -111,8 +147,12 @@ class Backend(Protocol):
         """Release it."""
         ...
 
-    def run(self, jobs: tuple[PointJob, ...], done: Done, replications_done: Counter) -> None:
-        """Run every job; call ``done(job, table)`` once per job."""
+    def run(self, chunks: tuple[Chunk, ...], done: Done, replications_done: Counter) -> None:
+        """Run every chunk; call ``done(job, table)`` once per point."""
+        ...
+
+    def workers(self) -> int:
+        """How many chunks it runs at once."""
         ...
 
     def device(self) -> str:
@@ -133,10 +173,15 @@ class InProcess:
     def __exit__(self, *exc: object) -> None:
         """Nothing to release."""
 
-    def run(self, jobs: tuple[PointJob, ...], done: Done, replications_done: Counter) -> None:
-        """Run every job in order."""
-        for job in jobs:
-            done(job, run_point(job, replications_done))
+    def run(self, chunks: tuple[Chunk, ...], done: Done, replications_done: Counter) -> None:
+        """Run every chunk in order."""
+        for chunk in chunks:
+            for job, table in zip(chunk.jobs, run_chunk(chunk, replications_done), strict=True):
+                done(job, table)
+
+    def workers(self) -> int:
+        """One chunk at a time."""
+        return 1
 
     def device(self) -> str:
         """JAX's default device."""
@@ -192,5 +237,6 @@ def run_study(
         if on_point is not None:
             on_point(job)
 
-    backend.run(todo, done, on_replications or (lambda n: None))
+    chunks = study.chunks(todo, backend.workers())
+    backend.run(chunks, done, on_replications or (lambda n: None))
     return StudyRun(ran=len(todo), skipped=len(study.jobs) - len(todo), device=backend.device())

@@ -3,7 +3,7 @@
 ::
 
     DIR/study.json                     what was swept, the seed, the iads version, the hashes
-    DIR/points/point-00000.parquet     point 0's replications (see iads.sweep.points.run_point)
+    DIR/points/point-00000.parquet     point 0's replications (see iads.sweep.points.point_table)
     DIR/points/point-00001.parquet     ...
 
 A point's file is written into a temporary directory beside it and renamed into place
