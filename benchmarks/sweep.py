@@ -2,6 +2,7 @@
 
     python benchmarks/sweep.py                      # 20 points; 20 separate runs; Dask 1 vs 2
     python benchmarks/sweep.py --separate 3         # time 3 separate runs, scale to --points
+    python benchmarks/sweep.py --separate 3 --dask-points 8 --dask-replications 512
 
 The scenario: one S-400 battalion (one 9M96E2 launcher) against four F-35-class fighters from
 300 km, 400 s; the sweep varies ``batteries[0].doctrine.engagement_range_fraction`` (a model
@@ -9,7 +10,13 @@ value: every point shares one compiled engine). Each separate run is ``iads run`
 process on a scenario file with that point's value, as a user would do without ``iads
 sweep``. Prints wall-clock seconds of each, the engine compilations of the sweep, and the
 ratios; every figure comes from this one invocation, so a shared machine loads all alike.
-Results go in docs/performance.md with the command, machine and date.
+
+The Dask part times one study (``--dask-points`` points of ``--dask-replications``) as a fresh
+``iads sweep`` process each way: in-process, on a local cluster of one worker, of two workers
+(each held to one core), and of one worker held to one core (``taskset -c 0``, Linux): XLA
+runs one process's work on every core it may use, so one worker alone already uses both
+cores of a 2-core machine, and the last case is the one-core baseline. Results go in
+docs/performance.md with the command, machine and date.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -75,11 +83,13 @@ def write(path: Path, d: dict[str, Any]) -> Path:
     return path
 
 
-def iads(*args: str) -> float:
+def iads(*args: str, prefix: tuple[str, ...] = ()) -> float:
     """Seconds for ``iads ARGS`` in a fresh process (it must succeed)."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "iads", *args], check=True, env=env, capture_output=True)
+    subprocess.run(
+        [*prefix, sys.executable, "-m", "iads", *args], check=True, env=env, capture_output=True
+    )
     return time.perf_counter() - t0
 
 
@@ -105,6 +115,7 @@ def main() -> None:
     ap.add_argument("--replications", type=int, default=16)
     ap.add_argument("--separate", type=int, default=20, help="separate iads run calls timed")
     ap.add_argument("--dask-points", type=int, default=8)
+    ap.add_argument("--dask-replications", type=int, default=512)
     ap.add_argument("--no-dask", action="store_true")
     args = ap.parse_args()
     print(
@@ -134,15 +145,30 @@ def main() -> None:
             return
         dvals = values(args.dask_points)
         dgrid = f"{PATH}={','.join(map(str, dvals))}"
-        one, _ = sweep_in_process(base, dgrid, tmp / "dask1", "local:1")
-        two, _ = sweep_in_process(base, dgrid, tmp / "dask2", "local:2")
-        here, _ = sweep_in_process(base, dgrid, tmp / "here", None)
-        print(
-            f"Dask, {args.dask_points} points: 1 worker {one:.1f} s, 2 workers {two:.1f} s "
-            f"({one / two:.2f}x); in-process (compiled already) {here:.1f} s; "
-            f"Dask overhead per point (1 worker, compile included) "
-            f"{(one - here) / args.dask_points:.1f} s"
-        )
+        study = ["sweep", str(base), "--grid", dgrid, "--replications", str(args.dask_replications)]
+        print(f"Dask study: {args.dask_points} points x {args.dask_replications} replications")
+        times = {}
+        cases: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+            ("in-process", (), ()),
+            ("Dask, 1 worker", ("--dask", "local:1"), ()),
+            ("Dask, 2 workers", ("--dask", "local:2"), ()),
+        ]
+        if shutil.which("taskset"):
+            cases.append(
+                ("Dask, 1 worker on 1 core", ("--dask", "local:1"), ("taskset", "-c", "0"))
+            )
+        for k, (name, extra, prefix) in enumerate(cases):
+            times[name] = iads(*study, *extra, "--out", str(tmp / f"dask{k}"), prefix=prefix)
+            print(f"{name:26s} {times[name]:8.1f} s")
+        two = times["Dask, 2 workers"]
+        print(f"2 workers against 1 worker: {times['Dask, 1 worker'] / two:.2f}x")
+        if "Dask, 1 worker on 1 core" in times:
+            print(
+                "2 workers against 1 worker on 1 core: "
+                f"{times['Dask, 1 worker on 1 core'] / two:.2f}x"
+            )
+        over = (times["Dask, 1 worker"] - times["in-process"]) / args.dask_points
+        print(f"Dask overhead per point (1 worker against in-process): {over:.2f} s")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 written here, so the workers need no shared file system.
 
 ``local`` or ``local:N`` starts a ``LocalCluster`` of N worker processes (default: one per
-core), one thread each; ``tcp://host:port`` connects to a running scheduler. On an HPC system,
+core), one thread each, each held to its share of the cores (XLA would otherwise start a
+thread per core in every worker, and N workers would fight over the same cores);
+``tcp://host:port`` connects to a running scheduler. On an HPC system,
 start the scheduler and workers with dask-jobqueue (e.g. ``SLURMCluster``) and pass the
 scheduler's address. A worker that dies mid-task has its task rerun elsewhere by the scheduler
 (up to Dask's ``distributed.scheduler.allowed-failures``); each point is written once, when its
@@ -16,6 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from iads.errors import InputError
 from iads.sweep.points import Chunk, run_chunk
@@ -52,6 +56,36 @@ def _worker_device() -> str:
     return device_name()
 
 
+def core_share(index: int, workers: int, cores: list[int]) -> list[int]:
+    """The cores of local worker ``index`` of ``workers``: an equal contiguous share of
+    ``cores`` (a worker per core: one each; more workers than cores: shared round robin)."""
+    if workers >= len(cores):
+        return [cores[index % len(cores)]]
+    lo, hi = index * len(cores) // workers, (index + 1) * len(cores) // workers
+    return cores[lo:hi]
+
+
+class ShareCores(WorkerPlugin):  # type: ignore[misc]
+    """A Dask worker plugin: hold every thread of a local worker process (and the threads it
+    starts later, XLA's among them) to :func:`core_share` of the machine's cores."""
+
+    def __init__(self, workers: int, cores: list[int]) -> None:
+        self.workers, self.cores = workers, cores
+
+    def setup(self, worker: Any) -> None:
+        """Set the affinity of every thread of this worker process (Linux only)."""
+        import contextlib
+        import os
+
+        name = str(worker.name)
+        if not hasattr(os, "sched_setaffinity") or not name.isdigit():
+            return
+        share = core_share(int(name), self.workers, self.cores)
+        for tid in os.listdir("/proc/self/task"):
+            with contextlib.suppress(OSError):  # a thread that ended meanwhile
+                os.sched_setaffinity(int(tid), share)
+
+
 class DaskBackend:
     """Run points as Dask tasks (see the module docstring)."""
 
@@ -81,6 +115,8 @@ class DaskBackend:
                 dashboard_address=None,
             )
             self._client = Client(self._cluster)
+            if self.address.processes and hasattr(os, "sched_getaffinity"):
+                self._client.register_plugin(ShareCores(n, sorted(os.sched_getaffinity(0))))
         else:
             try:
                 self._client = Client(self.address.scheduler, timeout="20s")
