@@ -14,12 +14,46 @@ import pyarrow as pa
 
 from iads.engine.base import Params, Run
 from iads.errors import InputError
-from iads.scenario.compile import Layout, Scenario, compile_scenario, load_scenario, memory_check
+from iads.scenario.compile import (
+    Layout,
+    Scenario,
+    available_memory_bytes,
+    compile_scenario,
+    device_free_bytes,
+    load_scenario,
+    memory_check,
+    replication_bytes,
+)
 from iads.uncertainty.drivers import Driver, headline_results, rank_drivers, uncertainty_summary
 from iads.uncertainty.params import Uncertainty, prepare_uncertainty
 
-#: Default number of replications run at once (one compiled batch shape).
+#: Default number of replications run at once on a CPU (one compiled batch shape).
 DEFAULT_BATCH_SIZE = 256
+
+#: A batch's peak working set on the device, in multiples of its replications' final states
+#: and event logs (the scan's carry, the step's temporaries, the outputs). XLA's memory
+#: analysis of the compiled demo engine on the CPU gives 2.1 (`benchmarks/working_set.py`,
+#: docs/performance.md); 8 leaves room for a GPU compiler's own buffer layout. An engineering
+#: margin, not a model figure.
+DEVICE_WORKING_SET = 8
+
+
+def default_batch_size(params: Params) -> int:
+    """Replications run at once when no batch size is given.
+
+    On a CPU, :data:`DEFAULT_BATCH_SIZE`. On a device that reports its free memory (a GPU), as
+    many as fit in half of it, a replication taking :data:`DEVICE_WORKING_SET` times its
+    final state and event log (a GPU runs a batch in parallel: the larger, the faster), and
+    no more than a fifth of what :func:`iads.scenario.compile.memory_check` lets the host
+    hold (each batch's results come back to the host).
+    """
+    free = device_free_bytes()
+    if free is None:
+        return DEFAULT_BATCH_SIZE
+    per_rep = replication_bytes(params)
+    device_fit = int(0.5 * free) // (DEVICE_WORKING_SET * per_rep)
+    host_fit = int(0.8 * available_memory_bytes()) // (3 * per_rep) // (4 * 5)
+    return max(1, min(device_fit, host_fit))
 
 
 def _version() -> str:
@@ -135,12 +169,11 @@ def simulate(
         None,
     )
     s = _integer(scn, "seed", scn.spec.seed if seed is None else seed, 0, 2**31 - 1)
-    b = _integer(
-        scn, "batch_size", DEFAULT_BATCH_SIZE if batch_size is None else batch_size, 1, None
-    )
+    given = None if batch_size is None else _integer(scn, "batch_size", batch_size, 1, None)
     if dtype not in (None, "float32", "float64"):
         raise InputError(scn.path, "dtype", f"must be float32 or float64, got {dtype!r}")
     params, layout = compile_scenario(scn, dtype=dtype)
+    b = default_batch_size(params) if given is None else given
     batch = min(n, b)
     memory_check(scn.path, params, n, batch)
     unc = prepare_uncertainty(scn, s, dtype, progress=uncertainty_progress) if uncertainty else None

@@ -16,7 +16,7 @@ from iads.results.outcomes import per_replication
 from iads.scenario.compile import compile_scenario
 from iads.simulate import simulate
 from iads.sweep.base import Point
-from iads.sweep.points import PointJob, point_table
+from iads.sweep.points import Group, PointJob, point_table
 from iads.sweep.run import PreparedStudy, points_per_chunk, prepare
 from iads.sweep.study import point_file
 from tests.sweep.conftest import GRID, RCS_VALUES, REPLICATIONS
@@ -47,7 +47,7 @@ def _study(group_sizes: list[int], reps: int, batch: int) -> PreparedStudy:
     groups, start = [], 0
     for size in group_sizes:
         members = tuple(range(start, start + size))
-        groups.append((members, (start,)))
+        groups.append(Group(members, (start,), batch))
         start += size
     return PreparedStudy(spec=None, scenario=None, jobs=jobs, record={}, groups=tuple(groups))  # type: ignore[arg-type]
 
@@ -70,10 +70,11 @@ def test_chunks_run_every_missing_point_once_within_its_group_and_one_batch(
     chunks = study.chunks(todo, workers)
     ran = [j.point.index for c in chunks for j in c.jobs]
     assert sorted(ran) == [j.point.index for j in todo]  # each missing point exactly once
-    for members, leaves in study.groups:
+    for group in study.groups:
+        members = group.members
         mine = [c for c in chunks if c.jobs[0].point.index in members]
         assert all({j.point.index for j in c.jobs} <= set(members) for c in mine)
-        assert all(c.leaves == leaves for c in mine)
+        assert all(c.leaves == group.leaves for c in mine)
         size = points_per_chunk(len(members), reps, batch, workers)
         assert len({c.batch for c in mine}) <= 1  # one compiled batch shape a group
         for c in mine:
@@ -97,17 +98,17 @@ def test_points_that_share_compiled_shapes_form_one_group(scenario_file):
     varying the threats' arrays (the fourth slot is a threat or padding). A sweep over the
     fighters' RCS is one group varying only the threats' RCS; one point varies nothing."""
     study = prepare(scenario_file, ["raid[0].count=3,4,40"])
-    assert [members for members, _ in study.groups] == [(0, 1), (2,)]
-    (_, leaves), (_, alone) = study.groups
-    assert alone == ()
-    names = leaf_names(study, leaves)
+    assert [g.members for g in study.groups] == [(0, 1), (2,)]
+    shared, alone = study.groups
+    assert alone.leaves == ()
+    names = leaf_names(study, shared.leaves)
     assert ".threats.valid" in names and all(n.startswith(".threats.") for n in names)
     rcs = prepare(scenario_file, [GRID])
-    ((members, rcs_leaves),) = rcs.groups
-    assert members == tuple(range(len(RCS_VALUES)))
-    assert leaf_names(rcs, rcs_leaves) == [".threats.rcs_m2"]
+    (group,) = rcs.groups
+    assert group.members == tuple(range(len(RCS_VALUES)))
+    assert leaf_names(rcs, group.leaves) == [".threats.rcs_m2"]
     one = prepare(scenario_file, [GRID.split("=")[0] + "=0.01"])
-    assert one.groups == (((0,), ()),)
+    assert [(g.members, g.leaves) for g in one.groups] == [((0,), ())]
 
 
 @pytest.mark.slow
@@ -130,3 +131,58 @@ def test_a_point_run_beside_others_has_the_outcomes_it_has_alone(rcs_study, scen
                 np.testing.assert_allclose(x, y, rtol=1e-5, err_msg=name)
             else:
                 assert a == b, (job.point.index, name)
+
+
+@pytest.mark.parametrize(
+    ("index", "workers", "cores", "share"),
+    [
+        (0, 2, [0, 1], [0]),
+        (1, 2, [0, 1], [1]),
+        (0, 1, [0, 1], [0, 1]),  # one worker: every core
+        (2, 3, [0, 1], [0]),  # more workers than cores: round robin
+        (1, 2, [0, 1, 2, 3], [2, 3]),
+        (2, 3, [4, 5, 6, 7, 8, 9, 10], [8, 9, 10]),
+    ],
+)
+def test_a_local_worker_gets_its_share_of_the_cores(index, workers, cores, share):
+    from iads.sweep.distributed import core_share
+
+    assert core_share(index, workers, cores) == share
+
+
+@given(workers=st.integers(1, 16), n=st.integers(1, 16))
+def test_local_workers_shares_cover_the_cores_without_overlap_when_there_are_enough(workers, n):
+    from iads.sweep.distributed import core_share
+
+    cores = list(range(100, 100 + n))
+    shares = [core_share(i, workers, cores) for i in range(workers)]
+    assert all(s and set(s) <= set(cores) for s in shares)
+    if workers <= n:
+        assert sorted(c for s in shares for c in s) == cores  # a partition of the cores
+    else:
+        assert all(len(s) == 1 for s in shares)
+
+
+def _affinity() -> tuple[list[int], set[tuple[int, ...]]]:
+    """This process's cores and those of each of its threads."""
+    import os
+
+    threads = {tuple(sorted(os.sched_getaffinity(int(t)))) for t in os.listdir("/proc/self/task")}
+    return sorted(os.sched_getaffinity(0)), threads
+
+
+@pytest.mark.slow
+def test_two_local_workers_on_two_cores_run_each_on_its_own_core():
+    import os
+
+    from iads.sweep.distributed import DaskAddress, DaskBackend
+
+    if not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs Linux and at least two cores")
+    cores = sorted(os.sched_getaffinity(0))
+    with DaskBackend(DaskAddress(workers=2)) as dask:
+        got = dask.client.run(_affinity)
+    shares = sorted(own for own, _ in got.values())
+    assert shares == [cores[: len(cores) // 2], cores[len(cores) // 2 :]]
+    for own, threads in got.values():
+        assert threads == {tuple(own)}  # every thread of the worker, not just one

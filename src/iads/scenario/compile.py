@@ -1144,8 +1144,8 @@ def route_warnings(scn: Scenario) -> list[str]:
     return out
 
 
-def memory_check(source: str | Path, params: Params, replications: int, batch_size: int) -> None:
-    """Refuse a run whose results would not fit in memory (InputError on ``replications``)."""
+def replication_bytes(params: Params) -> int:
+    """Bytes of one replication's final state and event log (what a run keeps of it)."""
     import jax
 
     from iads.engine.run import init_log, init_state
@@ -1154,9 +1154,26 @@ def memory_check(source: str | Path, params: Params, replications: int, batch_si
         shapes = jax.eval_shape(
             lambda p, k: (init_state(p, k), init_log(p)), params, jax.random.PRNGKey(0)
         )
-    per_rep = sum(
-        np.prod(s.shape) * np.dtype(s.dtype).itemsize for s in jax.tree_util.tree_leaves(shapes)
+    return int(
+        sum(
+            np.prod(s.shape) * np.dtype(s.dtype).itemsize for s in jax.tree_util.tree_leaves(shapes)
+        )
     )
+
+
+def device_free_bytes() -> int | None:
+    """Free memory of JAX's default device when it reports it (a GPU), else None (a CPU)."""
+    import jax
+
+    stats = jax.devices()[0].memory_stats() or {}
+    if "bytes_limit" not in stats:
+        return None
+    return int(stats["bytes_limit"]) - int(stats.get("bytes_in_use", 0))
+
+
+def memory_check(source: str | Path, params: Params, replications: int, batch_size: int) -> None:
+    """Refuse a run whose results would not fit in memory (InputError on ``replications``)."""
+    per_rep = replication_bytes(params)
     need = per_rep * (replications + 4 * batch_size) * 3  # results, batch working set, copies
     avail = available_memory_bytes()
     if need > 0.8 * avail:

@@ -35,7 +35,7 @@ class PointJob:
     scenario: Scenario
     replications: int
     seed: int
-    batch_size: int
+    batch_size: int | None  # None: the default for the device (iads.simulate.default_batch_size)
     dtype: str | None
 
 
@@ -143,29 +143,39 @@ def point_table(job: PointJob, reps: dict[str, Any]) -> pa.Table:
     return pa.table(cols)
 
 
-def groups(jobs: Sequence[PointJob]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """The study's points grouped by the shapes of their compiled engine arrays.
+@dataclass(frozen=True)
+class Group:
+    """Points of a study (positions in its jobs) whose compiled engine arrays have the same
+    shapes: they differ only in the values of the arrays at ``leaves`` and run side by side
+    in one compiled engine; ``batch_size`` is its replications run at once when the study
+    gives none (:func:`iads.simulate.default_batch_size` for its first point)."""
 
-    Returns ``(positions in jobs, leaves)`` per group, in the order of each group's first
-    point: points of one group differ only in array values (a sweep over model values, or over
-    counts within one size bucket) and run side by side in one compiled engine, the arrays at
-    ``leaves`` (those that differ between any two of its points) given per replication.
-    """
+    members: tuple[int, ...]
+    leaves: tuple[int, ...]
+    batch_size: int
+
+
+def groups(jobs: Sequence[PointJob]) -> list[Group]:
+    """The study's points grouped by the shapes of their compiled engine arrays, in the order
+    of each group's first point; a group's ``leaves`` are the arrays that differ between any
+    two of its points (a sweep over model values, or over counts within one size bucket)."""
     import jax
 
-    found: dict[Any, tuple[list[int], list[np.ndarray], set[int]]] = {}
+    from iads.simulate import default_batch_size
+
+    found: dict[Any, tuple[list[int], list[np.ndarray], set[int], int]] = {}
     for k, job in enumerate(jobs):
         params, _ = compile_scenario(job.scenario, dtype=job.dtype)
         flat_jax, treedef = jax.tree_util.tree_flatten(params)
         flat = [np.asarray(a) for a in flat_jax]
         shape = (treedef, tuple((a.shape, a.dtype.str) for a in flat))
         if shape not in found:
-            found[shape] = ([k], flat, set())
+            found[shape] = ([k], flat, set(), job.batch_size or default_batch_size(params))
             continue
-        members, ref, differ = found[shape]
+        members, ref, differ, _ = found[shape]
         members.append(k)
         differ.update(i for i, a in enumerate(flat) if i not in differ and not _same(a, ref[i]))
-    return [(tuple(m), tuple(sorted(d))) for m, _, d in found.values()]
+    return [Group(tuple(m), tuple(sorted(d)), b) for m, _, d, b in found.values()]
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:

@@ -19,9 +19,8 @@ from typing import Any, Protocol
 
 from iads.errors import InputError
 from iads.scenario.compile import Scenario, scenario_from_mapping
-from iads.simulate import DEFAULT_BATCH_SIZE
 from iads.sweep.base import Point, StudySpec
-from iads.sweep.points import Chunk, PointJob, groups, run_chunk
+from iads.sweep.points import Chunk, Group, PointJob, groups, run_chunk
 from iads.sweep.spec import arguments_of, read_study_source, with_defaults
 from iads.sweep.study import (
     check_study_dir,
@@ -43,21 +42,22 @@ class PreparedStudy:
     scenario: Scenario
     jobs: tuple[PointJob, ...]
     record: dict[str, Any]
-    groups: tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]
+    groups: tuple[Group, ...]
 
     def chunks(self, todo: tuple[PointJob, ...], workers: int = 1) -> tuple[Chunk, ...]:
         """The chunks that run ``todo`` (each group's points in order, a group's chunks of
         one size and batch; see :func:`points_per_chunk`)."""
         wanted = {job.point.index for job in todo}
         out = []
-        for members, leaves in self.groups:
-            jobs = [self.jobs[k] for k in members]
-            reps, batch_size = jobs[0].replications, jobs[0].batch_size
-            size = points_per_chunk(len(jobs), reps, batch_size, workers)
-            batch = min(batch_size, size * reps)
+        for group in self.groups:
+            jobs = [self.jobs[k] for k in group.members]
+            reps = jobs[0].replications
+            size = points_per_chunk(len(jobs), reps, group.batch_size, workers)
+            batch = min(group.batch_size, size * reps)
             mine = [j for j in jobs if j.point.index in wanted]
             out += [
-                Chunk(tuple(mine[a : a + size]), leaves, batch) for a in range(0, len(mine), size)
+                Chunk(tuple(mine[a : a + size]), group.leaves, batch)
+                for a in range(0, len(mine), size)
             ]
         return tuple(out)
 
@@ -112,7 +112,7 @@ def prepare(
             scenario=check_paths(base, raw, p, arguments, source_name),
             replications=spec.replications,
             seed=spec.seed,
-            batch_size=batch_size or DEFAULT_BATCH_SIZE,
+            batch_size=batch_size,
             dtype=dtype,
         )
         for p in points
