@@ -113,7 +113,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=20)
     ap.add_argument("--replications", type=int, default=16)
-    ap.add_argument("--separate", type=int, default=20, help="separate iads run calls timed")
+    ap.add_argument(
+        "--separate", type=int, default=20, help="separate iads run calls (0: only the Dask study)"
+    )
     ap.add_argument("--dask-points", type=int, default=8)
     ap.add_argument("--dask-replications", type=int, default=512)
     ap.add_argument("--no-dask", action="store_true")
@@ -128,19 +130,20 @@ def main() -> None:
         vals = values(args.points)
         base = write(tmp / "base.yaml", scenario(vals[0], args.replications))
         grid = f"{PATH}={','.join(map(str, vals))}"
-        sweep_s = iads("sweep", str(base), "--grid", grid, "--out", str(tmp / "sweep"))
-        print(f"iads sweep, {args.points} points (fresh process): {sweep_s:8.1f} s")
-        separate = []
-        for i, v in enumerate(vals[: args.separate]):
-            scn = write(tmp / f"point{i}.yaml", scenario(v, args.replications))
-            separate.append(iads("run", str(scn), "--out", str(tmp / f"run{i}")))
-        per_run = sum(separate) / len(separate)
-        total = per_run * args.points
-        note = "" if len(separate) == args.points else f" ({len(separate)} timed, scaled)"
-        print(f"{args.points} separate iads run: {total:8.1f} s{note}; {per_run:.1f} s each")
-        print(f"ratio separate / sweep: {total / sweep_s:.1f}x")
-        t, compiled = sweep_in_process(base, grid, tmp / "counted", None)
-        print(f"in-process sweep (this process): {t:8.1f} s, {compiled} engine compilation(s)")
+        if args.separate > 0:
+            sweep_s = iads("sweep", str(base), "--grid", grid, "--out", str(tmp / "sweep"))
+            print(f"iads sweep, {args.points} points (fresh process): {sweep_s:8.1f} s")
+            separate = []
+            for i, v in enumerate(vals[: args.separate]):
+                scn = write(tmp / f"point{i}.yaml", scenario(v, args.replications))
+                separate.append(iads("run", str(scn), "--out", str(tmp / f"run{i}")))
+            per_run = sum(separate) / len(separate)
+            total = per_run * args.points
+            note = "" if len(separate) == args.points else f" ({len(separate)} timed, scaled)"
+            print(f"{args.points} separate iads run: {total:8.1f} s{note}; {per_run:.1f} s each")
+            print(f"ratio separate / sweep: {total / sweep_s:.1f}x")
+            t, compiled = sweep_in_process(base, grid, tmp / "counted", None)
+            print(f"in-process sweep (this process): {t:8.1f} s, {compiled} engine compilation(s)")
         if args.no_dask:
             return
         dvals = values(args.dask_points)
