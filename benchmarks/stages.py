@@ -2,10 +2,18 @@
 
     python benchmarks/stages.py --batch 1000
 
-Runs the demo for ``--warm-s`` (1,000 s) of simulated time to get a state with missiles in the
-air (the demo's launches fall between about 830 and 1,330 s), then times each stage (jitted and
-vmapped on its own, fed from that state) and the whole step, in milliseconds per step for the
-whole batch (best of five rounds); the last column is microseconds per replication-step.
+Runs the demo (batched as ``iads.simulate`` runs it: :func:`iads.engine.run.run_batch`) for
+``--warm-s`` (1,100 s) of simulated time to get a state with missiles in the air (the demo's
+rounds fly between about 830 and 1,330 s, not on every step: at 1,000 s none of the first
+1,000 replications has one; at 1,100 s nearly all do), then times the step's stages from that
+state, each jitted and vmapped over the batch with the batch axis named as in a run, so the
+assignment's and the flyout's skips are the run's (``benchmarks/floor.py`` gives how often
+each runs in a whole run; a state with nothing held or flying: ``--warm-s 500``). The stages
+are cumulative, in the order of :func:`iads.engine.step.step`: each line runs the stages
+above it too, so a stage's own cost is its line minus the line above. Then the whole step
+(with its events) and the loop a run executes (``--scan-steps`` steps of the step and the
+event log's record in a ``lax.scan``, per step). Milliseconds per step for the whole batch,
+best of five rounds; the last column is microseconds per replication-step.
 """
 
 from __future__ import annotations
@@ -20,13 +28,19 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+from jax import Array
 
-from iads.engine import step as engine_step
+from iads.engine import step as es
+from iads.engine.base import Params, State
+from iads.engine.events import record
 from iads.engine.keys import replication_key, step_keys
-from iads.engine.run import run_replication
+from iads.engine.run import BATCH_AXIS, init_log, run_batch
 from iads.scenario.compile import compile_scenario, load_scenario
 
-DEMO = Path(__file__).resolve().parents[1] / "src" / "iads" / "examples" / "ankara.yaml"
+DEMO = Path(__file__).resolve().parents[1] / "examples" / "ankara.yaml"
+
+#: A stage as timed: one replication's state and key -> the stage's results.
+Stage = Callable[[State, Array], Any]
 
 
 def time_ms(f: Callable[..., Any], *args: Any, rounds: int = 5, repeat: int = 6) -> float:
@@ -44,11 +58,102 @@ def time_ms(f: Callable[..., Any], *args: Any, rounds: int = 5, repeat: int = 6)
     return best
 
 
+def params_and_keys(
+    batch: int, scenario: Path = DEMO, substeps: int | None = None
+) -> tuple[Params, Array]:
+    """The scenario's params and the batch's replication keys [B] (replications 0..B-1,
+    seed 0)."""
+    p, _ = compile_scenario(load_scenario(scenario))
+    if substeps is not None:
+        p = dataclasses.replace(p, flyout=dataclasses.replace(p.flyout, n_substeps=substeps))
+    return p, jax.vmap(lambda i: replication_key(jax.random.PRNGKey(0), i))(jnp.arange(batch))
+
+
+def setup(
+    batch: int, scenario: Path = DEMO, warm_s: float = 1100.0, substeps: int | None = None
+) -> tuple[Params, Array, State]:
+    """:func:`params_and_keys` and the batch's state after ``warm_s`` of simulated time."""
+    p, keys = params_and_keys(batch, scenario, substeps)
+    warm = dataclasses.replace(p, n_steps=int(warm_s / float(p.time_step_s)))
+    return p, keys, jax.jit(run_batch)(warm, keys).state
+
+
+def batched(f: Stage) -> Callable[[State, Array], Any]:
+    """``f`` over a batch, the batch axis named as in a run (:func:`run_batch`)."""
+    return jax.vmap(f, axis_name=BATCH_AXIS)
+
+
+def stages(p: Params, scan_steps: int = 10) -> dict[str, Stage]:
+    """The step's stages, cumulative, as :func:`iads.engine.step.step` calls them; then the
+    whole step and ``scan_steps`` steps of a run's loop (to be divided by ``scan_steps``)."""
+    n_radars = p.sensing.radars.valid.shape[0]
+
+    def threats(s: State, k: Array) -> Any:
+        return es.fly(p.threats, es._threat_inputs(s), s.threats)
+
+    def sensing(s: State, k: Array) -> Any:
+        moved, th = threats(s, k)
+        radar_out = es.radars_struck(p.threats, moved.leaked_s, n_radars)
+        inputs = es._sensing_inputs(p, s, th, radar_out)
+        sensed, det = es.sense(p.sensing, inputs, s.sensing, step_keys(k, s.step).sensing)
+        return moved, th, radar_out, sensed, det
+
+    def tracking(s: State, k: Array) -> Any:
+        moved, th, radar_out, sensed, det = sensing(s, k)
+        tracks, picture = es.track(
+            p.tracking, es.TrackingInputs(s.t_s, p.time_step_s, det), s.tracking
+        )
+        return moved, th, radar_out, sensed, det, tracks, picture
+
+    def assignment(s: State, k: Array) -> Any:
+        moved, th, radar_out, sensed, det, tracks, picture = tracking(s, k)
+        view = es.fire_control_view(p, radar_out)
+        inputs = es._c2_inputs(p, s, sensed, tracks, picture, th, view)
+        c2, orders = es.assign(p.c2, inputs, s.c2, BATCH_AXIS)
+        return moved, th, sensed, det, tracks, picture, view, c2, orders
+
+    def launching(s: State, k: Array) -> Any:
+        moved, th, sensed, det, tracks, picture, view, c2, orders = assignment(s, k)
+        inputs = es._launch_inputs(p, s, tracks, orders, th)
+        launched, fired = es.launch(p.launch, inputs, s.launch)
+        return moved, th, sensed, det, tracks, picture, view, c2, orders, launched, fired
+
+    def flying(s: State, k: Array) -> Any:
+        moved, th, sensed, det, tracks, picture, view, c2, orders, launched, fired = launching(s, k)
+        holds = es.fc_holds(view, sensed.fc_last_seen_s, s.t_s)
+        keys = step_keys(k, s.step)
+        out = es._fly_out(p, s, keys, th, fired, tracks, holds, moved.evade_s, BATCH_AXIS)
+        return moved, th, sensed, det, tracks, picture, c2, orders, launched, fired, out
+
+    def whole(s: State, k: Array) -> Any:
+        return es.step(p, s, k, BATCH_AXIS)
+
+    def run_loop(s: State, k: Array) -> Any:
+        def body(carry: Any, _: None) -> tuple[Any, None]:
+            s, log = carry
+            s, events = es.step(p, s, k, BATCH_AXIS)
+            return (s, record(log, events)), None
+
+        return jax.lax.scan(body, (s, init_log(p)), None, length=scan_steps)[0]
+
+    return {
+        "threat kinematics": threats,
+        "+ sensing": sensing,
+        "+ tracking": tracking,
+        "+ assignment": assignment,
+        "+ launch": launching,
+        "+ flyout, assessment": flying,
+        "whole step": whole,
+        f"run loop (/{scan_steps})": run_loop,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--scenario", type=Path, default=DEMO)
-    ap.add_argument("--warm-s", type=float, default=1000.0, help="simulated time before timing")
+    ap.add_argument("--warm-s", type=float, default=1100.0, help="simulated time before timing")
+    ap.add_argument("--scan-steps", type=int, default=10, help="steps of the timed run loop")
     ap.add_argument(
         "--substeps",
         type=int,
@@ -57,60 +162,14 @@ def main() -> None:
         "is the difference of two runs over the difference of their substeps",
     )
     args = ap.parse_args()
-    p, _ = compile_scenario(load_scenario(args.scenario))
-    if args.substeps is not None:
-        p = dataclasses.replace(p, flyout=dataclasses.replace(p.flyout, n_substeps=args.substeps))
-    keys = jax.vmap(lambda i: replication_key(jax.random.PRNGKey(0), i))(jnp.arange(args.batch))
-    warm = dataclasses.replace(p, n_steps=int(args.warm_s / float(p.time_step_s)))
-    st = jax.jit(jax.vmap(run_replication, in_axes=(None, 0)))(warm, keys).state
-    es = engine_step
-
-    def threats(s: Any, k: Any) -> Any:
-        return es.fly(p.threats, es._threat_inputs(s), s.threats)[1]
-
-    def sensing(s: Any, k: Any) -> Any:
-        th = threats(s, k)
-        inputs = es._sensing_inputs(p, s, th)
-        return th, es.sense(p.sensing, inputs, s.sensing, step_keys(k, s.step).sensing)
-
-    def tracking(s: Any, k: Any) -> Any:
-        _, (_, det) = sensing(s, k)
-        return es.track(p.tracking, es.TrackingInputs(s.t_s, p.time_step_s, det), s.tracking)
-
-    def assignment(s: Any, k: Any) -> Any:
-        th = threats(s, k)
-        picture = es.TrackPicture(confirmed=s.tracking.exists)
-        view = es.fire_control_view(p)
-        inputs = es._c2_inputs(p, s, s.sensing, s.tracking, picture, th, view)
-        return es.assign(p.c2, inputs, s.c2)
-
-    def launching(s: Any, k: Any) -> Any:
-        th = threats(s, k)
-        _, orders = assignment(s, k)
-        return es.launch(p.launch, es._launch_inputs(p, s, s.tracking, orders, th), s.launch)
-
-    def flying(s: Any, k: Any) -> Any:
-        th = threats(s, k)
-        _, fired = launching(s, k)
-        holds = es.fc_holds(es.fire_control_view(p), s.sensing.fc_last_seen_s, s.t_s)
-        inputs = es._flyout_inputs(p, s.t_s, th, fired, s.tracking, holds, s.threats.evade_s)
-        return es.flyout(p.flyout, inputs, s.flyout, step_keys(k, s.step).homing)
-
-    stages: dict[str, Callable[[Any, Any], Any]] = {
-        "whole step": lambda s, k: es.step(p, s, k),
-        "threat kinematics": threats,
-        "+ sensing": sensing,
-        "+ tracking": tracking,
-        "threats + assignment": assignment,
-        "+ launch": launching,
-        "+ flyout": flying,
-    }
+    p, keys, st = setup(args.batch, args.scenario, args.warm_s, args.substeps)
     in_air = float(jnp.mean(jnp.sum(st.flyout.alive, axis=(1, 2))))
     print(f"# batch {args.batch}, backend {jax.devices()[0].platform}, at {args.warm_s:.0f} s")
     print(f"# missiles in the air per replication: {in_air:.2f}")
     print(f"{'stage':>22} {'ms/step':>8} {'us/rep-step':>11}")
-    for name, f in stages.items():
-        ms = time_ms(jax.vmap(f), st, keys)
+    for name, f in stages(p, args.scan_steps).items():
+        per = args.scan_steps if name.startswith("run loop") else 1
+        ms = time_ms(batched(f), st, keys) / per
         print(f"{name:>22} {ms:8.2f} {ms * 1e3 / args.batch:11.2f}")
 
 
