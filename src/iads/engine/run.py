@@ -4,7 +4,8 @@
 The batched run is ``vmap`` of the single-replication run with the flyout's and the
 assignment's skips decided over the whole batch (:mod:`iads.engine.step`); replication i uses
 the key ``fold_in(PRNGKey(seed), i)`` (:mod:`iads.engine.keys`), so it gives the same result
-alone or in any batch.
+alone or in any batch: bit for bit, with XLA's CPU code limited to AVX (``iads.CPU_ISA_FLAG``)
+and batches of at least two.
 """
 
 from __future__ import annotations
@@ -186,9 +187,18 @@ def run_batches(
         )
     if key_index is not None and len(key_index) != replications:
         raise ValueError(f"key_index has {len(key_index)} entries for {replications} runs")
+    # A batch of one is padded to two: XLA compiles a batch axis of length 1 differently
+    # (it drops it) and rounds some results otherwise than in any larger batch.
     with precision(params.threats.launch_time_s.dtype):
         return _run_batches(
-            params, replications, seed, batch_size, progress, first_replication, varying, key_index
+            params,
+            replications,
+            seed,
+            max(batch_size, 2),
+            progress,
+            first_replication,
+            varying,
+            key_index,
         )
 
 
