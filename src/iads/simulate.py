@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import operator
+import sys
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -182,3 +184,16 @@ def simulate(
     return SimulationResult(
         scenario=scn, params=params, layout=layout, runs=runs, seed=s, uncertainty=unc
     )
+
+
+class _Module(types.ModuleType):
+    """``iads.simulate`` names both this module and its function. Importing the module
+    (``from iads.simulate import SimulationResult``) makes the package's attribute the module,
+    so the module, called, runs the function: ``iads.simulate(...)`` works in any import
+    order."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> SimulationResult:
+        return simulate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _Module

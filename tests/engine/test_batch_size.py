@@ -65,3 +65,14 @@ def test_a_sweep_on_a_gpu_sizes_each_groups_batch_to_its_own_arrays(small, monke
         assert group.batch_size == sim.default_batch_size(params)
     given = prepare(small[0], ["raid[0].count=2,40"], batch_size=7)
     assert [g.batch_size for g in given.groups] == [7, 7]
+
+
+def test_iads_simulate_is_the_function_even_after_its_module_was_imported(small):
+    """``import iads.simulate`` (as this file does) makes ``iads.simulate`` the module; called,
+    it still runs the function (a bad replication count gets the function's one-line error)."""
+    import iads
+    from iads.errors import InputError
+
+    assert iads.simulate is sim  # the import made the attribute the module
+    with pytest.raises(InputError, match="replications"):
+        iads.simulate(small[0], replications=0)
