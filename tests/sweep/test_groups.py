@@ -186,3 +186,21 @@ def test_two_local_workers_on_two_cores_run_each_on_its_own_core():
     assert shares == [cores[: len(cores) // 2], cores[len(cores) // 2 :]]
     for own, threads in got.values():
         assert threads == {tuple(own)}  # every thread of the worker, not just one
+
+
+@pytest.mark.slow
+def test_a_groups_smaller_last_chunk_runs_padded_in_the_same_compiled_engine(
+    scenario_file, tmp_path
+):
+    """Five RCS values of 4 replications at batches of 8: chunks of 2, 2 and 1 point. The last
+    (4 replications) runs padded to 8, so the study compiles the engine once, not twice."""
+    from iads.engine.run import _run_batch
+    from iads.sweep.run import run_study
+
+    grid = f"{GRID.split('=')[0]}=0.0011,0.0021,0.0031,0.0041,0.0051"
+    study = prepare(scenario_file, [grid], batch_size=8)
+    assert [len(c.jobs) for c in study.chunks(study.jobs)] == [2, 2, 1]
+    before = _run_batch._cache_size()
+    run_study(study, tmp_path / "s")
+    assert _run_batch._cache_size() - before <= 1
+    assert len(list((tmp_path / "s" / "points").iterdir())) == 5

@@ -82,8 +82,7 @@ def run_chunk(chunk: Chunk, progress: Callable[[int], None] | None = None) -> li
     reps = first.replications
     params = compiled[0][0]
     n = reps * len(chunk.jobs)
-    batch = min(n, chunk.batch)
-    memory_check(first.scenario.path, params, n, batch)
+    memory_check(first.scenario.path, params, n, chunk.batch)
     varying = None
     if chunk.leaves:
         flat = [jax.tree_util.tree_leaves(p) for p, _ in compiled]
@@ -97,7 +96,7 @@ def run_chunk(chunk: Chunk, progress: Callable[[int], None] | None = None) -> li
         params,
         n,
         first.seed,
-        batch,
+        chunk.batch,  # a smaller last chunk runs padded: one batch shape, one compilation
         progress=progress,
         varying=varying,
         key_index=np.tile(np.arange(reps), len(chunk.jobs)),
