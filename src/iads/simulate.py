@@ -17,11 +17,13 @@ import pyarrow as pa
 from iads.engine.base import Params, Run
 from iads.errors import InputError
 from iads.scenario.compile import (
+    HOST_MEMORY_SHARE,
     Layout,
     Scenario,
     available_memory_bytes,
     compile_scenario,
     device_free_bytes,
+    host_bytes,
     load_scenario,
     memory_check,
     replication_bytes,
@@ -54,7 +56,8 @@ def default_batch_size(params: Params) -> int:
         return DEFAULT_BATCH_SIZE
     per_rep = replication_bytes(params)
     device_fit = int(0.5 * free) // (DEVICE_WORKING_SET * per_rep)
-    host_fit = int(0.8 * available_memory_bytes()) // (3 * per_rep) // (4 * 5)
+    host_room = HOST_MEMORY_SHARE * available_memory_bytes() / 5
+    host_fit = int(host_room // host_bytes(per_rep, 0, 1))
     return max(1, min(device_fit, host_fit))
 
 

@@ -185,6 +185,7 @@ def run_batches(
         raise ValueError(
             f"need batch_size >= 1 and replications >= 0, got {batch_size}, {replications}"
         )
+    key_index = None if key_index is None else np.asarray(key_index)
     if key_index is not None and len(key_index) != replications:
         raise ValueError(f"key_index has {len(key_index)} entries for {replications} runs")
     # A batch of one is padded to two: XLA compiles a batch axis of length 1 differently
@@ -217,11 +218,9 @@ def _run_batches(
     done = 0
     while done < replications:
         n = min(batch_size, replications - done)
-        idx = first_replication + done + np.arange(batch_size)
-        if key_index is None:
-            keys = idx
-        else:
-            keys = np.asarray(key_index)[np.minimum(done + np.arange(batch_size), replications - 1)]
+        pos = done + np.arange(batch_size)
+        idx = first_replication + pos
+        keys = idx if key_index is None else key_index[np.minimum(pos, replications - 1)]
         leaves = {} if varying is None else _padded(varying(idx[:n]), batch_size)
         out = _run_batch(params, root, jnp.asarray(keys, dtype=jnp.uint32), leaves)
         out = jax.tree_util.tree_map(lambda a, n=n: np.asarray(a)[:n], out)

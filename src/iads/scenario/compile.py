@@ -1171,12 +1171,20 @@ def device_free_bytes() -> int | None:
     return int(stats["bytes_limit"]) - int(stats.get("bytes_in_use", 0))
 
 
+#: Share of the host's available memory a run may take (:func:`memory_check`).
+HOST_MEMORY_SHARE = 0.8
+
+
+def host_bytes(per_rep: int, replications: int, batch_size: int) -> int:
+    """Host memory a run needs: its results, a batch's working set, copies of both."""
+    return per_rep * (replications + 4 * batch_size) * 3
+
+
 def memory_check(source: str | Path, params: Params, replications: int, batch_size: int) -> None:
     """Refuse a run whose results would not fit in memory (InputError on ``replications``)."""
-    per_rep = replication_bytes(params)
-    need = per_rep * (replications + 4 * batch_size) * 3  # results, batch working set, copies
+    need = host_bytes(replication_bytes(params), replications, batch_size)
     avail = available_memory_bytes()
-    if need > 0.8 * avail:
+    if need > HOST_MEMORY_SHARE * avail:
         raise InputError(
             source,
             "replications",

@@ -14,11 +14,14 @@ the same path.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from distributed import Client, LocalCluster, as_completed
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from iads.errors import InputError
@@ -74,9 +77,6 @@ class ShareCores(WorkerPlugin):  # type: ignore[misc]
 
     def setup(self, worker: Any) -> None:
         """Set the affinity of every thread of this worker process (Linux only)."""
-        import contextlib
-        import os
-
         name = str(worker.name)
         if not hasattr(os, "sched_setaffinity") or not name.isdigit():
             return
@@ -98,15 +98,7 @@ class DaskBackend:
 
     def __enter__(self) -> DaskBackend:
         """Start the local cluster, or connect to the scheduler."""
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:  # pragma: no cover - a declared dependency
-            raise InputError(
-                "--dask", None, "needs dask distributed (pip install distributed)"
-            ) from None
         if self.address.scheduler is None:
-            import os
-
             n = self.address.workers or os.cpu_count() or 1
             self._cluster = LocalCluster(
                 n_workers=n,
@@ -140,8 +132,6 @@ class DaskBackend:
 
     def run(self, chunks: tuple[Chunk, ...], done: Done, replications_done: Counter) -> None:
         """Submit every chunk; write each point's result as its chunk's arrive."""
-        from distributed import as_completed
-
         futures = {self._client.submit(run_chunk, chunk, pure=False): chunk for chunk in chunks}
         for future in as_completed(futures):
             for job, table in zip(futures[future].jobs, future.result(), strict=True):
